@@ -1,0 +1,66 @@
+# ECUAPASS — the two commands: `make run` and `make test`.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+PORT   ?= 8000
+HOST   ?= 127.0.0.1
+MANAGE := $(BIN)/python manage.py
+
+.PHONY: run test test-browser lint format bench install install-test translations migrate data clean help
+
+help:
+	@echo "make run    — instala, migra, carga datos y sirve http://$(HOST):$(PORT)"
+	@echo "make test   — instala lo necesario y corre toda la suite (SQLite; DATABASE_URL=postgres://… para PostgreSQL)"
+	@echo "make lint   — ruff check + ruff format --check"
+	@echo "make bench  — benchmarks (PostgreSQL) → docs/performance.md"
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -q -e .
+	@touch $@
+
+$(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
+	$(BIN)/python -m pip install -q -e '.[test]'
+	@touch $@
+
+install: $(VENV)/.installed
+install-test: $(VENV)/.installed-test
+
+translations: $(VENV)/.installed
+	$(MANAGE) compile_translations
+
+migrate: translations
+	$(MANAGE) migrate --noinput
+
+data: migrate
+	$(MANAGE) load_reference_data
+	$(MANAGE) load_demo_data
+
+run: data
+	@PORT=$(PORT) HOST=$(HOST) BIN=$(BIN) sh scripts/serve.sh
+
+test: $(VENV)/.installed-test
+	$(MANAGE) compile_translations
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+test-browser: $(VENV)/.installed-test
+	$(MANAGE) compile_translations
+	$(BIN)/python -m pytest -m browser $(PYTEST_ARGS)
+
+lint: $(VENV)/.installed-test
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(VENV)/.installed-test
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+bench: $(VENV)/.installed-test
+	$(BIN)/python -m pip install -q -e '.[bench]'
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf $(VENV) var/*.sqlite3* var/static

@@ -1,0 +1,28 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import JavaScriptCatalog
+
+from ecuapass.core import views as core_views
+
+admin.site.site_header = "ECUAPASS — back office"
+admin.site.site_title = "ECUAPASS"
+
+urlpatterns = [
+    path("", include("ecuapass.core.urls")),
+    path("", include("ecuapass.portal.urls")),
+    path("", include("ecuapass.accounts.urls")),
+    path("buzon/", include("ecuapass.notifications.urls")),
+    path("arancel/", include("ecuapass.tariff.urls")),
+    path("edocs/", include("ecuapass.edocs.urls")),
+    path("declaraciones/", include("ecuapass.customs.urls")),
+    path("api/v1/", include("ecuapass.api.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
+    path(settings.ADMIN_URL, admin.site.urls),
+]
+
+handler400 = core_views.error_400
+handler403 = core_views.error_403
+handler404 = core_views.error_404
+handler500 = core_views.error_500

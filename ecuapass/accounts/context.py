@@ -1,0 +1,80 @@
+"""The active OCE (tipo + código) of a session: chosen at login steps 2–3.
+
+Every operational screen and query is scoped to it. Views use
+``@oce_required`` (or ``OceRequiredMixin``); ``request.oce`` is then the
+active ``OceCode`` (with registration, type and operator selected).
+"""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from django.contrib.auth.views import redirect_to_login
+from django.shortcuts import redirect
+
+from .models import Grant, OceCode
+
+SESSION_OCE_CODE = "ecuapass_oce_code"
+SESSION_OCE_TYPE = "ecuapass_oce_type"
+
+
+def usable_codes(user):
+    """Códigos de OCE this user may act as, active only, with type and operator."""
+    qs = OceCode.objects.select_related("registration__oce_type", "registration__operator").filter(
+        state=OceCode.State.ACTIVE,
+        registration__state="activo",
+        registration__operator__state="activo",
+    )
+    if not user.is_authenticated or not user.operator_id:
+        return qs.none()
+    if user.is_representative:
+        return qs.filter(registration__operator_id=user.operator_id)
+    granted = Grant.objects.filter(user=user, approved=True).values("oce_code_id")
+    return qs.filter(pk__in=granted)
+
+
+def get_active_oce(request) -> OceCode | None:
+    """The session's OCE code, re-checked against the user's current grants."""
+    if hasattr(request, "_active_oce"):
+        return request._active_oce
+    code = request.session.get(SESSION_OCE_CODE)
+    oce = None
+    if code and request.user.is_authenticated:
+        oce = usable_codes(request.user).filter(code=code).first()
+    request._active_oce = oce
+    return oce
+
+
+def set_active_oce(request, oce: OceCode) -> None:
+    request.session[SESSION_OCE_CODE] = oce.code
+    request.session[SESSION_OCE_TYPE] = oce.registration.oce_type.code
+    request._active_oce = oce
+
+
+def clear_active_oce(request) -> None:
+    request.session.pop(SESSION_OCE_CODE, None)
+    request.session.pop(SESSION_OCE_TYPE, None)
+    if hasattr(request, "_active_oce"):
+        del request._active_oce
+
+
+def oce_required(view):
+    """Login and an active OCE; otherwise to login or to the Tipo de OCE step."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        oce = get_active_oce(request)
+        if oce is None:
+            return redirect("accounts:select_type")
+        request.oce = oce
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+class OceRequiredMixin:
+    @classmethod
+    def as_view(cls, **initkwargs):
+        return oce_required(super().as_view(**initkwargs))

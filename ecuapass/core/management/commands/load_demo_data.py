@@ -1,0 +1,13 @@
+from django.core.management.base import BaseCommand
+
+from ecuapass.core.loading import LoadReport, run_app_loaders
+
+
+class Command(BaseCommand):
+    help = "Carga (idempotente) los datos de demostración listados en el README."
+
+    def handle(self, *args, **options):
+        report = LoadReport(write=self.stdout.write)
+        run_app_loaders("demo_data", report)
+        self.stdout.write(report.summary())
+        self.stdout.write(self.style.SUCCESS("Datos de demostración cargados."))

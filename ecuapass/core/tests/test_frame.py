@@ -1,0 +1,61 @@
+import json
+
+import pytest
+from django.test import override_settings
+from django.urls import reverse
+
+
+@pytest.mark.django_db
+def test_healthz_reports_database_and_queue(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    body = json.loads(response.content)
+    assert body["status"] == "ok"
+    assert body["database"] == "ok"
+    assert set(body["queue"]) >= {"ready", "running", "failed", "last_worker_heartbeat"}
+
+
+@pytest.mark.django_db
+def test_healthz_counts_enqueued_tasks(client):
+    from ecuapass.core.tasks import heartbeat
+
+    heartbeat.enqueue("pytest")
+    body = json.loads(client.get("/healthz").content)
+    assert body["queue"]["ready"] == 1
+
+
+@pytest.mark.django_db
+@override_settings(DEBUG=False)
+def test_404_page_is_spanish_and_framed(client):
+    response = client.get("/no-existe/")
+    assert response.status_code == 404
+    text = response.content.decode()
+    assert "Página no encontrada" in text
+    assert "ECUAPASS" in text
+
+
+@pytest.mark.django_db
+def test_error_handlers_render_spanish(rf):
+    from ecuapass.core import views
+
+    request = rf.get("/")
+    assert "No está asignado el permiso al usuario." in views.error_403(request).content.decode()
+    assert "Error del sistema" in views.error_500(request).content.decode()
+
+
+@pytest.mark.django_db
+def test_language_switch_to_english(client):
+    response = client.post(reverse("set_language"), {"language": "en", "next": "/healthz"})
+    assert response.status_code == 302
+    assert client.cookies["django_language"].value == "en"
+
+
+def test_dates_are_dd_mm_yyyy():
+    from datetime import date
+
+    from django.utils import formats, translation
+
+    with translation.override("es"):
+        assert formats.date_format(date(2026, 3, 7)) == "07/03/2026"
+    with translation.override("en"):
+        assert formats.date_format(date(2026, 3, 7)) == "07/03/2026"

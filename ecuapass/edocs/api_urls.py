@@ -1,0 +1,3 @@
+"""e-doc API routes, mounted under /api/v1/ by ecuapass.api.urls."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Tariff API routes, mounted under /api/v1/ by ecuapass.api.urls."""
+
+urlpatterns: list = []

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class TariffConfig(AppConfig):
+    name = "ecuapass.tariff"
+    label = "tariff"

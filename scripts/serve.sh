@@ -1,0 +1,22 @@
+#!/bin/sh
+# Serves the portal and runs the background worker; Ctrl-C stops both.
+set -eu
+: "${PORT:=8000}" "${HOST:=127.0.0.1}" "${BIN:=.venv/bin}"
+"$BIN/python" manage.py db_worker --queue-name '*' --interval 1 --no-reload &
+WORKER=$!
+"$BIN/gunicorn" config.wsgi:application --bind "$HOST:$PORT" --workers 2 --threads 4 \
+  --access-logfile - --graceful-timeout 5 &
+WEB=$!
+cleanup() {
+  trap - INT TERM EXIT
+  kill "$WORKER" "$WEB" 2>/dev/null || true
+  wait "$WORKER" "$WEB" 2>/dev/null || true
+  echo "ECUAPASS detenido."
+}
+trap cleanup INT TERM EXIT
+echo ""
+echo "  ECUAPASS en http://$HOST:$PORT/  (Ctrl-C para detener)"
+echo "  Usuarios de demostración: ver README.md, sección «Usuarios de demostración»."
+echo ""
+# Exit as soon as either process dies, taking the other one down with it.
+while kill -0 "$WORKER" 2>/dev/null && kill -0 "$WEB" 2>/dev/null; do sleep 1; done

@@ -1,0 +1,82 @@
+"""Every URL outside an explicit public allow-list requires login."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.conf import settings
+from django.urls import URLPattern, URLResolver, get_resolver
+
+# (prefix of the route, why it is public)
+PUBLIC = [
+    ("healthz", "monitoring"),
+    ("i18n/", "language switch"),
+    ("jsi18n/", "JavaScript translation catalog"),
+    ("ingresar/", "login, step 1"),
+    ("salir/", "sign-out"),
+    ("reiniciar-clave/", "password reset request"),
+    ("arancel/", "2.1.1 Consulta de arancel is a public service"),
+    ("tributos/", "Cálculo de tributos is a public service"),
+    ("guia/", "Guía del uso"),
+    ("api/v1/schema/", "OpenAPI schema"),
+    ("api/v1/docs/", "API documentation"),
+    ("api/v1/redoc/", "API documentation"),
+    ("api/v1/arancel/", "public tariff API"),
+    ("api/v1/tributos/", "public tax calculator API"),
+]
+
+CONVERTER_SAMPLES = {"int": "1", "str": "abc", "slug": "abc", "path": "abc/def", "uuid": "00000000-0000-0000-0000-000000000000"}
+
+
+def _walk(patterns, prefix=""):
+    for entry in patterns:
+        route = str(entry.pattern)
+        if isinstance(entry, URLResolver):
+            if route.startswith(settings.ADMIN_URL):
+                yield prefix + route  # the admin guards itself; test its index only
+                continue
+            yield from _walk(entry.url_patterns, prefix + route)
+        elif isinstance(entry, URLPattern):
+            yield prefix + route
+
+
+def _concrete(route: str) -> str | None:
+    if route.startswith("^") or "(?P" in route:
+        return None  # regex routes (admin internals, static) are covered by their prefix
+    url = re.sub(r"<(?:(\w+):)?\w+>", lambda m: CONVERTER_SAMPLES.get(m.group(1) or "str", "abc"), route)
+    return "/" + url
+
+
+def _is_public(url: str) -> bool:
+    return any(url.lstrip("/").startswith(prefix) for prefix, _ in PUBLIC) or url == "/"
+
+
+ALL_URLS = sorted({u for u in (_concrete(r) for r in _walk(get_resolver().url_patterns)) if u})
+
+
+def test_the_walk_finds_the_project_urls():
+    assert len(ALL_URLS) > 5
+    assert "/healthz" in ALL_URLS
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url", [u for u in ALL_URLS if not _is_public(u)])
+def test_private_url_requires_login(client, url):
+    response = client.get(url)
+    if url.startswith("/api/"):
+        assert response.status_code in (401, 403), (url, response.status_code)
+        return
+    assert response.status_code in (301, 302, 403, 404, 405), (url, response.status_code)
+    if response.status_code in (301, 302):
+        location = response["Location"]
+        assert "ingresar" in location or "login" in location or location.startswith("/" + settings.ADMIN_URL), (url, location)
+    if response.status_code == 404:
+        # A 404 for an anonymous user is only acceptable when it does not render content.
+        assert b"Inicio" not in response.content
+
+
+@pytest.mark.django_db
+def test_home_redirects_anonymous_to_login(client):
+    response = client.get("/")
+    assert response.status_code == 302
