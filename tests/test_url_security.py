@@ -21,7 +21,6 @@ PUBLIC = [
     ("guia/", "Guía del uso"),
     ("api/v1/schema/", "OpenAPI schema"),
     ("api/v1/docs/", "API documentation"),
-    ("api/v1/redoc/", "API documentation"),
     ("api/v1/arancel/", "public tariff API"),
     ("api/v1/tributos/", "public tax calculator API"),
 ]
