@@ -6,3 +6,6 @@ class AccountsConfig(AppConfig):
     name = "ecuapass.accounts"
     label = "accounts"
     verbose_name = _("Operadores y usuarios")
+
+    def ready(self):
+        from . import signals  # noqa: F401 - connect receivers

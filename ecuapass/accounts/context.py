@@ -78,3 +78,23 @@ class OceRequiredMixin:
     @classmethod
     def as_view(cls, **initkwargs):
         return oce_required(super().as_view(**initkwargs))
+
+
+def oce_if_held(view):
+    """Login; an active OCE when the user holds any (else to Tipo de OCE); ``request.oce`` may be None.
+
+    For screens that also serve users without an OCE (Usuario General,
+    officers): the main screen and the buzón (BUZÓN PERSONAL only).
+    """
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        oce = get_active_oce(request)
+        if oce is None and usable_codes(request.user).exists():
+            return redirect("accounts:select_type")
+        request.oce = oce
+        return view(request, *args, **kwargs)
+
+    return wrapper

@@ -42,7 +42,9 @@ class Operator(AuditedModel):
     address = models.CharField(_("dirección"), max_length=300, blank=True)
     email = models.EmailField(_("correo electrónico"), blank=True)
     phone = models.CharField(_("teléfono"), max_length=40, blank=True)
-    state = models.CharField(_("estado"), max_length=12, choices=State.choices, default=State.ACTIVE)
+    state = models.CharField(
+        _("estado"), max_length=12, choices=State.choices, default=State.ACTIVE
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -71,7 +73,9 @@ class OceRegistration(AuditedModel):
     oce_type = models.ForeignKey(
         "core.OceType", on_delete=models.PROTECT, related_name="+", verbose_name=_("tipo de OCE")
     )
-    state = models.CharField(_("estado"), max_length=12, choices=State.choices, default=State.ACTIVE)
+    state = models.CharField(
+        _("estado"), max_length=12, choices=State.choices, default=State.ACTIVE
+    )
 
     class Meta:
         verbose_name = _("registro de OCE")
@@ -98,7 +102,9 @@ class OceCode(AuditedModel):
         OceRegistration, on_delete=models.CASCADE, related_name="codes", verbose_name=_("registro")
     )
     description = models.CharField(_("descripción"), max_length=200, blank=True)
-    state = models.CharField(_("estado"), max_length=12, choices=State.choices, default=State.ACTIVE)
+    state = models.CharField(
+        _("estado"), max_length=12, choices=State.choices, default=State.ACTIVE
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -189,7 +195,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     id_number = models.CharField(_("cédula o pasaporte"), max_length=20, blank=True)
     email = models.EmailField(_("correo electrónico"), blank=True)
     kind = models.CharField(_("clasificación de usuario"), max_length=20, choices=Kind.choices)
-    state = models.CharField(_("estado"), max_length=12, choices=State.choices, default=State.ACTIVE)
+    state = models.CharField(
+        _("estado"), max_length=12, choices=State.choices, default=State.ACTIVE
+    )
     is_active = models.BooleanField(_("activo"), default=True)
     is_staff = models.BooleanField(_("acceso al back office"), default=False)
     date_joined = models.DateTimeField(_("fecha de alta"), default=timezone.now)
@@ -274,3 +282,28 @@ class BrokerClient(AuditedModel):
 
     def __str__(self) -> str:
         return f"{self.broker.ruc} → {self.client.ruc}"
+
+
+class Lockout(models.Model):
+    """A lockout of a login (RUC + ID Usuario) by django-axes, and its release.
+
+    Lets the buzón receive exactly one "ALERTA DE BLOQUEO" per lockout and one
+    "ALERTA DE DESBLOQUEO" when it ends (cool-off, an officer, or a reset).
+    """
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="lockouts", verbose_name=_("usuario")
+    )
+    ip_address = models.GenericIPAddressField(_("dirección IP"), null=True, blank=True)
+    locked_on = models.DateTimeField(_("bloqueado el"), default=timezone.now)
+    unlocks_on = models.DateTimeField(_("se desbloquea el"), null=True, blank=True)
+    released_on = models.DateTimeField(_("desbloqueado el"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("bloqueo")
+        verbose_name_plural = _("bloqueos")
+        ordering = ["-locked_on"]
+        indexes = [models.Index(fields=["user", "released_on"], name="lockout_user_open")]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.locked_on:%d/%m/%Y %H:%M}"

@@ -1,9 +1,14 @@
-from django.contrib.auth.decorators import login_required
 from django.urls import path
-from django.views.generic import TemplateView
+
+from . import views
 
 app_name = "portal"
 
 urlpatterns = [
-    path("", login_required(TemplateView.as_view(template_name="portal/home.html")), name="home"),
+    path("", views.home, name="home"),
+    path("menu/<slug:group>/", views.group, name="group"),
+    path("guia/", views.guide, name="guide"),
+    path("mi-menu/estrella/", views.favourite_toggle, name="favourite_toggle"),
+    path("mi-menu/<int:pk>/quitar/", views.favourite_remove, name="favourite_remove"),
+    path("mi-menu/<int:pk>/mover/", views.favourite_move, name="favourite_move"),
 ]

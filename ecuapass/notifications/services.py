@@ -1,0 +1,119 @@
+"""The one way every part of the product writes to the buzón: ``notify(…)``."""
+
+from __future__ import annotations
+
+import mimetypes
+from collections.abc import Iterable
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.files.base import ContentFile, File
+from django.db import models, transaction
+from django.utils import timezone
+
+from .models import Notification, NotificationAttachment, NotificationRead
+
+SENDER_SENAE = "SENAE"
+SENDER_SYSTEM = "SISTEMA"
+
+
+def notify(
+    *,
+    sender: str,
+    subject: str,
+    body: str,
+    category: str,
+    user=None,
+    oce_code=None,
+    related=None,
+    attachments: Iterable = (),
+    created_on=None,
+) -> Notification:
+    """Write a notice to a BUZÓN PERSONAL (``user``) and/or an OCE mailbox (``oce_code``).
+
+    ``sender``: a display string ("SENAE", "SISTEMA", an agency's name).
+    ``category``: one of ``notifications.models.Category`` (free text is kept as is).
+    ``related``: any model instance the notice is about; linked through
+    contenttypes, with its ``get_absolute_url()`` when it has one.
+    ``attachments``: Django ``File`` objects, or ``(filename, bytes[, content_type])`` tuples.
+
+    The e-mail copy is sent by the ``send_notification_email`` background task,
+    enqueued in the same transaction as the notice (queue "notifications").
+    """
+    if user is None and oce_code is None:
+        raise ValueError("notify() needs a user, an oce_code or both")
+    from .tasks import send_notification_email
+
+    with transaction.atomic():
+        notice = Notification(
+            sender=sender[:120],
+            subject=subject[:250],
+            body=body,
+            category=category,
+            user=user,
+            oce_code=oce_code,
+            created_on=created_on or timezone.now(),
+        )
+        if related is not None:
+            notice.related_type = ContentType.objects.get_for_model(related)
+            notice.related_id = str(related.pk)
+            notice.related_label = str(related)[:250]
+            get_url = getattr(related, "get_absolute_url", None)
+            if callable(get_url):
+                try:
+                    notice.related_url = get_url() or ""
+                except Exception:  # noqa: BLE001 - a broken URL must not lose the notice
+                    notice.related_url = ""
+        notice.save()
+        for item in attachments:
+            _attach(notice, item)
+        send_notification_email.enqueue(notice.pk)
+    return notice
+
+
+def _attach(notice: Notification, item) -> NotificationAttachment:
+    if isinstance(item, File):
+        name = (item.name or "adjunto").rsplit("/", 1)[-1]
+        content_type = getattr(item, "content_type", None) or _guess(name)
+        data = item
+        size = item.size or 0
+    else:
+        name, content, *rest = item
+        content_type = rest[0] if rest else _guess(name)
+        data = ContentFile(content, name=name)
+        size = len(content)
+    attachment = NotificationAttachment(
+        notification=notice, name=name[:200], content_type=content_type, size=size
+    )
+    attachment.file.save(name, data, save=False)
+    attachment.save()
+    return attachment
+
+
+def _guess(name: str) -> str:
+    return mimetypes.guess_type(name)[0] or "application/octet-stream"
+
+
+def mark_read(notice: Notification, user) -> bool:
+    """Mark read for this user; True when it was unread."""
+    _, created = NotificationRead.objects.get_or_create(notification=notice, user=user)
+    return created
+
+
+def unread_count(user, oce_code=None) -> int:
+    return Notification.objects.visible_to(user, oce_code).unread_for(user).count()
+
+
+def recipients_of(notice: Notification) -> list[str]:
+    """E-mail addresses of the notice: the user, or the users who share the OCE mailbox."""
+    from ecuapass.accounts.models import Grant, User
+
+    if notice.user_id:
+        user = notice.user
+        return [user.email] if user.email and user.is_active else []
+    code = notice.oce_code
+    granted = Grant.objects.filter(oce_code=code, approved=True).values("user_id")
+    users = User.objects.filter(is_active=True, state=User.State.ACTIVE).filter(
+        models.Q(pk__in=granted)
+        | models.Q(operator_id=code.registration.operator_id, kind=User.Kind.REPRESENTANTE)
+    )
+    return sorted({u.email for u in users if u.email})

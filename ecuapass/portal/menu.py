@@ -1,0 +1,254 @@
+"""Which menu entries a user sees under the active OCE, computed once per request.
+
+Rules (``MenuEntry.access``):
+
+* ``publico`` — everyone, also without a session (2.1.1 Consulta de arancel).
+* ``oce`` — any user with an active OCE whose type the entry lists (blank = all).
+* ``concedido`` — the operator's representative always; an employee when the
+  grant of the active código de OCE has ``all_options`` or lists the entry.
+* ``representante`` — only the representative of the active OCE's operator.
+
+An entry shows in a menu only when it is active, flagged ``available`` and its
+URL name resolves: a screen appears by itself once its app defines the URL.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import DatabaseError
+from django.urls import NoReverseMatch, reverse
+
+from ecuapass.accounts.context import get_active_oce
+
+from .models import Access, Favourite, GrantedOption, MenuEntry, MenuGroup
+
+
+@dataclass(frozen=True)
+class Rule:
+    number: str
+    access: str
+    oce_types: tuple[str, ...]
+
+
+def entry_url(entry) -> str | None:
+    if not entry.url_name:
+        return None
+    try:
+        return reverse(entry.url_name)
+    except NoReverseMatch:
+        return None
+
+
+def _grant_options(user, oce) -> tuple[bool, set[int], set[str]]:
+    """(all_options, option entry ids, option numbers) of the user's grant on ``oce``."""
+    from ecuapass.accounts.models import Grant
+
+    grant = (
+        Grant.objects.filter(user=user, oce_code=oce, approved=True)
+        .values("id", "all_options")
+        .first()
+    )
+    if grant is None:
+        return False, set(), set()
+    if grant["all_options"]:
+        return True, set(), set()
+    rows = GrantedOption.objects.filter(grant_id=grant["id"]).values_list(
+        "entry_id", "entry__number"
+    )
+    return False, {r[0] for r in rows}, {r[1] for r in rows}
+
+
+def rule_allows(rule: Rule, user, oce, grant_info) -> bool:
+    """``grant_info``: a callable returning ``_grant_options(user, oce)`` (lazy)."""
+    if rule.access == Access.PUBLIC:
+        return True
+    if not getattr(user, "is_authenticated", False) or oce is None:
+        return False
+    registration = oce.registration
+    if rule.oce_types and registration.oce_type.code not in rule.oce_types:
+        return False
+    is_owner_rep = user.is_representative and user.operator_id == registration.operator_id
+    if rule.access == Access.OCE:
+        return True
+    if rule.access == Access.REPRESENTATIVE:
+        return is_owner_rep
+    if is_owner_rep:
+        return True
+    all_options, _ids, numbers = grant_info()
+    return all_options or rule.number in numbers
+
+
+def rule_for(number: str) -> Rule | None:
+    """The entry's rule from the database, or from the shipped menu file before it is loaded."""
+    entry = MenuEntry.objects.filter(number=number).prefetch_related("oce_types").first()
+    if entry is not None:
+        if not entry.active:
+            return None
+        return Rule(number, entry.access, tuple(t.code for t in entry.oce_types.all()))
+    from .reference_data import menu_rows
+
+    row = menu_rows().get(number)
+    if row is None:
+        return None
+    return Rule(number, row["access"], row["oce_types"])
+
+
+def user_has_option(user, oce_code, number: str) -> bool:
+    """May ``user``, acting as ``oce_code`` (or None), use menu entry ``number``?"""
+    rule = rule_for(number)
+    if rule is None:
+        return False
+    return rule_allows(rule, user, oce_code, lambda: _grant_options(user, oce_code))
+
+
+class PortalFrame:
+    """Everything the page frame shows, computed lazily and once per request."""
+
+    groups = MenuGroup
+
+    def __init__(self, request):
+        self.request = request
+        self.user = request.user
+        self._cache: dict = {}
+
+    def _memo(self, key, fn):
+        if key not in self._cache:
+            try:
+                self._cache[key] = fn()
+            except DatabaseError:
+                self._cache[key] = None
+        return self._cache[key]
+
+    @property
+    def oce(self):
+        if not self.user.is_authenticated:
+            return None
+        return self._memo("oce", lambda: get_active_oce(self.request))
+
+    @property
+    def all_entries(self) -> list:
+        return (
+            self._memo(
+                "entries",
+                lambda: list(MenuEntry.objects.filter(active=True).prefetch_related("oce_types")),
+            )
+            or []
+        )
+
+    def _grant_info(self):
+        return self._memo("grant", lambda: _grant_options(self.user, self.oce)) or (
+            False,
+            set(),
+            set(),
+        )
+
+    @property
+    def visible(self) -> list:
+        """Entries this user sees under the active OCE, each with ``.url`` set."""
+
+        def compute():
+            result = []
+            for entry in self.all_entries:
+                if not entry.available:
+                    continue
+                url = entry_url(entry)
+                if url is None:
+                    continue
+                rule = Rule(
+                    entry.number, entry.access, tuple(t.code for t in entry.oce_types.all())
+                )
+                if rule_allows(rule, self.user, self.oce, self._grant_info):
+                    entry.url = url
+                    result.append(entry)
+            return result
+
+        return self._memo("visible", compute) or []
+
+    @property
+    def visible_ids(self) -> set[int]:
+        return {e.pk for e in self.visible}
+
+    @property
+    def menu(self) -> list[dict]:
+        """The four groups in order, each with its visible entries."""
+        by_group = {value: [] for value in MenuGroup.values}
+        for entry in self.visible:
+            by_group[entry.group].append(entry)
+        return [
+            {"key": value, "label": label, "entries": by_group[value]}
+            for value, label in MenuGroup.choices
+        ]
+
+    @property
+    def current_entry(self):
+        def compute():
+            match = getattr(self.request, "resolver_match", None)
+            if match is None:
+                return None
+            for entry in self.all_entries:
+                if entry.url_name and entry.url_name == match.view_name:
+                    entry.url = entry_url(entry)
+                    return entry
+            return None
+
+        return self._memo("current", compute)
+
+    @property
+    def open_group(self) -> str:
+        """The group whose left menu is shown: the current screen's, or the one opened."""
+        entry = self.current_entry
+        if entry is not None:
+            return entry.group
+        match = getattr(self.request, "resolver_match", None)
+        if match is not None and match.view_name == "portal:group":
+            return match.kwargs.get("group", "")
+        return ""
+
+    @property
+    def open_group_label(self) -> str:
+        group = self.open_group
+        return str(MenuGroup(group).label) if group in MenuGroup.values else ""
+
+    @property
+    def left_entries(self) -> list:
+        group = self.open_group
+        return [e for e in self.visible if e.group == group]
+
+    @property
+    def favourites(self) -> list:
+        """Mi menú, limited to the entries still visible under this OCE."""
+
+        def compute():
+            if not self.user.is_authenticated:
+                return []
+            visible = {e.pk: e for e in self.visible}
+            favs = Favourite.objects.filter(user=self.user).values_list("pk", "entry_id")
+            return [(pk, visible[entry_id]) for pk, entry_id in favs if entry_id in visible]
+
+        return self._memo("favourites", compute) or []
+
+    @property
+    def favourite_entry_ids(self) -> set[int]:
+        return {entry.pk for _pk, entry in self.favourites}
+
+    @property
+    def current_is_favourite(self) -> bool:
+        entry = self.current_entry
+        return entry is not None and entry.pk in self.favourite_entry_ids
+
+    @property
+    def unread_count(self) -> int:
+        if not self.user.is_authenticated:
+            return 0
+        from ecuapass.notifications.services import unread_count
+
+        return self._memo("unread", lambda: unread_count(self.user, self.oce)) or 0
+
+
+def frame_for(request) -> PortalFrame:
+    frame = getattr(request, "_portal_frame", None)
+    if frame is None:
+        frame = PortalFrame(request)
+        request._portal_frame = frame
+    return frame

@@ -1,0 +1,95 @@
+"""The shell: main screen (buzón + four menus), menu groups, Guía del uso, Mi menú."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from ecuapass.accounts.context import oce_if_held
+from ecuapass.notifications.selectors import inbox_page
+
+from . import services
+from .menu import frame_for
+from .models import MenuEntry, MenuGroup
+
+HOME_NOTICES = 10
+
+
+def _back(request, default="portal:home"):
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return redirect(target)
+    return redirect(default)
+
+
+@oce_if_held
+def home(request):
+    """Main screen: the buzón de notificaciones electrónicas and the four menus."""
+    oce = request.oce
+    page = inbox_page(request.user, oce, {}, page_number=1, per_page=HOME_NOTICES)
+    return render(request, "portal/home.html", {"page": page, "oce": oce})
+
+
+@oce_if_held
+def group(request, group):
+    """A top menu opened: its entries in the left menu and as a list."""
+    if group not in MenuGroup.values:
+        raise Http404
+    oce = request.oce
+    frame = frame_for(request)
+    entries = [e for e in frame.visible if e.group == group]
+    return render(
+        request,
+        "portal/group.html",
+        {"group_label": MenuGroup(group).label, "entries": entries, "oce": oce},
+    )
+
+
+def guide(request):
+    """Guía del uso: the access procedure in the product's own words (public)."""
+    from django.conf import settings
+    from django.urls import reverse
+
+    from ecuapass.accounts.lockout import cooloff_minutes
+
+    return render(
+        request,
+        "portal/guide.html",
+        {
+            "login_url": reverse("accounts:login"),
+            "failure_limit": settings.AXES_FAILURE_LIMIT,
+            "cooloff_minutes": cooloff_minutes(),
+            "idle_minutes": settings.SESSION_COOKIE_AGE // 60,
+        },
+    )
+
+
+@require_POST
+@login_required
+def favourite_toggle(request):
+    frame = frame_for(request)
+    try:
+        entry_id = int(request.POST.get("entry", ""))
+    except ValueError as exc:
+        raise Http404 from exc
+    if entry_id not in frame.visible_ids:
+        raise Http404
+    services.toggle_favourite(request.user, get_object_or_404(MenuEntry, pk=entry_id))
+    return _back(request)
+
+
+@require_POST
+@login_required
+def favourite_remove(request, pk):
+    services.remove_favourite(request.user, pk)
+    return _back(request)
+
+
+@require_POST
+@login_required
+def favourite_move(request, pk):
+    services.move_favourite(request.user, pk, request.POST.get("direction", ""))
+    return _back(request)
