@@ -1,0 +1,34 @@
+from django import template
+from django.conf import settings
+from django.utils.translation import get_language
+
+register = template.Library()
+
+
+def _english() -> bool:
+    return (get_language() or "es").startswith("en")
+
+
+@register.filter
+def describe(node) -> str:
+    """The description in the active language (Spanish first)."""
+    if _english() and getattr(node, "description_en", ""):
+        return node.description_en
+    return node.description_es
+
+
+@register.filter
+def section_title(section) -> str:
+    if _english() and section.title_en:
+        return section.title_en
+    return section.title_es
+
+
+@register.filter
+def get_item(mapping, key):
+    return mapping.get(key, [])
+
+
+@register.simple_tag
+def sample_label() -> str:
+    return str(settings.ECUAPASS_SAMPLE_TARIFF_LABEL)
