@@ -1,0 +1,196 @@
+"""The DAI (Declaración Aduanera de Importación): header, items, liquidación.
+
+Catalog codes are stored as declared (strings): the document phase of
+processing checks them against the catalogs, so a bad code sent through the
+API is rejected with an "Observación" instead of being lost.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+ZERO = Decimal("0")
+
+
+def money_field(label, **kwargs):
+    return models.DecimalField(label, max_digits=16, decimal_places=2, default=ZERO, **kwargs)
+
+
+class TipoDespacho(models.TextChoices):
+    NORMAL = "normal", _("Normal")
+    ANTICIPADO = "anticipado", _("Anticipado")
+
+
+class FormaPago(models.TextChoices):
+    CONTADO = "contado", _("Contado")
+    CREDITO = "credito", _("Crédito")
+    ANTICIPADO = "anticipado", _("Pago anticipado")
+    CARTA_CREDITO = "carta_credito", _("Carta de crédito")
+    SIN_PAGO = "sin_pago", _("Sin pago (no comercial)")
+
+
+class Dai(models.Model):
+    edoc = models.OneToOneField(
+        "edocs.EDocument", on_delete=models.CASCADE, related_name="dai", verbose_name=_("e-doc")
+    )
+    # Cabecera
+    distrito = models.CharField(_("distrito aduanero"), max_length=3)
+    regimen = models.CharField(_("régimen aduanero"), max_length=4, default="10")
+    tipo_despacho = models.CharField(
+        _("tipo de despacho"),
+        max_length=12,
+        choices=TipoDespacho.choices,
+        default=TipoDespacho.NORMAL,
+    )
+    declarante_ruc = models.CharField(_("RUC del declarante"), max_length=13)
+    declarante_nombre = models.CharField(_("nombre del declarante"), max_length=300)
+    importador_ruc = models.CharField(_("RUC del importador"), max_length=13)
+    importador_nombre = models.CharField(_("nombre del importador"), max_length=300)
+    importador = models.ForeignKey(
+        "accounts.Operator",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="dais",
+        verbose_name=_("importador"),
+    )
+    # Documento de transporte
+    mrn = models.CharField(_("MRN (manifiesto)"), max_length=30, blank=True)
+    msn = models.CharField(_("MSN (documento madre)"), max_length=10, blank=True)
+    hsn = models.CharField(_("HSN (documento hijo)"), max_length=10, blank=True)
+    pais_origen = models.CharField(_("país de origen"), max_length=2)
+    pais_procedencia = models.CharField(_("país de procedencia"), max_length=2)
+    pais_embarque = models.CharField(_("país de embarque"), max_length=2)
+    puerto_embarque = models.CharField(_("puerto de embarque"), max_length=60, blank=True)
+    fecha_embarque = models.DateField(_("fecha de embarque"), null=True, blank=True)
+    fecha_llegada = models.DateField(_("fecha de llegada"), null=True, blank=True)
+    incoterm = models.CharField(_("Incoterm"), max_length=3, default="FOB")
+    moneda = models.CharField(_("moneda"), max_length=3, default="USD")
+    tipo_cambio = models.DecimalField(
+        _("tipo de cambio"), max_digits=14, decimal_places=6, default=Decimal("1")
+    )
+    forma_pago = models.CharField(
+        _("forma de pago"), max_length=16, choices=FormaPago.choices, default=FormaPago.CONTADO
+    )
+    # Documentos de soporte
+    factura_numero = models.CharField(_("número de factura comercial"), max_length=40, blank=True)
+    factura_fecha = models.DateField(_("fecha de la factura"), null=True, blank=True)
+    # Totales (derived from the items; declared ones kept for the consistency rule)
+    numero_items = models.PositiveIntegerField(_("número de ítems"), default=0)
+    total_fob = money_field(_("total FOB (USD)"))
+    total_flete = money_field(_("total flete (USD)"))
+    total_seguro = money_field(_("total seguro (USD)"))
+    total_cif = money_field(_("total CIF (USD)"))
+    total_peso_neto = models.DecimalField(
+        _("peso neto total (kg)"), max_digits=16, decimal_places=3, default=ZERO
+    )
+    total_peso_bruto = models.DecimalField(
+        _("peso bruto total (kg)"), max_digits=16, decimal_places=3, default=ZERO
+    )
+    totales_declarados = models.JSONField(_("totales declarados"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("DAI")
+        verbose_name_plural = _("DAI")
+        indexes = [
+            models.Index(fields=["importador_ruc", "factura_numero"], name="dai_importer_invoice"),
+        ]
+
+    def __str__(self) -> str:
+        return (
+            self.edoc.document_number
+            or self.edoc.numero_entrega
+            or _("DAI borrador %(pk)s") % {"pk": self.pk}
+        )
+
+    def get_absolute_url(self) -> str:
+        return reverse("edocs:documento", args=[self.edoc_id])
+
+    def recompute_totals(self, items=None) -> None:
+        items = list(items if items is not None else self.items.all())
+        rate = self.tipo_cambio or Decimal("1")
+        from ecuapass.core.money import cents
+
+        self.numero_items = len(items)
+        self.total_fob = cents(sum((i.fob for i in items), ZERO) * rate)
+        self.total_flete = cents(sum((i.flete for i in items), ZERO) * rate)
+        self.total_seguro = cents(sum((i.seguro for i in items), ZERO) * rate)
+        self.total_cif = self.total_fob + self.total_flete + self.total_seguro
+        self.total_peso_neto = sum((i.peso_neto for i in items), ZERO)
+        self.total_peso_bruto = sum((i.peso_bruto for i in items), ZERO)
+
+
+class DaiItem(models.Model):
+    dai = models.ForeignKey(Dai, on_delete=models.CASCADE, related_name="items")
+    numero = models.PositiveIntegerField(_("ítem"))
+    subpartida = models.CharField(_("subpartida"), max_length=13)
+    descripcion = models.CharField(_("descripción comercial"), max_length=500)
+    pais_origen = models.CharField(_("país de origen"), max_length=2)
+    cantidad_fisica = models.DecimalField(_("cantidad física"), max_digits=16, decimal_places=4)
+    unidad_fisica = models.CharField(_("unidad física"), max_length=8)
+    cantidad_comercial = models.DecimalField(
+        _("cantidad comercial"), max_digits=16, decimal_places=4
+    )
+    unidad_comercial = models.CharField(_("unidad comercial"), max_length=8)
+    peso_neto = models.DecimalField(_("peso neto (kg)"), max_digits=16, decimal_places=3)
+    peso_bruto = models.DecimalField(_("peso bruto (kg)"), max_digits=16, decimal_places=3)
+    fob = models.DecimalField(_("FOB"), max_digits=16, decimal_places=2)
+    flete = models.DecimalField(_("flete"), max_digits=16, decimal_places=2, default=ZERO)
+    seguro = models.DecimalField(_("seguro"), max_digits=16, decimal_places=2, default=ZERO)
+    # Liquidación of the item (USD), from the tariff calculator.
+    cif = money_field(_("CIF"))
+    base_ad_valorem = money_field(_("base ad valorem"))
+    ad_valorem = money_field(_("ad valorem"))
+    especifico = money_field(_("específico"))
+    salvaguardia = money_field(_("salvaguardia"))
+    fodinfa = money_field(_("FODINFA"))
+    ice = money_field(_("ICE"))
+    iva = money_field(_("IVA"))
+    total_tributos = money_field(_("total tributos"))
+    fundamentos = models.JSONField(_("tarifas y base legal"), default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("ítem de la DAI")
+        verbose_name_plural = _("ítems de la DAI")
+        ordering = ["dai", "numero"]
+        constraints = [
+            models.UniqueConstraint(fields=["dai", "numero"], name="uniq_dai_item_numero")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.numero}: {self.subpartida}"
+
+
+class Liquidacion(models.Model):
+    """The tributes of a DAI: recomputed on every draft change, frozen at acceptance."""
+
+    dai = models.OneToOneField(Dai, on_delete=models.CASCADE, related_name="liquidacion")
+    fecha = models.DateField(_("fecha de cálculo"), null=True, blank=True)
+    computed_on = models.DateTimeField(_("calculada el"), null=True, blank=True)
+    frozen_on = models.DateTimeField(_("congelada el"), null=True, blank=True)
+    error = models.TextField(_("error de cálculo"), blank=True)
+    muestra = models.BooleanField(_("tarifa de muestra"), default=False)
+    total_cif = money_field(_("CIF"))
+    total_ad_valorem = money_field(_("ad valorem"))
+    total_especifico = money_field(_("específico"))
+    total_salvaguardia = money_field(_("salvaguardia"))
+    total_fodinfa = money_field(_("FODINFA"))
+    total_ice = money_field(_("ICE"))
+    total_iva = money_field(_("IVA"))
+    total_tributos = money_field(_("total a pagar"))
+    detalle = models.JSONField(_("detalle"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("liquidación")
+        verbose_name_plural = _("liquidaciones")
+
+    def __str__(self) -> str:
+        return f"{self.dai} {self.total_tributos}"
+
+    @property
+    def frozen(self) -> bool:
+        return self.frozen_on is not None

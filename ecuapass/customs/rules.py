@@ -1,0 +1,394 @@
+"""Validation rules of the DAI, one class per rule (document phase: catalogs; business phase)."""
+
+from __future__ import annotations
+
+import unicodedata
+from decimal import Decimal
+
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from ecuapass.accounts.models import BrokerClient, OceRegistration, Operator
+from ecuapass.core.models import (
+    Country,
+    Currency,
+    CustomsDistrict,
+    CustomsRegime,
+    Incoterm,
+    UnitOfMeasure,
+)
+from ecuapass.edocs.rules import Phase, Rule
+from ecuapass.edocs.states import DocumentState
+
+IMPORTER_TYPE = "16"
+
+
+def same_name(a: str, b: str) -> bool:
+    """Names match ignoring case, accents, punctuation and repeated spaces."""
+
+    def norm(text: str) -> str:
+        text = unicodedata.normalize("NFKD", text or "")
+        text = "".join(c for c in text if not unicodedata.combining(c))
+        text = "".join(c if c.isalnum() else " " for c in text.upper())
+        return " ".join(text.split())
+
+    return norm(a) == norm(b)
+
+
+def _codes(ctx, model) -> set[str]:
+    key = f"codes:{model.__name__}"
+    if key not in ctx.cache:
+        ctx.cache[key] = set(model.objects.filter(active=True).values_list("code", flat=True))
+    return ctx.cache[key]
+
+
+def _items(ctx):
+    if "items" not in ctx.cache:
+        ctx.cache["items"] = list(ctx.content.items.order_by("numero"))
+    return ctx.cache["items"]
+
+
+# --- document phase: every code from its catalog --------------------------------
+class DistritoEnCatalogo(Rule):
+    code = "DAI-101"
+    phase = Phase.DOCUMENTO
+    field = "distrito"
+    message = _("El distrito aduanero {valor} no existe en el catálogo.")
+
+    def check(self, ctx):
+        if ctx.content.distrito not in _codes(ctx, CustomsDistrict):
+            yield self.error(valor=ctx.content.distrito)
+
+
+class RegimenDeImportacion(Rule):
+    code = "DAI-102"
+    phase = Phase.DOCUMENTO
+    field = "regimen"
+    message = _("El régimen {valor} no existe o no es un régimen de importación.")
+
+    def check(self, ctx):
+        ok = CustomsRegime.objects.filter(
+            code=ctx.content.regimen, active=True, flow=CustomsRegime.Flow.IMPORT
+        ).exists()
+        if not ok:
+            yield self.error(valor=ctx.content.regimen)
+
+
+class PaisesEnCatalogo(Rule):
+    code = "DAI-103"
+    phase = Phase.DOCUMENTO
+    message = _("El código de país {valor} no existe en el catálogo.")
+
+    def check(self, ctx):
+        countries = _codes(ctx, Country)
+        dai = ctx.content
+        for name in ("pais_origen", "pais_procedencia", "pais_embarque"):
+            if getattr(dai, name) not in countries:
+                yield self.error(field=name, valor=getattr(dai, name))
+        for item in _items(ctx):
+            if item.pais_origen not in countries:
+                yield self.error(field=f"items[{item.numero}].pais_origen", valor=item.pais_origen)
+
+
+class IncotermEnCatalogo(Rule):
+    code = "DAI-104"
+    phase = Phase.DOCUMENTO
+    field = "incoterm"
+    message = _("El Incoterm {valor} no existe en el catálogo.")
+
+    def check(self, ctx):
+        if ctx.content.incoterm not in _codes(ctx, Incoterm):
+            yield self.error(valor=ctx.content.incoterm)
+
+
+class MonedaEnCatalogo(Rule):
+    code = "DAI-105"
+    phase = Phase.DOCUMENTO
+    field = "moneda"
+    message = _("La moneda {valor} no existe en el catálogo.")
+
+    def check(self, ctx):
+        if ctx.content.moneda not in _codes(ctx, Currency):
+            yield self.error(valor=ctx.content.moneda)
+
+
+class UnidadesEnCatalogo(Rule):
+    code = "DAI-106"
+    phase = Phase.DOCUMENTO
+    message = _("La unidad de medida {valor} no existe en el catálogo.")
+
+    def check(self, ctx):
+        units = _codes(ctx, UnitOfMeasure)
+        for item in _items(ctx):
+            for name in ("unidad_fisica", "unidad_comercial"):
+                if getattr(item, name) not in units:
+                    yield self.error(
+                        field=f"items[{item.numero}].{name}", valor=getattr(item, name)
+                    )
+
+
+# --- business phase -------------------------------------------------------------
+class ImportadorRegistrado(Rule):
+    code = "DAI-201"
+    field = "importador.ruc"
+    message = _(
+        "Número de RUC no es correcto: {ruc} no es un importador activo en el registro de operadores."
+    )
+
+    def check(self, ctx):
+        dai = ctx.content
+        ok = OceRegistration.objects.filter(
+            operator__ruc=dai.importador_ruc,
+            operator__state=Operator.State.ACTIVE,
+            oce_type__code=IMPORTER_TYPE,
+            state=OceRegistration.State.ACTIVE,
+        ).exists()
+        if not ok:
+            yield self.error(ruc=dai.importador_ruc)
+
+
+class NombreImportador(Rule):
+    code = "DAI-202"
+    field = "importador.nombre"
+    message = _(
+        "Apellidos/Nombres o razón social del importador «{declarado}» no coincide con el registro: «{registro}»."
+    )
+
+    def check(self, ctx):
+        dai = ctx.content
+        operator = Operator.objects.filter(ruc=dai.importador_ruc).first()
+        if operator and not same_name(dai.importador_nombre, operator.legal_name):
+            yield self.error(declarado=dai.importador_nombre, registro=operator.legal_name)
+
+
+class DeclaranteEsElOce(Rule):
+    code = "DAI-203"
+    field = "declarante.ruc"
+    message = _(
+        "Número de RUC no es correcto: el declarante {declarado} no es el titular del código de OCE {codigo} ({ruc})."
+    )
+
+    def check(self, ctx):
+        dai = ctx.content
+        operator = ctx.edoc.filer_oce.registration.operator
+        if dai.declarante_ruc != operator.ruc:
+            yield self.error(
+                declarado=dai.declarante_ruc, codigo=ctx.edoc.filer_oce.code, ruc=operator.ruc
+            )
+
+
+class NombreDeclarante(Rule):
+    code = "DAI-204"
+    field = "declarante.nombre"
+    message = _(
+        "Apellidos/Nombres o razón social del declarante «{declarado}» no coincide con el registro: «{registro}»."
+    )
+
+    def check(self, ctx):
+        operator = ctx.edoc.filer_oce.registration.operator
+        if not same_name(ctx.content.declarante_nombre, operator.legal_name):
+            yield self.error(declarado=ctx.content.declarante_nombre, registro=operator.legal_name)
+
+
+class AgenteDelImportador(Rule):
+    code = "DAI-205"
+    field = "importador.ruc"
+    message = _(
+        "El declarante {declarante} no está autorizado a declarar por el importador {importador}: no existe una relación agente–cliente vigente."
+    )
+
+    def check(self, ctx):
+        dai = ctx.content
+        filer = ctx.edoc.filer_oce.registration.operator
+        if dai.importador_ruc == filer.ruc:
+            return
+        on = ctx.on
+        ok = (
+            BrokerClient.objects.filter(
+                broker=filer, client__ruc=dai.importador_ruc, active=True, valid_from__lte=on
+            )
+            .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=on))
+            .exists()
+        )
+        if not ok:
+            yield self.error(declarante=filer.ruc, importador=dai.importador_ruc)
+
+
+class SubpartidaVigente(Rule):
+    code = "DAI-301"
+    message = _("La subpartida {codigo} no existe o no está vigente en el arancel el {fecha}.")
+
+    def check(self, ctx):
+        from ecuapass.tariff.services.lookup import lines_in_force
+
+        from .services import dotted_subpartida
+
+        items = _items(ctx)
+        found = lines_in_force([i.subpartida for i in items if i.subpartida.isdigit()], ctx.on)
+        for item in items:
+            if item.subpartida not in found:
+                yield self.error(
+                    field=f"items[{item.numero}].subpartida",
+                    codigo=dotted_subpartida(item.subpartida),
+                    fecha=ctx.on.strftime("%d/%m/%Y"),
+                )
+
+
+class TotalesConsistentes(Rule):
+    code = "DAI-302"
+    message = _(
+        "El total declarado {campo} ({declarado}) no coincide con la suma de los ítems ({calculado})."
+    )
+
+    FIELDS = {
+        "fob": "total_fob",
+        "flete": "total_flete",
+        "seguro": "total_seguro",
+        "cif": "total_cif",
+        "peso_neto": "total_peso_neto",
+        "peso_bruto": "total_peso_bruto",
+        "numero_items": "numero_items",
+    }
+
+    def check(self, ctx):
+        dai = ctx.content
+        declared = dai.totales_declarados or {}
+        for key, attr in self.FIELDS.items():
+            if key not in declared:
+                continue
+            computed = Decimal(str(getattr(dai, attr)))
+            if Decimal(str(declared[key])) != computed:
+                yield self.error(
+                    field=f"totales.{key}", campo=key, declarado=declared[key], calculado=computed
+                )
+        for item in _items(ctx):
+            if item.peso_neto > item.peso_bruto:
+                yield self.error(
+                    field=f"items[{item.numero}].peso_neto",
+                    message=_("El peso neto ({neto}) es mayor que el peso bruto ({bruto})."),
+                    neto=item.peso_neto,
+                    bruto=item.peso_bruto,
+                )
+
+
+class FechasCoherentes(Rule):
+    code = "DAI-303"
+    message = _("Las fechas no son coherentes.")
+
+    def check(self, ctx):
+        dai = ctx.content
+        on = ctx.on
+        if dai.fecha_embarque and dai.fecha_llegada and dai.fecha_embarque > dai.fecha_llegada:
+            yield self.error(
+                field="fecha_llegada",
+                message=_("La fecha de llegada es anterior a la fecha de embarque."),
+            )
+        if dai.factura_fecha and dai.factura_fecha > on:
+            yield self.error(
+                field="factura.fecha",
+                message=_("La fecha de la factura es posterior a la fecha de la declaración."),
+            )
+        if dai.factura_fecha and dai.fecha_embarque and dai.factura_fecha > dai.fecha_embarque:
+            yield self.error(
+                field="factura.fecha",
+                message=_("La fecha de la factura es posterior a la fecha de embarque."),
+            )
+        if dai.fecha_embarque and dai.fecha_embarque > on:
+            yield self.error(
+                field="fecha_embarque",
+                message=_("La fecha de embarque es posterior a la fecha de la declaración."),
+            )
+        if dai.tipo_despacho == "normal" and dai.fecha_llegada and dai.fecha_llegada > on:
+            yield self.error(
+                field="fecha_llegada",
+                message=_(
+                    "En un despacho normal la mercancía ya llegó: la fecha de llegada no puede ser futura (use despacho anticipado)."
+                ),
+            )
+        if dai.tipo_despacho == "anticipado" and dai.fecha_llegada and dai.fecha_llegada < on:
+            yield self.error(
+                field="fecha_llegada",
+                message=_(
+                    "Un despacho anticipado se transmite antes de la llegada: la fecha de llegada ya pasó."
+                ),
+            )
+
+
+class FacturaNoDuplicada(Rule):
+    code = "DAI-304"
+    field = "factura.numero"
+    message = _(
+        "La factura {numero} ya fue declarada para el importador {ruc} en la DAI con entrega {entrega}."
+    )
+
+    def check(self, ctx):
+        from .models import Dai
+
+        dai = ctx.content
+        if not dai.factura_numero:
+            return
+        other = (
+            Dai.objects.filter(
+                importador_ruc=dai.importador_ruc, factura_numero__iexact=dai.factura_numero
+            )
+            .exclude(pk=dai.pk)
+            .exclude(
+                edoc__estado_documento__in=[
+                    DocumentState.BORRADOR,
+                    DocumentState.RECHAZADO,
+                    DocumentState.ANULADO,
+                ]
+            )
+            .select_related("edoc")
+            .first()
+        )
+        if other:
+            yield self.error(
+                numero=dai.factura_numero, ruc=dai.importador_ruc, entrega=other.edoc.numero_entrega
+            )
+
+
+class TipoDeCambio(Rule):
+    code = "DAI-305"
+    field = "tipo_cambio"
+    message = _("Para la moneda USD el tipo de cambio es 1.")
+
+    def check(self, ctx):
+        dai = ctx.content
+        if dai.moneda == "USD" and dai.tipo_cambio != Decimal("1"):
+            yield self.error()
+
+
+class DocumentoDeTransporte(Rule):
+    code = "DAI-306"
+    field = "documento_transporte.msn"
+    message = _("En un despacho normal se declara el documento de transporte (MRN y MSN).")
+
+    def check(self, ctx):
+        dai = ctx.content
+        if dai.tipo_despacho == "normal":
+            if not dai.mrn:
+                yield self.error(field="documento_transporte.mrn")
+            if not dai.msn:
+                yield self.error()
+
+
+DAI_RULES = [
+    DistritoEnCatalogo,
+    RegimenDeImportacion,
+    PaisesEnCatalogo,
+    IncotermEnCatalogo,
+    MonedaEnCatalogo,
+    UnidadesEnCatalogo,
+    ImportadorRegistrado,
+    NombreImportador,
+    DeclaranteEsElOce,
+    NombreDeclarante,
+    AgenteDelImportador,
+    SubpartidaVigente,
+    TotalesConsistentes,
+    FechasCoherentes,
+    FacturaNoDuplicada,
+    TipoDeCambio,
+    DocumentoDeTransporte,
+]

@@ -1,0 +1,250 @@
+"""DAI services: build from a payload, snapshot as payload, liquidación, numbering."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+
+from ecuapass.accounts.models import Operator
+from ecuapass.core.money import cents
+from ecuapass.core.numbering import next_value
+
+from .models import Dai, DaiItem, Liquidacion
+
+ITEM_FIELDS = [
+    "subpartida",
+    "descripcion",
+    "pais_origen",
+    "cantidad_fisica",
+    "unidad_fisica",
+    "cantidad_comercial",
+    "unidad_comercial",
+    "peso_neto",
+    "peso_bruto",
+    "fob",
+    "flete",
+    "seguro",
+]
+RESULT_FIELDS = [
+    "cif",
+    "base_ad_valorem",
+    "ad_valorem",
+    "especifico",
+    "salvaguardia",
+    "fodinfa",
+    "ice",
+    "iva",
+    "total_tributos",
+]
+
+
+def normalize_subpartida(text: str) -> str:
+    """``0901.21.10.00`` → ``0901211000`` when it is a code; the text unchanged otherwise."""
+    from ecuapass.tariff.codes import CommodityCode
+
+    parsed = CommodityCode.try_parse(str(text or ""))
+    return parsed.digits if parsed else str(text or "").strip()
+
+
+def dotted_subpartida(digits: str) -> str:
+    from ecuapass.tariff.codes import CommodityCode
+
+    parsed = CommodityCode.try_parse(digits or "")
+    return parsed.dotted if parsed else (digits or "")
+
+
+# --- payload ⇄ model ------------------------------------------------------------
+def header_values(data: dict) -> dict:
+    """Validated payload (serializer.validated_data) → Dai field values."""
+    transporte = data.get("documento_transporte") or {}
+    factura = data.get("factura") or {}
+    return {
+        "distrito": data["distrito"],
+        "regimen": data["regimen"],
+        "tipo_despacho": data.get("tipo_despacho") or "normal",
+        "declarante_ruc": data["declarante"]["ruc"],
+        "declarante_nombre": data["declarante"]["nombre"],
+        "importador_ruc": data["importador"]["ruc"],
+        "importador_nombre": data["importador"]["nombre"],
+        "mrn": transporte.get("mrn", ""),
+        "msn": transporte.get("msn", ""),
+        "hsn": transporte.get("hsn", ""),
+        "pais_origen": data["pais_origen"],
+        "pais_procedencia": data["pais_procedencia"],
+        "pais_embarque": data["pais_embarque"],
+        "puerto_embarque": data.get("puerto_embarque", ""),
+        "fecha_embarque": data.get("fecha_embarque"),
+        "fecha_llegada": data.get("fecha_llegada"),
+        "incoterm": data["incoterm"],
+        "moneda": data["moneda"],
+        "tipo_cambio": data.get("tipo_cambio") or Decimal("1"),
+        "forma_pago": data.get("forma_pago") or "contado",
+        "factura_numero": factura.get("numero", ""),
+        "factura_fecha": factura.get("fecha"),
+        "totales_declarados": _jsonable(data.get("totales")),
+    }
+
+
+def _jsonable(value):
+    if value is None:
+        return None
+    return {k: str(v) for k, v in value.items() if v is not None}
+
+
+@transaction.atomic
+def build_dai(edoc, data: dict) -> Dai:
+    dai = Dai(edoc=edoc, **header_values(data))
+    dai.importador = Operator.objects.filter(ruc=dai.importador_ruc).first()
+    dai.save()
+    items = [
+        DaiItem(
+            dai=dai,
+            numero=n,
+            **{name: item.get(name) for name in ITEM_FIELDS if name != "subpartida"},
+            subpartida=normalize_subpartida(item["subpartida"]),
+        )
+        for n, item in enumerate(data["items"], start=1)
+    ]
+    for item in items:
+        for name in ("flete", "seguro"):
+            if getattr(item, name) is None:
+                setattr(item, name, Decimal("0"))
+    DaiItem.objects.bulk_create(items)
+    recompute(dai, on=timezone.localdate())
+    return dai
+
+
+def _s(value) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+def payload_of(dai: Dai) -> dict:
+    """The DAI as the JSON e-doc the API accepts (docs/examples/dai.json)."""
+    payload = {
+        "tipo_documento": "DAI",
+        "distrito": dai.distrito,
+        "regimen": dai.regimen,
+        "tipo_despacho": dai.tipo_despacho,
+        "declarante": {
+            "ruc": dai.declarante_ruc,
+            "nombre": dai.declarante_nombre,
+            "codigo_oce": dai.edoc.filer_oce.code,
+        },
+        "importador": {"ruc": dai.importador_ruc, "nombre": dai.importador_nombre},
+        "documento_transporte": {"mrn": dai.mrn, "msn": dai.msn, "hsn": dai.hsn},
+        "pais_origen": dai.pais_origen,
+        "pais_procedencia": dai.pais_procedencia,
+        "pais_embarque": dai.pais_embarque,
+        "puerto_embarque": dai.puerto_embarque,
+        "fecha_embarque": _s(dai.fecha_embarque),
+        "fecha_llegada": _s(dai.fecha_llegada),
+        "incoterm": dai.incoterm,
+        "moneda": dai.moneda,
+        "tipo_cambio": _s(dai.tipo_cambio.normalize() if dai.tipo_cambio else Decimal("1")),
+        "forma_pago": dai.forma_pago,
+        "factura": {"numero": dai.factura_numero, "fecha": _s(dai.factura_fecha)},
+        "items": [
+            {
+                **{name: _s(getattr(item, name)) for name in ITEM_FIELDS},
+                "subpartida": dotted_subpartida(item.subpartida),
+            }
+            for item in dai.items.all()
+        ],
+    }
+    return payload
+
+
+# --- liquidación ----------------------------------------------------------------
+def recompute(dai: Dai, *, on: date) -> Liquidacion:
+    """Recompute totals and tributes of a draft (never of a frozen liquidación)."""
+    from ecuapass.tariff.services.calculator import ItemInput, TariffError, calculate
+
+    liq, _created = Liquidacion.objects.get_or_create(dai=dai)
+    if liq.frozen:
+        return liq
+    items = list(dai.items.order_by("numero"))
+    dai.recompute_totals(items)
+    dai.save()
+    rate = dai.tipo_cambio or Decimal("1")
+    liq.fecha = on
+    liq.computed_on = timezone.now()
+    liq.error = ""
+    for item in items:
+        for name in RESULT_FIELDS:
+            setattr(item, name, Decimal("0"))
+        item.fundamentos = []
+    try:
+        if not items:
+            raise TariffError("", field="items")
+        calc = calculate(
+            on,
+            [
+                ItemInput(
+                    subpartida=item.subpartida,
+                    fob=cents(item.fob * rate),
+                    flete=cents(item.flete * rate),
+                    seguro=cents(item.seguro * rate) if item.seguro else None,
+                    cantidad=item.cantidad_fisica or Decimal("1"),
+                )
+                for item in items
+            ],
+        )
+    except TariffError as exc:
+        liq.error = f"Ítem {exc.index + 1}: {exc.message}" if exc.index is not None else exc.message
+        liq.detalle = {}
+        liq.muestra = False
+        for name in _total_names():
+            setattr(liq, name, Decimal("0"))
+    else:
+        for item, result in zip(items, calc.items, strict=True):
+            for name in RESULT_FIELDS:
+                setattr(item, name, getattr(result, name))
+            item.fundamentos = result.fundamentos
+        t = calc.totales
+        liq.total_cif = t["cif"]
+        liq.total_ad_valorem = t["ad_valorem"]
+        liq.total_especifico = t["especifico"]
+        liq.total_salvaguardia = t.get("salvaguardia", Decimal("0"))
+        liq.total_fodinfa = t["fodinfa"]
+        liq.total_ice = t["ice"]
+        liq.total_iva = t["iva"]
+        liq.total_tributos = t["total_tributos"]
+        liq.detalle = calc.as_dict()
+        liq.muestra = calc.muestra
+    DaiItem.objects.bulk_update(items, [*RESULT_FIELDS, "fundamentos"])
+    liq.save()
+    return liq
+
+
+def _total_names():
+    return [
+        "total_cif",
+        "total_ad_valorem",
+        "total_especifico",
+        "total_salvaguardia",
+        "total_fodinfa",
+        "total_ice",
+        "total_iva",
+        "total_tributos",
+    ]
+
+
+def dai_number_key(distrito: str, year: int, regimen: str) -> str:
+    return f"customs.dai:{distrito}:{year}:{regimen}"
+
+
+def assign_number(dai: Dai, *, on: date) -> str:
+    """``distrito-año-régimen-secuencial``; call inside the acceptance transaction."""
+    seq = next_value(dai_number_key(dai.distrito, on.year, dai.regimen))
+    return f"{dai.distrito}-{on.year:04d}-{dai.regimen}-{seq:08d}"
+
+
+def freeze(dai: Dai) -> None:
+    Liquidacion.objects.filter(dai=dai, frozen_on__isnull=True).update(frozen_on=timezone.now())

@@ -1,0 +1,371 @@
+"""The e-doc engine: documents, envíos (immutable submissions), errors, status history.
+
+* ``EDocument`` — one e-doc of any registered type, with its two states. Its
+  content (a DAI…) lives in the type's own model with a OneToOne ``edoc``.
+* ``Envio`` — the submission exactly as sent, with its número de entrega.
+  Written once, never updated.
+* ``DocumentError`` — an "Observación": phase, rule code, field, message.
+* ``StatusChange`` — one row per transition of either state.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_fsm import FSMField, transition
+
+from ecuapass.core.models import AuditedModel
+
+from . import registry
+from .rules import Phase
+from .states import CanalAforo, Channel, DocumentState, TransmissionState
+
+S = DocumentState
+T = TransmissionState
+
+
+# --- transition permissions and conditions -------------------------------------
+def is_customs_officer(instance, user) -> bool:
+    """Aforo, liquidación after aforo, payment and release are SENAE's acts."""
+    return bool(user and user.is_authenticated and user.is_staff)
+
+
+def is_filer_or_officer(instance, user) -> bool:
+    if is_customs_officer(instance, user):
+        return True
+    return bool(user and user.is_authenticated and instance.created_by_id == user.pk)
+
+
+def has_number(instance) -> bool:
+    return bool(instance.document_number)
+
+
+def has_canal(instance) -> bool:
+    return bool(instance.canal_aforo)
+
+
+def transmission_processed(instance) -> bool:
+    return instance.estado_transmision != T.RECIBIDO
+
+
+class EDocumentQuerySet(models.QuerySet):
+    def sent(self):
+        return self.exclude(estado_documento=S.BORRADOR)
+
+    def drafts(self):
+        return self.filter(estado_documento=S.BORRADOR)
+
+    def visible_to(self, oce):
+        """Scope to the active OCE.
+
+        A filer sees what it filed; the party of a document (the importer of a
+        DAI) sees what was filed for it. Drafts stay with the filer.
+        """
+        operator_id = oce.registration.operator_id
+        return self.filter(
+            models.Q(filer_oce_id=oce.pk)
+            | (models.Q(party_operator_id=operator_id) & ~models.Q(estado_documento=S.BORRADOR))
+        )
+
+    def filed_by(self, oce):
+        return self.filter(filer_oce_id=oce.pk)
+
+
+class EDocument(AuditedModel):
+    doc_type = models.CharField(_("tipo de documento"), max_length=12)
+    operation = models.CharField(
+        _("tipo de operación"), max_length=16, choices=registry.Operation.CHOICES
+    )
+    title = models.CharField(_("nombre del documento"), max_length=200)
+    filer_oce = models.ForeignKey(
+        "accounts.OceCode",
+        on_delete=models.PROTECT,
+        related_name="filed_edocs",
+        verbose_name=_("código de OCE del declarante"),
+    )
+    party_operator = models.ForeignKey(
+        "accounts.Operator",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="edocs",
+        verbose_name=_("operador titular"),
+    )
+    reference = models.CharField(_("referencia"), max_length=100, blank=True)
+    numero_entrega = models.CharField(
+        _("número de entrega"), max_length=21, null=True, blank=True, unique=True
+    )
+    channel = models.CharField(_("canal"), max_length=1, choices=Channel.choices, blank=True)
+    sent_on = models.DateTimeField(_("fecha-hora de entrega"), null=True, blank=True)
+    document_number = models.CharField(_("número de documento"), max_length=30, blank=True)
+    estado_transmision = FSMField(
+        _("estado de transmisión"), max_length=12, choices=T.choices, default=T.SIN_ENVIAR
+    )
+    estado_documento = FSMField(
+        _("estado del documento"), max_length=20, choices=S.choices, default=S.BORRADOR
+    )
+    canal_aforo = models.CharField(
+        _("canal de aforo"), max_length=20, choices=CanalAforo.choices, blank=True
+    )
+    processed_on = models.DateTimeField(_("procesado el"), null=True, blank=True)
+    accepted_on = models.DateTimeField(_("aceptado el"), null=True, blank=True)
+    job_id = models.CharField(_("trabajo en cola"), max_length=64, blank=True)
+    processing_attempts = models.PositiveIntegerField(_("intentos de procesamiento"), default=0)
+
+    objects = EDocumentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("documento electrónico")
+        verbose_name_plural = _("documentos electrónicos")
+        ordering = ["-sent_on", "-id"]
+        indexes = [
+            # 1.3: the filer's list and the party's list, newest first.
+            models.Index(fields=["filer_oce", "-sent_on", "-id"], name="edoc_filer_sent"),
+            models.Index(fields=["party_operator", "-sent_on", "-id"], name="edoc_party_sent"),
+            models.Index(fields=["document_number"], name="edoc_docnum"),
+            models.Index(fields=["estado_transmision", "sent_on"], name="edoc_tx_sent"),
+        ]
+
+    def __str__(self) -> str:
+        return self.numero_entrega or f"{self.doc_type} borrador {self.pk}"
+
+    # --- helpers ----------------------------------------------------------------
+    @property
+    def type(self) -> registry.DocumentType:
+        return registry.get(self.doc_type)
+
+    @property
+    def content(self):
+        if not hasattr(self, "_content_cache"):
+            self._content_cache = self.type.content_for(self)
+        return self._content_cache
+
+    @property
+    def is_draft(self) -> bool:
+        return self.estado_documento == S.BORRADOR
+
+    def get_absolute_url(self) -> str:
+        return reverse("edocs:documento", args=[self.pk])
+
+    # --- Estado de Transmisión --------------------------------------------------
+    @transition(field=estado_transmision, source=T.SIN_ENVIAR, target=T.RECIBIDO)
+    def recibir(self, *, by=None, process="", note=""):
+        """The envío was stored with its número de entrega."""
+
+    @transition(field=estado_transmision, source=T.RECIBIDO, target=T.PROCESADO)
+    def marcar_procesado(self, *, by=None, process="", note=""):
+        """Formal checks passed (operator and document phases)."""
+        self.processed_on = timezone.now()
+
+    @transition(field=estado_transmision, source=T.RECIBIDO, target=T.ERROR)
+    def marcar_error(self, *, by=None, process="", note=""):
+        """Formal checks failed."""
+        self.processed_on = timezone.now()
+
+    # --- Estado del Documento ---------------------------------------------------
+    @transition(field=estado_documento, source=S.BORRADOR, target=S.REGISTRADO)
+    def registrar(self, *, by=None, process="", note=""):
+        """Sent: from now on the document is immutable."""
+
+    @transition(
+        field=estado_documento,
+        source=S.REGISTRADO,
+        target=S.ACEPTADO,
+        conditions=[has_number],
+    )
+    def aceptar(self, *, by=None, process="", note=""):
+        self.accepted_on = timezone.now()
+
+    @transition(
+        field=estado_documento,
+        source=S.REGISTRADO,
+        target=S.RECHAZADO,
+        conditions=[transmission_processed],
+    )
+    def rechazar(self, *, by=None, process="", note=""):
+        """Every error is recorded as a DocumentError before this."""
+
+    @transition(
+        field=estado_documento,
+        source=S.ACEPTADO,
+        target=S.CANAL_ASIGNADO,
+        conditions=[has_canal],
+        permission=is_customs_officer,
+    )
+    def asignar_canal(self, *, by=None, process="", note=""):
+        """The risk profile assigned a canal de aforo (set canal_aforo first)."""
+
+    @transition(
+        field=estado_documento,
+        source=S.CANAL_ASIGNADO,
+        target=S.EN_AFORO,
+        permission=is_customs_officer,
+    )
+    def iniciar_aforo(self, *, by=None, process="", note=""):
+        """An officer takes the document for aforo (not for canal automático)."""
+
+    @transition(
+        field=estado_documento,
+        source=[S.CANAL_ASIGNADO, S.EN_AFORO],
+        target=S.AFORO_CERRADO,
+        permission=is_customs_officer,
+    )
+    def cerrar_aforo(self, *, by=None, process="", note=""):
+        """Closing: automático from the canal, others after the officer's aforo."""
+
+    @transition(
+        field=estado_documento,
+        source=S.AFORO_CERRADO,
+        target=S.LIQUIDADO,
+        permission=is_customs_officer,
+    )
+    def liquidar(self, *, by=None, process="", note=""):
+        """Liquidación issued: pendiente de pago."""
+
+    @transition(field=estado_documento, source=S.LIQUIDADO, target=S.PAGADO)
+    def registrar_pago(self, *, by=None, process="", note=""):
+        """Payment confirmed by the bank (a process, not a person)."""
+
+    @transition(
+        field=estado_documento,
+        source=S.PAGADO,
+        target=S.SALIDA_AUTORIZADA,
+        permission=is_customs_officer,
+    )
+    def autorizar_salida(self, *, by=None, process="", note=""):
+        """Levante."""
+
+    @transition(
+        field=estado_documento,
+        source=[S.ACEPTADO, S.CANAL_ASIGNADO],
+        target=S.ANULADO,
+        permission=is_filer_or_officer,
+    )
+    def anular(self, *, by=None, process="", note=""):
+        """Solicitud de rechazo/anulación before aforo."""
+
+
+class EnvioQuerySet(models.QuerySet):
+    def update(self, **kwargs):  # pragma: no cover - guard
+        raise ValidationError(_("Un envío es inmutable."))
+
+
+class Envio(models.Model):
+    """A submission exactly as sent. Immutable: written once."""
+
+    document = models.OneToOneField(
+        EDocument, on_delete=models.PROTECT, related_name="envio", verbose_name=_("documento")
+    )
+    numero_entrega = models.CharField(_("número de entrega"), max_length=21, unique=True)
+    channel = models.CharField(_("canal"), max_length=1, choices=Channel.choices)
+    sender_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("usuario remitente"),
+    )
+    sender_oce = models.ForeignKey(
+        "accounts.OceCode",
+        on_delete=models.PROTECT,
+        related_name="envios",
+        verbose_name=_("código de OCE remitente"),
+    )
+    sent_on = models.DateTimeField(_("fecha-hora de entrega"), default=timezone.now)
+    payload = models.JSONField(_("contenido enviado (JSON)"))
+    payload_xml = models.TextField(_("contenido enviado (XML)"), blank=True)
+    idempotency_key = models.CharField(_("clave de idempotencia"), max_length=100, blank=True)
+
+    objects = EnvioQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("envío")
+        verbose_name_plural = _("envíos")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["sender_oce", "idempotency_key"],
+                condition=~models.Q(idempotency_key=""),
+                name="uniq_envio_idempotency",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.numero_entrega
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValidationError(_("Un envío es inmutable."))
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValidationError(_("Un envío es inmutable."))
+
+
+class DocumentError(models.Model):
+    """An "Observación" of processing: the field and the message."""
+
+    document = models.ForeignKey(EDocument, on_delete=models.CASCADE, related_name="errors")
+    phase = models.CharField(_("fase"), max_length=12, choices=Phase.CHOICES)
+    code = models.CharField(_("código"), max_length=20)
+    field = models.CharField(_("campo"), max_length=100, blank=True)
+    message = models.TextField(_("observación"))
+
+    class Meta:
+        verbose_name = _("observación")
+        verbose_name_plural = _("observaciones")
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.field}: {self.message}"
+
+
+class StatusChange(models.Model):
+    """One transition of either state: from, to, when, by whom or which process, note."""
+
+    class Field(models.TextChoices):
+        TRANSMISION = "transmision", _("Estado de Transmisión")
+        DOCUMENTO = "documento", _("Estado del Documento")
+
+    document = models.ForeignKey(EDocument, on_delete=models.CASCADE, related_name="history")
+    field = models.CharField(_("estado"), max_length=12, choices=Field.choices)
+    transition = models.CharField(_("transición"), max_length=40)
+    from_state = models.CharField(_("desde"), max_length=20)
+    to_state = models.CharField(_("hacia"), max_length=20)
+    at = models.DateTimeField(_("fecha-hora"), default=timezone.now)
+    by_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("usuario"),
+    )
+    by_process = models.CharField(_("proceso"), max_length=60, blank=True)
+    note = models.TextField(_("nota"), blank=True)
+
+    class Meta:
+        verbose_name = _("cambio de estado")
+        verbose_name_plural = _("historial de estados")
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["document", "at"], name="edoc_history_doc")]
+
+    def __str__(self) -> str:
+        return f"{self.from_state} → {self.to_state}"
+
+    def label(self, value: str) -> str:
+        choices = TransmissionState if self.field == self.Field.TRANSMISION else DocumentState
+        try:
+            return choices(value).label
+        except ValueError:
+            return value
+
+    @property
+    def from_label(self) -> str:
+        return self.label(self.from_state)
+
+    @property
+    def to_label(self) -> str:
+        return self.label(self.to_state)

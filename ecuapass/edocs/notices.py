@@ -1,0 +1,70 @@
+"""Acceptance and rejection notices to the buzón of the filer and of the party."""
+
+from __future__ import annotations
+
+import logging
+
+from django.utils.translation import gettext as _
+
+logger = logging.getLogger(__name__)
+
+SENDER = "SENAE"
+CATEGORY = "edocs"
+
+
+def recipients(edoc) -> list:
+    """The filer's code, and the party's importer codes when someone else filed."""
+    from ecuapass.accounts.models import OceCode
+
+    codes = [edoc.filer_oce]
+    if edoc.party_operator_id and edoc.party_operator_id != edoc.filer_oce.registration.operator_id:
+        party_codes = OceCode.objects.filter(
+            registration__operator_id=edoc.party_operator_id,
+            registration__oce_type__code__in=edoc.type.oce_types,
+            state=OceCode.State.ACTIVE,
+        ).exclude(pk=edoc.filer_oce_id)
+        codes.extend(party_codes)
+    return codes
+
+
+def notify_outcome(edoc, errors) -> None:
+    try:
+        from ecuapass.notifications.services import notify
+    except ImportError:  # the buzón is not installed in this build
+        logger.warning("edocs: notifications.services.notify not available; notice skipped")
+        return
+    accepted = not errors
+    if accepted:
+        subject = _("%(doc)s ACEPTADA - %(num)s") % {
+            "doc": edoc.doc_type,
+            "num": edoc.document_number,
+        }
+        body = _(
+            "El documento %(titulo)s con número de entrega %(entrega)s fue ACEPTADO "
+            "con el número de documento %(num)s."
+        ) % {"titulo": edoc.title, "entrega": edoc.numero_entrega, "num": edoc.document_number}
+    else:
+        subject = _("%(doc)s RECHAZADA - entrega %(entrega)s") % {
+            "doc": edoc.doc_type,
+            "entrega": edoc.numero_entrega,
+        }
+        lines = [
+            _(
+                "El documento %(titulo)s con número de entrega %(entrega)s fue RECHAZADO con las siguientes observaciones:"
+            )
+            % {"titulo": edoc.title, "entrega": edoc.numero_entrega}
+        ]
+        lines += [
+            f"- [{e.code}] {e.field}: {e.message}" if e.field else f"- [{e.code}] {e.message}"
+            for e in errors
+        ]
+        body = "\n".join(lines)
+    for code in recipients(edoc):
+        notify(
+            sender=SENDER,
+            subject=subject,
+            body=body,
+            category=CATEGORY,
+            oce_code=code,
+            related=edoc,
+        )

@@ -1,0 +1,137 @@
+"""The registry of e-doc types. Adding a type is registering a ``DocumentType``.
+
+A type declares what the engine needs and nothing else dispatches on its code:
+its name, the tipos de OCE that may file it, its content model, its API
+serializer, its validation rules, and hooks the engine calls while processing
+(build the content from a payload, party, acceptance).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .models import EDocument
+    from .rules import Rule
+
+
+class Operation:
+    """Tipo de Operación (the first filter of 1.3)."""
+
+    IMPORTACION = "importacion"
+    EXPORTACION = "exportacion"
+    CARGA = "carga"
+    VUE = "vue"
+
+    CHOICES = [
+        (IMPORTACION, _("Importación")),
+        (EXPORTACION, _("Exportación")),
+        (CARGA, _("Carga")),
+        (VUE, _("VUE")),
+    ]
+
+
+@dataclass
+class DocumentType:
+    """Everything the engine knows about one kind of e-doc.
+
+    Subclass it (or instantiate it with callables) and pass it to ``register``.
+    """
+
+    code: str
+    name: Any
+    operation: str
+    oce_types: tuple[str, ...]
+    # "app_label.Model" of the content; the content has a OneToOne ``edoc`` to EDocument.
+    content_model: str
+    # Django URL name of the portal editor: reverse(editor_url, args=[edoc.pk]).
+    editor_url: str = ""
+    create_url: str = ""
+    detail_template: str = ""
+    rules: list[type[Rule]] = field(default_factory=list)
+
+    # --- hooks a type implements -------------------------------------------
+    def serializer_class(self):  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def content_for(self, edoc: EDocument):
+        from django.apps import apps
+
+        model = apps.get_model(self.content_model)
+        return model.objects.filter(edoc=edoc).first()
+
+    def build_from_payload(self, edoc: EDocument, data: dict) -> Any:  # pragma: no cover
+        """Create the content rows of ``edoc`` from validated API data."""
+        raise NotImplementedError
+
+    def payload_of(self, content) -> dict:  # pragma: no cover
+        """The JSON snapshot of a portal draft, stored in the envío as sent."""
+        raise NotImplementedError
+
+    def party_of(self, content):
+        """The operator for whom the document is filed (importer of a DAI)."""
+        return None
+
+    def reference_of(self, content) -> str:
+        """A short human reference (e.g. the invoice) for lists and search."""
+        return ""
+
+    def before_submit(self, content, *, on) -> None:
+        """Called inside the envío transaction (e.g. recompute the liquidación)."""
+
+    def on_accepted(self, edoc: EDocument, content) -> str:
+        """Called inside the processing transaction; returns the document number."""
+        return ""
+
+    def context(self, content) -> dict:
+        """Extra context for the document page."""
+        return {}
+
+    @property
+    def title(self) -> str:
+        return f"{self.code} - {self.name}"
+
+    def may_file(self, oce_type_code: str) -> bool:
+        return oce_type_code in self.oce_types
+
+
+_REGISTRY: dict[str, DocumentType] = {}
+
+
+def register(doc_type: DocumentType) -> DocumentType:
+    if doc_type.code in _REGISTRY and _REGISTRY[doc_type.code] is not doc_type:
+        raise ValueError(f"e-doc type {doc_type.code} registered twice")
+    _REGISTRY[doc_type.code] = doc_type
+    return doc_type
+
+
+def get(code: str) -> DocumentType:
+    try:
+        return _REGISTRY[code]
+    except KeyError as exc:
+        raise LookupError(code) from exc
+
+
+def find(code: str) -> DocumentType | None:
+    return _REGISTRY.get(code)
+
+
+def all_types() -> list[DocumentType]:
+    return sorted(_REGISTRY.values(), key=lambda t: t.code)
+
+
+def types_for(oce_type_code: str) -> list[DocumentType]:
+    return [t for t in all_types() if t.may_file(oce_type_code)]
+
+
+def choices() -> list[tuple[str, str]]:
+    return [(t.code, t.title) for t in all_types()]
+
+
+def operations_in_use() -> Iterable[tuple[str, Any]]:
+    used = {t.operation for t in _REGISTRY.values()}
+    return [(code, label) for code, label in Operation.CHOICES if code in used]

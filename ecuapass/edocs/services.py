@@ -1,0 +1,303 @@
+"""The engine's operations, shared by the portal, the API, the admin and the worker.
+
+* ``create_draft`` / ``delete_draft`` — "Guardar temporal".
+* ``submit`` — "Enviar": envío + número de entrega + states + job, one transaction.
+* ``submit_payload`` — the API path: build the document from a payload, then submit.
+* ``process`` — run by the worker: operator, document and business phases,
+  exactly once per document (row lock + state check).
+* ``recover_stalled`` — re-enqueue documents whose job failed or whose worker died.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from . import registry
+from .models import DocumentError, EDocument, Envio
+from .numbers import next_numero_entrega
+from .rules import Phase, RuleContext, run_phase
+from .states import DocumentState as S
+from .states import TransmissionState as T
+
+logger = logging.getLogger(__name__)
+
+WORKER = "edocs.procesamiento"
+
+
+class EdocError(Exception):
+    """A business refusal the caller shows to the user (Spanish message)."""
+
+
+class AlreadySent(EdocError):
+    def __init__(self, edoc):
+        super().__init__(
+            _("El documento ya fue enviado con el número de entrega %(n)s.")
+            % {"n": edoc.numero_entrega}
+        )
+        self.edoc = edoc
+
+
+def channel_process(channel: str) -> str:
+    return f"edocs.envio.{channel}"
+
+
+# --- drafts -------------------------------------------------------------------
+def create_draft(doc_type: registry.DocumentType, *, oce, user) -> EDocument:
+    if not doc_type.may_file(oce.registration.oce_type.code):
+        raise EdocError(
+            _("El tipo de OCE %(tipo)s no puede elaborar %(doc)s.")
+            % {"tipo": oce.registration.oce_type.name, "doc": doc_type.title}
+        )
+    return EDocument.objects.create(
+        doc_type=doc_type.code,
+        operation=doc_type.operation,
+        title=str(doc_type.title),
+        filer_oce=oce,
+        created_by=user,
+        modified_by=user,
+    )
+
+
+def delete_draft(edoc: EDocument) -> None:
+    with transaction.atomic():
+        locked = EDocument.objects.select_for_update().get(pk=edoc.pk)
+        if not locked.is_draft:
+            raise AlreadySent(locked)
+        content = locked.content
+        if content is not None:
+            content.delete()
+        locked.delete()
+
+
+# --- transmission -------------------------------------------------------------
+def submit(
+    edoc: EDocument,
+    *,
+    user,
+    oce,
+    channel: str,
+    payload: dict | None = None,
+    payload_xml: str = "",
+    idempotency_key: str = "",
+) -> Envio:
+    """Send a draft: the envío, the document's states and the job commit together."""
+    from .tasks import process_document
+
+    with transaction.atomic():
+        edoc = EDocument.objects.select_for_update().get(pk=edoc.pk)
+        if not edoc.is_draft:
+            raise AlreadySent(edoc)
+        if edoc.filer_oce_id != oce.pk:
+            raise EdocError(_("El borrador pertenece a otro código de OCE."))
+        doc_type = edoc.type
+        content = edoc.content
+        now = timezone.now()
+        doc_type.before_submit(content, on=timezone.localdate(now))
+        if payload is None:
+            payload = doc_type.payload_of(content)
+        numero = next_numero_entrega(oce.code, timezone.localtime(now).year, channel)
+        envio = Envio.objects.create(
+            document=edoc,
+            numero_entrega=numero,
+            channel=channel,
+            sender_user=user,
+            sender_oce=oce,
+            sent_on=now,
+            payload=payload,
+            payload_xml=payload_xml,
+            idempotency_key=idempotency_key,
+        )
+        party = doc_type.party_of(content)
+        edoc.numero_entrega = numero
+        edoc.channel = channel
+        edoc.sent_on = now
+        edoc.party_operator = party
+        edoc.reference = doc_type.reference_of(content)[:100]
+        edoc.modified_by = user
+        process = channel_process(channel)
+        edoc.registrar(by=user, process=process, note=numero)
+        edoc.recibir(by=user, process=process, note=numero)
+        result = process_document.enqueue(edoc.pk)
+        edoc.job_id = str(result.id)
+        edoc.save()
+    return envio
+
+
+@dataclass
+class SubmitOutcome:
+    envio: Envio
+    replayed: bool
+
+
+def submit_payload(
+    doc_type: registry.DocumentType,
+    data: dict,
+    *,
+    raw: dict,
+    user,
+    oce,
+    channel: str,
+    payload_xml: str = "",
+    idempotency_key: str = "",
+) -> SubmitOutcome:
+    """Create a document from validated data and send it (API, channel S).
+
+    With an ``idempotency_key`` a retry returns the first envío unchanged.
+    """
+    if idempotency_key:
+        existing = _envio_for_key(oce, idempotency_key)
+        if existing:
+            return SubmitOutcome(existing, True)
+    try:
+        with transaction.atomic():
+            edoc = create_draft(doc_type, oce=oce, user=user)
+            doc_type.build_from_payload(edoc, data)
+            envio = submit(
+                edoc,
+                user=user,
+                oce=oce,
+                channel=channel,
+                payload=raw,
+                payload_xml=payload_xml,
+                idempotency_key=idempotency_key,
+            )
+    except IntegrityError:
+        if idempotency_key:
+            existing = _envio_for_key(oce, idempotency_key)
+            if existing:
+                return SubmitOutcome(existing, True)
+        raise
+    return SubmitOutcome(envio, False)
+
+
+def _envio_for_key(oce, key: str) -> Envio | None:
+    return (
+        Envio.objects.select_related("document").filter(sender_oce=oce, idempotency_key=key).first()
+    )
+
+
+# --- processing ---------------------------------------------------------------
+def engine_rules() -> list:
+    from .engine_rules import ENGINE_RULES
+
+    return ENGINE_RULES
+
+
+def process(document_id: int, *, process_name: str = WORKER) -> str:
+    """Process one received document exactly once; returns the outcome."""
+    with transaction.atomic():
+        edoc = (
+            EDocument.objects.select_for_update()
+            .select_related(
+                "filer_oce__registration__operator", "filer_oce__registration__oce_type"
+            )
+            .filter(pk=document_id)
+            .first()
+        )
+        if edoc is None:
+            return "missing"
+        if edoc.estado_transmision != T.RECIBIDO:
+            return "already-processed"
+        edoc.processing_attempts += 1
+        doc_type = edoc.type
+        content = edoc.content
+        ctx = RuleContext(
+            edoc=edoc, content=content, doc_type=doc_type, on=timezone.localdate(edoc.sent_on)
+        )
+        rules = engine_rules() + list(doc_type.rules)
+        errors = run_phase(rules, Phase.OPERADOR, ctx) + run_phase(rules, Phase.DOCUMENTO, ctx)
+        formal = bool(errors)
+        if not formal:
+            errors += run_phase(rules, Phase.NEGOCIO, ctx)
+        DocumentError.objects.bulk_create(
+            DocumentError(
+                document=edoc, phase=e.phase, code=e.code, field=e.field, message=e.message
+            )
+            for e in errors
+        )
+        if formal:
+            edoc.marcar_error(
+                process=process_name, note=_("%(n)d errores formales") % {"n": len(errors)}
+            )
+            edoc.rechazar(process=process_name, note=_("%(n)d errores") % {"n": len(errors)})
+            outcome = "error"
+        elif errors:
+            edoc.marcar_procesado(process=process_name)
+            edoc.rechazar(process=process_name, note=_("%(n)d errores") % {"n": len(errors)})
+            outcome = "rechazado"
+        else:
+            edoc.marcar_procesado(process=process_name)
+            edoc.document_number = doc_type.on_accepted(edoc, content)
+            edoc.aceptar(process=process_name, note=edoc.document_number)
+            outcome = "aceptado"
+        edoc.save()
+        from .notices import notify_outcome
+
+        notify_outcome(edoc, errors)
+    return outcome
+
+
+def recover_stalled(*, stale_after: timedelta = timedelta(minutes=10), now=None) -> list[int]:
+    """Re-enqueue received documents whose job failed, vanished or whose worker died.
+
+    A job still READY is left alone; a RUNNING job older than ``stale_after``
+    belongs to a crashed worker. Processing is idempotent, so a spurious
+    re-enqueue never processes a document twice.
+    """
+    from django_tasks_db.models import DBTaskResult
+
+    from .tasks import process_document
+
+    now = now or timezone.now()
+    requeued: list[int] = []
+    candidates = EDocument.objects.filter(estado_transmision=T.RECIBIDO).values_list("pk", "job_id")
+    for pk, job_id in candidates.iterator():
+        job = DBTaskResult.objects.filter(pk=job_id).first() if job_id else None
+        if job is not None:
+            status = job.status
+            if status == "READY":
+                continue
+            if status == "RUNNING" and job.started_at and now - job.started_at < stale_after:
+                continue
+            if status == "RUNNING":
+                # The worker that claimed it is gone: close the orphan so it is not mistaken for live.
+                DBTaskResult.objects.filter(pk=job.pk, status="RUNNING").update(
+                    status="FAILED", finished_at=now
+                )
+        with transaction.atomic():
+            locked = (
+                EDocument.objects.select_for_update()
+                .filter(pk=pk, estado_transmision=T.RECIBIDO)
+                .first()
+            )
+            if locked is None:
+                continue
+            result = process_document.enqueue(pk)
+            EDocument.objects.filter(pk=pk).update(job_id=str(result.id))
+            requeued.append(pk)
+    if requeued:
+        logger.warning("edocs: re-enqueued %d stalled documents: %s", len(requeued), requeued)
+    return requeued
+
+
+def visible_documents(oce):
+    return EDocument.objects.visible_to(oce)
+
+
+__all__ = [
+    "AlreadySent",
+    "EdocError",
+    "S",
+    "create_draft",
+    "delete_draft",
+    "process",
+    "recover_stalled",
+    "submit",
+    "submit_payload",
+]

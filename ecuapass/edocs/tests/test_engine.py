@@ -1,0 +1,250 @@
+"""The engine: envío in one transaction, número de entrega, processing exactly once, history."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django_fsm import has_transition_perm
+from django_tasks_db.models import DBTaskResult
+
+from ecuapass.customs.serializers import DaiSerializer
+from ecuapass.edocs import registry, services
+from ecuapass.edocs.models import EDocument, Envio, StatusChange
+from ecuapass.edocs.states import DocumentState as S
+from ecuapass.edocs.states import TransmissionState as T
+from ecuapass.edocs.testing import dai_payload
+
+pytestmark = pytest.mark.django_db
+
+
+def send(party, payload=None, key="", channel="S"):
+    payload = payload or dai_payload()
+    serializer = DaiSerializer(data=payload)
+    assert serializer.is_valid(), serializer.errors
+    return services.submit_payload(
+        registry.get("DAI"),
+        serializer.validated_data,
+        raw=payload,
+        user=party.user,
+        oce=party.oce,
+        channel=channel,
+        idempotency_key=key,
+    )
+
+
+def test_registry_has_the_dai_and_no_type_dispatch():
+    dai = registry.get("DAI")
+    assert dai.title.startswith("DAI - Declaración Aduanera de Importación")
+    assert dai.may_file("16") and dai.may_file("01") and not dai.may_file("03")
+    assert [t.code for t in registry.types_for("16")] == ["DAI"]
+    with pytest.raises(ValueError):
+        registry.register(
+            registry.DocumentType(
+                code="DAI",
+                name="x",
+                operation="importacion",
+                oce_types=(),
+                content_model="customs.Dai",
+            )
+        )
+
+
+def test_submission_commits_envio_states_history_and_job_together(world):
+    outcome = send(world.importer)
+    envio = outcome.envio
+    year = timezone.localdate().year
+    assert envio.numero_entrega == f"29000001{year}00000001S"
+    assert re.fullmatch(r"\d{8}\d{4}\d{8}[PS]", envio.numero_entrega)
+    doc = envio.document
+    assert (doc.estado_transmision, doc.estado_documento) == (T.RECIBIDO, S.REGISTRADO)
+    assert doc.party_operator == world.importer.operator
+    assert envio.payload["importador"]["ruc"] == world.importer.operator.ruc
+    assert DBTaskResult.objects.get(pk=doc.job_id).status == "READY"
+    moves = list(doc.history.values_list("field", "from_state", "to_state", "by_user"))
+    assert moves == [
+        ("documento", "borrador", "registrado", world.importer.user.pk),
+        ("transmision", "sin_enviar", "recibido", world.importer.user.pk),
+    ]
+
+
+def test_failed_transaction_leaves_no_envio_no_job_and_no_number_gap(world, monkeypatch):
+    class Broken:
+        def enqueue(self, *args, **kwargs):
+            raise RuntimeError("queue down")
+
+    from ecuapass.edocs import tasks
+
+    monkeypatch.setattr(tasks, "process_document", Broken())
+    with pytest.raises(RuntimeError):
+        send(world.importer)
+    assert not Envio.objects.exists()
+    assert not EDocument.objects.exists()
+    assert not DBTaskResult.objects.exists()
+    monkeypatch.undo()
+    assert send(world.importer).envio.numero_entrega.endswith("00000001S")
+
+
+def test_processing_accepts_with_number_freezes_liquidacion_and_runs_once(world):
+    doc = send(world.importer).envio.document
+    assert services.process(doc.pk) == "aceptado"
+    doc.refresh_from_db()
+    year = timezone.localdate().year
+    assert doc.document_number == f"028-{year}-10-00000001"
+    assert (doc.estado_transmision, doc.estado_documento) == (T.PROCESADO, S.ACEPTADO)
+    assert doc.dai.liquidacion.frozen
+    assert doc.dai.liquidacion.total_tributos > 0
+    history = doc.history.count()
+    # A duplicated or retried job is a no-op.
+    assert services.process(doc.pk) == "already-processed"
+    assert doc.history.count() == history == 4
+    last = doc.history.last()
+    assert (
+        last.by_process == services.WORKER
+        and last.by_user is None
+        and last.note == doc.document_number
+    )
+    second = send(world.importer, dai_payload(invoice="FAC-2")).envio.document
+    services.process(second.pk)
+    second.refresh_from_db()
+    assert second.document_number == f"028-{year}-10-00000002"
+
+
+def test_rejection_collects_every_error(world):
+    payload = dai_payload(distrito="999", incoterm="ZZZ")
+    payload["items"][0]["pais_origen"] = "QQ"
+    doc = send(world.importer, payload).envio.document
+    assert services.process(doc.pk) == "error"
+    doc.refresh_from_db()
+    assert (doc.estado_transmision, doc.estado_documento) == (T.ERROR, S.RECHAZADO)
+    codes = sorted(doc.errors.values_list("code", "field"))
+    assert ("DAI-101", "distrito") in codes
+    assert ("DAI-104", "incoterm") in codes
+    assert ("DAI-103", "items[1].pais_origen") in codes
+    assert not doc.document_number
+
+
+def test_business_errors_are_processed_transmission_and_rejected_document(world):
+    payload = dai_payload(importador={"ruc": "0991003002001", "nombre": "OTRO NOMBRE"})
+    doc = send(world.importer, payload).envio.document
+    assert services.process(doc.pk) == "rechazado"
+    doc.refresh_from_db()
+    assert (doc.estado_transmision, doc.estado_documento) == (T.PROCESADO, S.RECHAZADO)
+    assert list(doc.errors.values_list("code", flat=True)) == ["DAI-202"]
+
+
+def test_a_crash_mid_processing_rolls_back_and_recovery_processes_exactly_once(world, monkeypatch):
+    doc = send(world.importer).envio.document
+    from ecuapass.customs import edoc as dai_edoc
+
+    def crash(self, edoc, content):
+        raise ConnectionError("database connection lost")
+
+    monkeypatch.setattr(dai_edoc.DaiType, "on_accepted", crash)
+    with pytest.raises(ConnectionError):
+        services.process(doc.pk)
+    monkeypatch.undo()
+    doc.refresh_from_db()
+    # Never lost: still Recibido, nothing half-written.
+    assert (doc.estado_transmision, doc.estado_documento) == (T.RECIBIDO, S.REGISTRADO)
+    assert doc.history.count() == 2 and not doc.errors.exists()
+    # The worker marked the job FAILED; recovery re-enqueues it.
+    DBTaskResult.objects.filter(pk=doc.job_id).update(status="FAILED", finished_at=timezone.now())
+    old_job = doc.job_id
+    assert services.recover_stalled() == [doc.pk]
+    doc.refresh_from_db()
+    assert doc.job_id != old_job
+    assert services.process(doc.pk) == "aceptado"
+    assert services.recover_stalled() == []
+    assert doc.history.filter(to_state=S.ACEPTADO).count() == 1
+
+
+def test_recovery_leaves_ready_and_fresh_running_jobs_alone(world):
+    doc = send(world.importer).envio.document
+    assert services.recover_stalled() == []  # READY
+    DBTaskResult.objects.filter(pk=doc.job_id).update(status="RUNNING", started_at=timezone.now())
+    assert services.recover_stalled() == []  # a live worker has it
+    DBTaskResult.objects.filter(pk=doc.job_id).update(
+        started_at=timezone.now() - timedelta(hours=1)
+    )
+    assert services.recover_stalled() == [doc.pk]  # its worker died
+    assert DBTaskResult.objects.filter(status="READY").count() == 1
+
+
+def test_idempotency_key_returns_the_same_envio(world):
+    first = send(world.importer, key="abc-123")
+    again = send(world.importer, key="abc-123")
+    assert not first.replayed and again.replayed
+    assert again.envio.pk == first.envio.pk
+    assert Envio.objects.count() == 1
+    # The key is per OCE: another OCE may use the same key.
+    other = send(
+        world.broker,
+        dai_payload(
+            declarante={"ruc": "1791002008001", "nombre": "AGENCIA ADUANERA PACIFICO CIA. LTDA."},
+            oce_code="01000001",
+            invoice="X",
+        ),
+        key="abc-123",
+    )
+    assert other.envio.pk != first.envio.pk
+
+
+def test_envio_is_immutable(world):
+    envio = send(world.importer).envio
+    envio.payload = {"tampered": True}
+    with pytest.raises(ValidationError):
+        envio.save()
+    with pytest.raises(ValidationError):
+        envio.delete()
+
+
+def test_draft_cannot_be_sent_twice(world):
+    doc = send(world.importer).envio.document
+    with pytest.raises(services.AlreadySent):
+        services.submit(doc, user=world.importer.user, oce=world.importer.oce, channel="P")
+
+
+def test_lifecycle_transitions_need_officer_permission_and_write_history(world, django_user_model):
+    doc = send(world.importer).envio.document
+    services.process(doc.pk)
+    doc.refresh_from_db()
+    officer = django_user_model.objects.create_user(
+        "1760000000001",
+        "aforo",
+        "x",
+        first_name="O",
+        last_name="F",
+        kind="funcionario",
+        is_staff=True,
+    )
+    assert not has_transition_perm(doc.asignar_canal, officer)  # condition: no canal yet
+    doc.canal_aforo = "documental"
+    assert not has_transition_perm(doc.asignar_canal, world.importer.user)
+    assert has_transition_perm(doc.asignar_canal, officer)
+    with transaction.atomic():
+        doc.asignar_canal(by=officer, note="perfil de riesgo")
+        doc.iniciar_aforo(by=officer)
+        doc.cerrar_aforo(by=officer)
+        doc.liquidar(by=officer)
+        doc.registrar_pago(process="banco")
+        doc.autorizar_salida(by=officer)
+        doc.save()
+    assert doc.estado_documento == S.SALIDA_AUTORIZADA
+    rows = list(
+        StatusChange.objects.filter(document=doc, field="documento").values_list(
+            "to_state", flat=True
+        )
+    )
+    assert rows[-6:] == [
+        "canal_asignado",
+        "en_aforo",
+        "aforo_cerrado",
+        "liquidado",
+        "pagado",
+        "salida_autorizada",
+    ]
