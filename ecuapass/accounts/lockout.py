@@ -19,6 +19,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from .forms import compact_id
 from .models import Lockout, User, UserManager
 
 SUBJECT_LOCKED = "COMUNICADO DE ECUAPASS - ALERTA DE BLOQUEO"
@@ -26,16 +27,21 @@ SUBJECT_UNLOCKED = "COMUNICADO DE ECUAPASS - ALERTA DE DESBLOQUEO"
 
 
 def axes_username(request, credentials=None) -> str:
-    """The key axes counts failures under: ``<ruc>:<id usuario>``."""
+    """The key axes counts failures under: ``<ruc>:<id usuario>``.
+
+    Axes calls this with the credentials given to ``authenticate()`` (``ruc``,
+    ``username``) when it records a failure, and with its own re-keyed copy
+    (``login_key`` = the ID Usuario, since ``login_key`` is the user model's
+    USERNAME_FIELD) when it checks a lock: both must give the same key.
+    """
     credentials = credentials or {}
-    if credentials.get("login_key"):
-        return credentials["login_key"]
     post = getattr(request, "POST", {}) if request is not None else {}
     ruc = credentials.get("ruc") or post.get("ruc", "")
-    username = credentials.get("username") or post.get("username", "")
-    if ":" in (username or "") and not ruc:
-        return username.strip().lower()  # admin-style login with the login key itself
-    return UserManager.make_login_key(ruc or "", username or "")
+    username = credentials.get("username") or credentials.get("login_key") or ""
+    username = username or post.get("username", "")
+    if not ruc and ":" in username:
+        return username.strip().lower()  # an admin-style login with the login key itself
+    return UserManager.make_login_key(compact_id(ruc or ""), username or "")
 
 
 def cooloff() -> timedelta:
@@ -138,10 +144,10 @@ def release_expired_lockouts() -> int:
 
     count = 0
     expired = Lockout.objects.filter(released_on=None, unlocks_on__lte=timezone.now())
-    for lockout in expired.select_related("user"):
-        reset(username=lockout.user.login_key)
-        if release_lockout(lockout.user):
-            count += 1
+    for lockout in list(expired.select_related("user")):
+        reset(username=lockout.user.login_key)  # its post_delete signal may release it first
+        release_lockout(lockout.user)
+        count += 1
     return count
 
 

@@ -1,0 +1,121 @@
+"""Buzón API: the same inbox as the portal, scoped the same way.
+
+The OCE mailbox included is the session's active OCE, or the one named in the
+``X-OCE-Code`` header (or ``?oce=``) when it is one the user may act as; with
+neither, only the BUZÓN PERSONAL.
+"""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import exceptions, serializers
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from ecuapass.accounts.context import get_active_oce, usable_codes
+
+from .forms import InboxFilterForm
+from .selectors import get_visible_notice, inbox_queryset
+from .services import mark_read
+
+
+def api_oce(request):
+    code = request.headers.get("X-OCE-Code") or request.query_params.get("oce")
+    if code:
+        oce = usable_codes(request.user).filter(code=code).first()
+        if oce is None:
+            raise exceptions.PermissionDenied(_("No está asignado el permiso al usuario."))
+        return oce
+    return get_active_oce(request)
+
+
+class NoticeSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    estado = serializers.SerializerMethodField()
+    de = serializers.CharField(source="sender")
+    destinatario = serializers.SerializerMethodField()
+    asunto = serializers.CharField(source="subject")
+    categoria = serializers.CharField(source="category")
+    fecha = serializers.DateTimeField(source="created_on")
+
+    def get_estado(self, obj) -> str:
+        return "leido" if obj.is_read else "no_leido"
+
+    def get_destinatario(self, obj) -> str:
+        return "BUZON PERSONAL" if obj.user_id else obj.oce_code.code
+
+
+class NoticeDetailSerializer(NoticeSerializer):
+    mensaje = serializers.CharField(source="body")
+    enlace = serializers.CharField(source="related_url")
+    referencia = serializers.CharField(source="related_label")
+    adjuntos = serializers.SerializerMethodField()
+
+    def get_adjuntos(self, obj) -> list[dict]:
+        from django.urls import reverse
+
+        return [
+            {
+                "nombre": a.name,
+                "tamano": a.size,
+                "url": reverse("notifications:attachment", args=[obj.pk, a.pk]),
+            }
+            for a in obj.attachments.all()
+        ]
+
+
+class Pagination(PageNumberPagination):
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 200
+
+
+OCE_PARAMS = [
+    OpenApiParameter("X-OCE-Code", str, OpenApiParameter.HEADER, required=False),
+    OpenApiParameter("desde", str, description="AAAA-MM-DD o DD/MM/AAAA"),
+    OpenApiParameter("hasta", str, description="AAAA-MM-DD o DD/MM/AAAA"),
+    OpenApiParameter("estado", str, enum=["leido", "no_leido"]),
+    OpenApiParameter("remitente", str),
+    OpenApiParameter("asunto", str),
+]
+
+
+class InboxAPI(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        summary="Buzón: notificaciones del usuario y del OCE activo",
+        parameters=OCE_PARAMS,
+        responses=NoticeSerializer(many=True),
+    )
+    def get(self, request):
+        oce = api_oce(request)
+        form = InboxFilterForm(request.query_params)
+        if not form.is_valid():
+            raise exceptions.ValidationError(
+                {name: [str(e) for e in errors] for name, errors in form.errors.items()}
+            )
+        qs = inbox_queryset(request.user, oce, form.cleaned_data)
+        paginator = Pagination()
+        page = paginator.paginate_queryset(qs, request, view=self)
+        return paginator.get_paginated_response(NoticeSerializer(page, many=True).data)
+
+
+class NoticeAPI(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        summary="Una notificación (la marca como leída)",
+        parameters=OCE_PARAMS[:1],
+        responses=NoticeDetailSerializer,
+    )
+    def get(self, request, pk: int):
+        notice = get_visible_notice(request.user, api_oce(request), pk)
+        if notice is None:
+            raise exceptions.NotFound(_("La notificación no existe o no es de su buzón."))
+        mark_read(notice, request.user)
+        notice.is_read = True
+        return Response(NoticeDetailSerializer(notice).data)
