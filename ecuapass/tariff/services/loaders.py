@@ -475,13 +475,17 @@ class ArancelLoader:
             outcome = "inserted"
         else:
             values = {
-                "description_es": p.description or line.description_es,
-                "description_en": p.description_en or line.description_en,
-                "unit": p.unit or line.unit,
                 "valid_from": min(filter(None, [line.valid_from, p.valid_from])),
-                "valid_to": p.line_valid_to,
                 "sample": self.sample,
             }
+            # The line's own texts follow its most recent row, not an older file reloaded.
+            if not Measure.objects.filter(line=line, valid_from__gt=p.valid_from).exists():
+                values.update(
+                    description_es=p.description or line.description_es,
+                    description_en=p.description_en or line.description_en,
+                    unit=p.unit or line.unit,
+                    valid_to=p.line_valid_to,
+                )
             diff = [k for k, v in values.items() if getattr(line, k) != v]
             if diff:
                 for k in diff:

@@ -49,6 +49,8 @@ def stem(word: str) -> str:
     on the query.
     """
     w = strip_accents(word.lower())
+    if len(w) > 4 and w.endswith("ces"):  # luces → luc (as luz), nueces → nuec (as nuez)
+        return w[:-3] + "c"
     if len(w) > 3 and w.endswith("s"):
         w = w[:-1]
     if len(w) > 4 and w[-1] in "aeo":
