@@ -19,7 +19,8 @@
       btn.type = "button";
       btn.textContent = body.dataset.warningButton || "Continuar sesión";
       btn.addEventListener("click", function () {
-        fetch(body.dataset.keepaliveUrl || window.location.href, { credentials: "same-origin" }).then(function () {
+        fetch(body.dataset.keepaliveUrl || window.location.href, { credentials: "same-origin" }).then(function (response) {
+          if (response.redirected || !response.ok) { window.location.assign(body.dataset.loginUrl || "/"); return; }
           box.remove(); schedule();
         });
       });
@@ -27,9 +28,15 @@
       body.appendChild(box);
       btn.focus();
     };
+    var expireTimer = null;
     var schedule = function () {
       if (timer) window.clearTimeout(timer);
+      if (expireTimer) window.clearTimeout(expireTimer);
       timer = window.setTimeout(show, Math.max(idle - warn, 5) * 1000);
+      // When the idle time has passed the server has ended the session: go to the login page.
+      if (body.dataset.loginUrl) {
+        expireTimer = window.setTimeout(function () { window.location.assign(body.dataset.loginUrl); }, idle * 1000);
+      }
     };
     schedule();
   }

@@ -26,7 +26,7 @@ from .factories import PASSWORD, company_with_codes
 pytestmark = pytest.mark.django_db
 
 
-def attempt(client, ruc, username="rep", password="Mala.Clave.99"):
+def attempt(client, ruc, username="rep", password="Mala.Clave.99"):  # noqa: S107
     return client.post(
         reverse("accounts:login"), {"ruc": ruc, "username": username, "password": password}
     )
