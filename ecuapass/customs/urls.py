@@ -1,3 +1,14 @@
+from django.urls import path
+
+from . import views
+
 app_name = "customs"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("dai/nueva/", views.nueva, name="nueva"),
+    path("dai/<int:pk>/editar/", views.editar, name="editar"),
+    path("dai/plantilla-items.xlsx", views.plantilla_items, name="plantilla_items"),
+    path("dai/<int:pk>/items.xlsx", views.exportar_items, name="exportar_items"),
+    path("dai/<int:pk>/dai.pdf", views.dai_pdf, name="dai_pdf"),
+    path("dai/<int:pk>/liquidacion.pdf", views.liquidacion_pdf, name="liquidacion_pdf"),
+]

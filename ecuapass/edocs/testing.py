@@ -12,9 +12,10 @@ from datetime import date
 from decimal import Decimal
 
 IMPORTER_RUC = "0991003002001"
-IMPORTER_NAME = "COMERCIAL ANDINA S.A."
+IMPORTER_NAME = "Comercial Demo del Pacífico S.A."
 BROKER_RUC = "1791002008001"
-BROKER_NAME = "AGENCIA ADUANERA PACIFICO CIA. LTDA."
+BROKER_NAME = "Agencia Aduanera Demo Andina Cía. Ltda."
+BROKER_CODE = "17910020"
 OTHER_RUC = "0990004005001"
 OTHER_NAME = "IMPORTADORA DEL SUR S.A."
 PASSWORD = "clave-segura-123"  # noqa: S105 - test fixtures only
@@ -23,8 +24,8 @@ LINES = {
     # code: (description, ad valorem %, parents)
     "0901211000": ("Café tostado sin descafeinar, en grano", Decimal("20")),
     "8471300000": ("Máquinas portátiles para procesamiento de datos", Decimal("0")),
-    "6403990000": (
-        "Los demás calzados con suela de caucho y parte superior de cuero",
+    "6403999000": (
+        "Los demás calzados con suela de caucho o plástico y parte superior de cuero natural",
         Decimal("10"),
     ),
 }
@@ -135,7 +136,7 @@ def build_world() -> World:
     load_catalogs()
     load_sample_tariff()
     importer = make_party(IMPORTER_RUC, IMPORTER_NAME, "16", "29000001")
-    broker = make_party(BROKER_RUC, BROKER_NAME, "01", "01000001")
+    broker = make_party(BROKER_RUC, BROKER_NAME, "01", BROKER_CODE)
     other = make_party(OTHER_RUC, OTHER_NAME, "16", "29000002")
     BrokerClient.objects.get_or_create(
         broker=broker.operator, client=importer.operator, defaults={"valid_from": date(2020, 1, 1)}
@@ -203,7 +204,7 @@ def dai_payload(
                 "seguro": "250.00",
             },
             {
-                "subpartida": "6403.99.00.00",
+                "subpartida": "6403.99.90.00",
                 "descripcion": "Calzado de cuero para caballero",
                 "pais_origen": "BR",
                 "cantidad_fisica": "200",

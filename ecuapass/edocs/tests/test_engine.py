@@ -17,7 +17,7 @@ from ecuapass.edocs import registry, services
 from ecuapass.edocs.models import EDocument, Envio, StatusChange
 from ecuapass.edocs.states import DocumentState as S
 from ecuapass.edocs.states import TransmissionState as T
-from ecuapass.edocs.testing import dai_payload
+from ecuapass.edocs.testing import BROKER_CODE, BROKER_NAME, BROKER_RUC, dai_payload
 
 pytestmark = pytest.mark.django_db
 
@@ -185,8 +185,8 @@ def test_idempotency_key_returns_the_same_envio(world):
     other = send(
         world.broker,
         dai_payload(
-            declarante={"ruc": "1791002008001", "nombre": "AGENCIA ADUANERA PACIFICO CIA. LTDA."},
-            oce_code="01000001",
+            declarante={"ruc": BROKER_RUC, "nombre": BROKER_NAME},
+            oce_code=BROKER_CODE,
             invoice="X",
         ),
         key="abc-123",

@@ -1,0 +1,244 @@
+"""The DAI editor of 1.1 and the DAI prints. Thin: the work is in services and the engine."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.db import transaction
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ecuapass.accounts.context import oce_required
+from ecuapass.edocs import registry
+from ecuapass.edocs import services as edocs
+from ecuapass.edocs.models import EDocument
+from ecuapass.edocs.states import Channel
+from ecuapass.edocs.views import document_for
+from ecuapass.portal.permissions import menu_option_required
+
+from . import excel
+from .forms import DaiForm, ItemFormSet
+from .models import Dai, DaiItem
+from .services import normalize_subpartida, recompute
+
+
+def _draft(request, pk):
+    edoc = get_object_or_404(
+        EDocument.objects.drafts(), pk=pk, filer_oce=request.oce, doc_type="DAI"
+    )
+    return edoc, Dai.objects.filter(edoc=edoc).first()
+
+
+@menu_option_required("1.1")
+@oce_required
+def nueva(request):
+    dai_type = registry.get("DAI")
+    if not dai_type.may_file(request.oce.registration.oce_type.code):
+        messages.error(request, _("Su tipo de OCE no puede elaborar una DAI."))
+        return redirect("edocs:elaboracion")
+    return _editor(request, None, None)
+
+
+@menu_option_required("1.1")
+@oce_required
+def editar(request, pk: int):
+    edoc = EDocument.objects.filter(pk=pk, filer_oce=request.oce, doc_type="DAI").first()
+    if edoc is None:
+        raise Http404
+    if not edoc.is_draft:
+        messages.info(request, _("El documento ya fue enviado: no se puede modificar."))
+        return redirect(edoc.get_absolute_url())
+    return _editor(request, edoc, Dai.objects.filter(edoc=edoc).first())
+
+
+def _editor(request, edoc, dai):
+    oce = request.oce
+    instance = dai or Dai()
+    action = request.POST.get("accion", "")
+    import_errors = []
+    if request.method == "POST":
+        data = request.POST.copy()
+        if action == "agregar":
+            key = "items-TOTAL_FORMS"
+            data[key] = str(int(data.get(key, "0") or 0) + 1)
+        form = DaiForm(data, instance=instance, oce=oce)
+        formset = ItemFormSet(data, instance=instance, prefix="items")
+        if action == "agregar":
+            return _render(request, edoc, form, formset, dai)
+        if action == "importar":
+            upload = request.FILES.get("archivo")
+            if upload is None:
+                import_errors = [(0, _("Seleccione el archivo .xlsx de ítems."))]
+            else:
+                items, import_errors = excel.parse(upload)
+            if import_errors:
+                return _render(request, edoc, form, formset, dai, import_errors=import_errors)
+            if not form.is_valid():
+                messages.error(request, _("Complete la cabecera antes de importar los ítems."))
+                return _render(request, edoc, form, formset, dai)
+            with transaction.atomic():
+                edoc, dai = _save_header(request, edoc, form)
+                DaiItem.objects.filter(dai=dai).delete()
+                DaiItem.objects.bulk_create(
+                    DaiItem(
+                        dai=dai,
+                        numero=n,
+                        **{**item, "subpartida": normalize_subpartida(item["subpartida"])},
+                    )
+                    for n, item in enumerate(items, start=1)
+                )
+                recompute(dai, on=timezone.localdate())
+            messages.success(request, _("Se importaron %(n)d ítems.") % {"n": len(items)})
+            return redirect("customs:editar", edoc.pk)
+        if form.is_valid() and formset.is_valid():
+            with transaction.atomic():
+                edoc, dai = _save_header(request, edoc, form)
+                formset.instance = dai
+                _save_items(formset, dai)
+                recompute(dai, on=timezone.localdate())
+            if action == "enviar":
+                try:
+                    envio = edocs.submit(edoc, user=request.user, oce=oce, channel=Channel.PORTAL)
+                except edocs.AlreadySent as exc:
+                    return redirect(exc.edoc.get_absolute_url())
+                except edocs.EdocError as exc:
+                    messages.error(request, str(exc))
+                    return redirect("customs:editar", edoc.pk)
+                messages.success(
+                    request,
+                    _("DAI enviada con el número de entrega %(n)s. Estado: Recibido.")
+                    % {"n": envio.numero_entrega},
+                )
+                return redirect(envio.document.get_absolute_url())
+            if action == "calcular":
+                messages.success(request, _("Cálculo de tributos actualizado."))
+                return redirect(f"{_editor_url(edoc)}#liquidacion")
+            messages.success(request, _("Borrador guardado (Guardar temporal)."))
+            return redirect("customs:editar", edoc.pk)
+        messages.error(request, _("Revise los campos marcados."))
+        return _render(request, edoc, form, formset, dai)
+    form = DaiForm(instance=instance, oce=oce)
+    formset = ItemFormSet(instance=instance, prefix="items")
+    return _render(request, edoc, form, formset, dai)
+
+
+def _editor_url(edoc):
+    from django.urls import reverse
+
+    return reverse("customs:editar", args=[edoc.pk])
+
+
+def _save_header(request, edoc, form):
+    if edoc is None:
+        edoc = edocs.create_draft(registry.get("DAI"), oce=request.oce, user=request.user)
+    dai = form.save_for(edoc)
+    edoc.reference = dai.factura_numero[:100]
+    edoc.modified_by = request.user
+    edoc.save(update_fields=["reference", "modified_by", "modified_on"])
+    return edoc, dai
+
+
+def _save_items(formset, dai):
+    kept = []
+    for f in formset.forms:
+        if not f.has_changed() and not f.instance.pk:
+            continue
+        if formset.can_delete and formset._should_delete_form(f):
+            if f.instance.pk:
+                f.instance.delete()
+            continue
+        item = f.save(commit=False)
+        item.dai = dai
+        kept.append(item)
+    # Renumber 1..n in order; park numbers first to respect the unique constraint.
+    for i, item in enumerate(kept, start=1):
+        if item.pk:
+            DaiItem.objects.filter(pk=item.pk).update(numero=100000 + i)
+    for i, item in enumerate(kept, start=1):
+        item.numero = i
+        item.save()
+
+
+def _render(request, edoc, form, formset, dai, import_errors=()):
+    liq = getattr(dai, "liquidacion", None) if dai else None
+    items = list(dai.items.order_by("numero")) if dai else []
+    return render(
+        request,
+        "customs/dai_form.html",
+        {
+            "edoc": edoc,
+            "dai": dai,
+            "form": form,
+            "formset": formset,
+            "liq": liq,
+            "liq_items": items,
+            "import_errors": import_errors,
+            "oce": request.oce,
+        },
+    )
+
+
+@oce_required
+def plantilla_items(request):
+    response = HttpResponse(excel.template_bytes(), content_type=excel.XLSX)
+    response["Content-Disposition"] = 'attachment; filename="plantilla-items-dai.xlsx"'
+    return response
+
+
+@oce_required
+def exportar_items(request, pk: int):
+    edoc = document_for(request, pk)
+    dai = get_object_or_404(Dai, edoc=edoc)
+    response = HttpResponse(excel.export_bytes(dai), content_type=excel.XLSX)
+    response["Content-Disposition"] = (
+        f'attachment; filename="items-{edoc.numero_entrega or edoc.pk}.xlsx"'
+    )
+    return response
+
+
+def _pdf(request, template, context, filename):
+    from weasyprint import HTML
+
+    html = render_to_string(template, context, request=request)
+    pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{filename}.pdf"'
+    return response
+
+
+@oce_required
+def dai_pdf(request, pk: int):
+    edoc = document_for(request, pk)
+    dai = get_object_or_404(Dai.objects.select_related("liquidacion"), edoc=edoc)
+    ctx = {
+        "edoc": edoc,
+        "dai": dai,
+        "items": dai.items.order_by("numero"),
+        "liq": getattr(dai, "liquidacion", None),
+    }
+    return _pdf(
+        request,
+        "customs/pdf/dai.html",
+        ctx,
+        f"DAI-{edoc.document_number or edoc.numero_entrega or edoc.pk}",
+    )
+
+
+@oce_required
+def liquidacion_pdf(request, pk: int):
+    edoc = document_for(request, pk)
+    dai = get_object_or_404(Dai.objects.select_related("liquidacion"), edoc=edoc)
+    ctx = {
+        "edoc": edoc,
+        "dai": dai,
+        "items": dai.items.order_by("numero"),
+        "liq": getattr(dai, "liquidacion", None),
+    }
+    return _pdf(
+        request,
+        "customs/pdf/liquidacion.html",
+        ctx,
+        f"liquidacion-{edoc.document_number or edoc.pk}",
+    )

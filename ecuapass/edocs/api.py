@@ -1,0 +1,231 @@
+"""e-doc API (channel S): POST a DAI as JSON or XML; list and read with the 1.3 filters."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import exceptions, serializers, status
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.parsers import JSONParser
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from ecuapass.accounts.context import get_active_oce
+from ecuapass.api.models import ApiToken
+
+from . import registry, services
+from .forms import EstadosForm
+from .models import EDocument
+from .selectors import estados_queryset
+from .states import Channel
+from .views import visible_documents
+from .xml import TextXmlEdocParser, XmlEdocParser
+
+MAX_BODY = 2 * 1024 * 1024
+
+
+class HasActiveOce(IsAuthenticated):
+    message = _("Se requiere un token de API o una sesión con un código de OCE activo.")
+
+    def has_permission(self, request, view):
+        if not super().has_permission(request, view):
+            return False
+        request.oce = active_oce(request)
+        if request.oce is None:
+            raise exceptions.PermissionDenied(self.message)
+        return True
+
+
+def active_oce(request):
+    if isinstance(request.auth, ApiToken):
+        return request.auth.oce_code
+    return get_active_oce(request._request)
+
+
+class Pagination(PageNumberPagination):
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 500
+
+
+def summary(edoc: EDocument, request) -> dict:
+    return {
+        "numero_entrega": edoc.numero_entrega,
+        "tipo_documento": edoc.doc_type,
+        "nombre_documento": edoc.title,
+        "fecha_entrega": edoc.sent_on.isoformat() if edoc.sent_on else None,
+        "canal": edoc.channel,
+        "estado_transmision": edoc.estado_transmision,
+        "estado_documento": edoc.estado_documento,
+        "numero_documento": edoc.document_number or None,
+        "url": request.build_absolute_uri(
+            reverse("api:edocs_api:detail", args=[edoc.numero_entrega])
+        ),
+        "portal_url": request.build_absolute_uri(edoc.get_absolute_url()),
+    }
+
+
+def detail(edoc: EDocument, request) -> dict:
+    data = summary(edoc, request)
+    data["referencia"] = edoc.reference
+    data["codigo_oce"] = edoc.filer_oce.code
+    data["errores"] = [
+        {"fase": e.phase, "codigo": e.code, "campo": e.field, "mensaje": e.message}
+        for e in edoc.errors.all()
+    ]
+    data["historial"] = [
+        {
+            "estado": h.field,
+            "desde": h.from_state,
+            "hacia": h.to_state,
+            "fecha": h.at.isoformat(),
+            "usuario": h.by_user.username if h.by_user_id else None,
+            "proceso": h.by_process or None,
+            "nota": h.note,
+        }
+        for h in edoc.history.select_related("by_user")
+    ]
+    content = edoc.content
+    liq = getattr(content, "liquidacion", None) if content is not None else None
+    data["liquidacion"] = (
+        {
+            "fecha": liq.fecha.isoformat() if liq.fecha else None,
+            "congelada": liq.frozen,
+            "error": liq.error or None,
+            "totales": {
+                "cif": str(liq.total_cif),
+                "ad_valorem": str(liq.total_ad_valorem),
+                "especifico": str(liq.total_especifico),
+                "salvaguardia": str(liq.total_salvaguardia),
+                "fodinfa": str(liq.total_fodinfa),
+                "ice": str(liq.total_ice),
+                "iva": str(liq.total_iva),
+                "total_tributos": str(liq.total_tributos),
+            },
+            "items": (liq.detalle or {}).get("items", []),
+        }
+        if liq
+        else None
+    )
+    return data
+
+
+class EdocListCreate(APIView):
+    permission_classes = [HasActiveOce]
+    parser_classes = [JSONParser, XmlEdocParser, TextXmlEdocParser]
+
+    @extend_schema(
+        summary="Lista de e-docs (filtros de 1.3)",
+        parameters=[
+            OpenApiParameter(name, str, description=desc)
+            for name, desc in [
+                ("numero_entrega", "Número de entrega exacto"),
+                ("tipo_documento", "Código del tipo (DAI)"),
+                (
+                    "estado",
+                    "Estado de transmisión o del documento (recibido, procesado, error, aceptado, rechazado…)",
+                ),
+                ("periodo", "hoy, semana, mes, rango, todos"),
+                ("desde", "AAAA-MM-DD"),
+                ("hasta", "AAAA-MM-DD"),
+                ("q", "Búsqueda en resultados"),
+                ("operacion", "importacion, exportacion, carga, vue"),
+            ]
+        ],
+        responses={200: dict},
+    )
+    def get(self, request):
+        form = EstadosForm(request.query_params)
+        if not form.is_valid():
+            raise serializers.ValidationError(form.errors)
+        qs = estados_queryset(request.oce, form.to_filter())
+        paginator = Pagination()
+        page = paginator.paginate_queryset(qs, request, view=self)
+        return paginator.get_paginated_response([summary(e, request) for e in page])
+
+    @extend_schema(
+        summary="Transmitir un e-doc (DAI) en JSON o XML",
+        description="Cabecera opcional Idempotency-Key: un reintento con la misma clave devuelve el mismo envío.",
+        request=dict,
+        responses={202: dict},
+    )
+    def post(self, request):
+        if int(request.META.get("CONTENT_LENGTH") or 0) > MAX_BODY:
+            raise exceptions.ValidationError({"non_field_errors": [_("El documento excede 2 MB.")]})
+        raw = request.data
+        if not isinstance(raw, dict):
+            raise exceptions.ValidationError(
+                {"non_field_errors": [_("Se esperaba un objeto JSON.")]}
+            )
+        code = raw.get("tipo_documento") or "DAI"
+        doc_type = registry.find(str(code))
+        if doc_type is None:
+            raise exceptions.ValidationError(
+                {"tipo_documento": [_("Tipo de documento desconocido: %(c)s.") % {"c": code}]}
+            )
+        oce = request.oce
+        if not doc_type.may_file(oce.registration.oce_type.code):
+            raise exceptions.PermissionDenied(
+                _("El tipo de OCE %(t)s no puede transmitir %(d)s.")
+                % {"t": oce.registration.oce_type.name, "d": doc_type.title}
+            )
+        declared = (
+            (raw.get("declarante") or {}).get("codigo_oce")
+            if isinstance(raw.get("declarante"), dict)
+            else None
+        )
+        if declared and declared != oce.code:
+            raise exceptions.ValidationError(
+                {
+                    "declarante": {
+                        "codigo_oce": [
+                            _(
+                                "El código de OCE ingresado no es el correcto: el token es del código %(c)s."
+                            )
+                            % {"c": oce.code}
+                        ]
+                    }
+                }
+            )
+        serializer = doc_type.serializer_class()(data=raw)
+        serializer.is_valid(raise_exception=True)
+        key = (request.headers.get("Idempotency-Key") or "").strip()[:100]
+        outcome = services.submit_payload(
+            doc_type,
+            serializer.validated_data,
+            raw=raw,
+            user=request.user,
+            oce=oce,
+            channel=Channel.SOFTWARE,
+            payload_xml=getattr(request._request, "_edoc_xml", ""),
+            idempotency_key=key,
+        )
+        edoc = outcome.envio.document
+        body = summary(edoc, request)
+        body["reintento"] = outcome.replayed
+        response = Response(body, status=status.HTTP_202_ACCEPTED)
+        response["Location"] = body["url"]
+        return response
+
+
+class EdocDetail(APIView):
+    permission_classes = [HasActiveOce]
+
+    @extend_schema(
+        summary="Un e-doc: estados, errores, historial, liquidación", responses={200: dict}
+    )
+    def get(self, request, numero_entrega: str):
+        edoc = (
+            visible_documents(request.oce)
+            .exclude(estado_documento="borrador")
+            .select_related("filer_oce")
+            .filter(numero_entrega=numero_entrega.upper())
+            .first()
+        )
+        if edoc is None:
+            raise exceptions.NotFound(
+                _("No existe el documento o no es visible para su código de OCE.")
+            )
+        return Response(detail(edoc, request))

@@ -1,0 +1,159 @@
+"""Portal screens: 1.1 Elaboración de e-Doc Operativo, 1.3 Integración de estados, document page."""
+
+from __future__ import annotations
+
+import json
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from ecuapass.accounts.context import oce_required
+from ecuapass.portal.permissions import menu_option_required
+
+from . import exports, registry, services
+from .forms import EstadosForm
+from .models import EDocument
+from .selectors import estados_queryset, is_party_oce
+
+PAGE_SIZE = 25
+
+
+def visible_documents(oce):
+    """Drafts and sends of the filer, plus what was filed for a party OCE."""
+    qs = EDocument.objects.all()
+    if is_party_oce(oce):
+        return qs.filter(
+            Q(filer_oce_id=oce.pk)
+            | (Q(party_operator_id=oce.registration.operator_id) & ~Q(estado_documento="borrador"))
+        )
+    return qs.filter(filer_oce_id=oce.pk)
+
+
+@menu_option_required("1.1")
+@oce_required
+def elaboracion(request):
+    oce = request.oce
+    types = registry.types_for(oce.registration.oce_type.code)
+    drafts = (
+        EDocument.objects.drafts()
+        .filter(filer_oce=oce)
+        .select_related("created_by")
+        .order_by("-modified_on")
+    )
+    page = Paginator(drafts, PAGE_SIZE).get_page(request.GET.get("page"))
+    recent = EDocument.objects.sent().filter(filer_oce=oce).order_by("-sent_on")[:5]
+    return render(
+        request,
+        "edocs/elaboracion.html",
+        {"types": types, "page": page, "recent": recent, "oce": oce},
+    )
+
+
+@menu_option_required("1.1")
+@oce_required
+@require_POST
+def eliminar_borrador(request, pk: int):
+    edoc = get_object_or_404(EDocument.objects.drafts(), pk=pk, filer_oce=request.oce)
+    services.delete_draft(edoc)
+    messages.success(request, _("Borrador eliminado."))
+    return redirect("edocs:elaboracion")
+
+
+@menu_option_required("1.3")
+@oce_required
+def estados(request):
+    oce = request.oce
+    form = EstadosForm(request.GET or None)
+    filters = form.to_filter() if form.is_bound else EstadosForm().to_filter()
+    qs = (
+        estados_queryset(oce, filters)
+        if (not form.is_bound or form.is_valid())
+        else EDocument.objects.none()
+    )
+    fmt = request.GET.get("formato")
+    if fmt in ("xlsx", "csv"):
+        name = f"estados-{oce.code}"
+        return exports.xlsx_response(qs, name) if fmt == "xlsx" else exports.csv_response(qs, name)
+    page = Paginator(qs.only(*_LIST_ONLY), PAGE_SIZE).get_page(request.GET.get("page"))
+    params = {k: v for k, v in request.GET.items() if k not in ("page", "formato") and v}
+    query = urlencode(params)
+    return render(
+        request,
+        "edocs/estados.html",
+        {
+            "form": form,
+            "page": page,
+            "query": query,
+            "offset": page.start_index() - 1 if page.paginator.count else 0,
+            "oce": oce,
+        },
+    )
+
+
+_LIST_ONLY = (
+    "id",
+    "doc_type",
+    "title",
+    "numero_entrega",
+    "sent_on",
+    "estado_transmision",
+    "estado_documento",
+    "document_number",
+)
+
+
+@oce_required
+def documento(request, pk: int):
+    edoc = get_object_or_404(
+        visible_documents(request.oce).select_related(
+            "filer_oce__registration__operator", "party_operator", "envio__sender_user"
+        ),
+        pk=pk,
+    )
+    if edoc.is_draft:
+        return redirect(reverse(edoc.type.editor_url, args=[edoc.pk]))
+    context = {
+        "edoc": edoc,
+        "envio": edoc.envio,
+        "errors": list(edoc.errors.all()),
+        "history": list(edoc.history.select_related("by_user")),
+        "content": edoc.content,
+        "detail_template": edoc.type.detail_template,
+    }
+    context.update(edoc.type.context(edoc.content))
+    return render(request, "edocs/documento.html", context)
+
+
+@oce_required
+def original(request, pk: int):
+    """The payload exactly as sent: XML when it came as XML, JSON otherwise."""
+    edoc = get_object_or_404(
+        visible_documents(request.oce).exclude(estado_documento="borrador"), pk=pk
+    )
+    envio = edoc.envio
+    if request.GET.get("formato") != "json" and envio.payload_xml:
+        response = HttpResponse(envio.payload_xml, content_type="application/xml; charset=utf-8")
+        ext = "xml"
+    else:
+        response = HttpResponse(
+            json.dumps(envio.payload, ensure_ascii=False, indent=2),
+            content_type="application/json; charset=utf-8",
+        )
+        ext = "json"
+    response["Content-Disposition"] = f'attachment; filename="{envio.numero_entrega}.{ext}"'
+    return response
+
+
+def document_for(request, pk: int) -> EDocument:
+    """For other contexts' views (PDFs…): the document if the active OCE may see it, else 404."""
+    edoc = visible_documents(request.oce).filter(pk=pk).first()
+    if edoc is None:
+        raise Http404
+    return edoc
