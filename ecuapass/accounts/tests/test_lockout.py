@@ -136,3 +136,17 @@ def test_unknown_login_keys_lock_without_alert(client, settings):
     assert not Notification.objects.exists()
     # The real user is not affected.
     assert attempt(client, operator.ruc, password=PASSWORD).status_code == 302
+
+
+def test_release_lockouts_command(client, settings):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    operator, rep, _ = company_with_codes({"16": 1})
+    lock(client, operator.ruc, settings)
+    Lockout.objects.update(unlocks_on=timezone.now() - timedelta(minutes=1))
+    out = StringIO()
+    call_command("release_lockouts", stdout=out)
+    assert "1 bloqueos liberados" in out.getvalue()
+    assert Notification.objects.filter(user=rep, subject=SUBJECT_UNLOCKED).count() == 1
