@@ -1,0 +1,223 @@
+"""Demo DAIs so 1.1 and 1.3 show real content: drafts, accepted, rejected, received.
+
+Runs after the accounts and tariff demo data. Every document goes through the
+real engine (submit → process). Idempotent: nothing is added when the demo
+importer already has DEMO- documents.
+"""
+
+from __future__ import annotations
+
+from django.utils import timezone
+
+from ecuapass.core.loading import LoadReport
+
+IMPORTER_RUC = "0991003002001"
+IMPORTER_CODE = "29000001"
+IMPORTER_USER = "demo"
+BROKER_RUC = "1791002008001"
+BROKER_CODE = "17910020"
+BROKER_USER = "representante"
+TARGET = "DAI de demostración"
+
+
+def _payload(declarante, importador, code, invoice, items, **over):
+    payload = {
+        "tipo_documento": "DAI",
+        "distrito": "028",
+        "regimen": "10",
+        "tipo_despacho": "normal",
+        "declarante": {**declarante, "codigo_oce": code},
+        "importador": importador,
+        "documento_transporte": {"mrn": "CEC2026MSCU0001", "msn": "0001", "hsn": "0000"},
+        "pais_origen": "CN",
+        "pais_procedencia": "CN",
+        "pais_embarque": "CN",
+        "puerto_embarque": "CNSHA",
+        "fecha_embarque": "2025-12-01",
+        "fecha_llegada": "2025-12-20",
+        "incoterm": "FOB",
+        "moneda": "USD",
+        "tipo_cambio": "1",
+        "forma_pago": "contado",
+        "factura": {"numero": invoice, "fecha": "2025-11-20"},
+        "items": items,
+    }
+    payload.update(over)
+    return payload
+
+
+COFFEE = {
+    "subpartida": "0901.21.10.00",
+    "descripcion": "Café tostado en grano, sacos de 25 kg",
+    "pais_origen": "CO",
+    "cantidad_fisica": "500",
+    "unidad_fisica": "KG",
+    "cantidad_comercial": "20",
+    "unidad_comercial": "U",
+    "peso_neto": "500",
+    "peso_bruto": "520",
+    "fob": "10000.00",
+    "flete": "1000.00",
+    "seguro": "100.00",
+}
+LAPTOPS = {
+    "subpartida": "8471.30.00.00",
+    "descripcion": "Computadoras portátiles 14 pulgadas",
+    "pais_origen": "CN",
+    "cantidad_fisica": "50",
+    "unidad_fisica": "U",
+    "cantidad_comercial": "50",
+    "unidad_comercial": "U",
+    "peso_neto": "100",
+    "peso_bruto": "120",
+    "fob": "25000.00",
+    "flete": "800.00",
+    "seguro": "250.00",
+}
+SHOES = {
+    "subpartida": "6403.99.90.00",
+    "descripcion": "Calzado de cuero para caballero",
+    "pais_origen": "BR",
+    "cantidad_fisica": "200",
+    "unidad_fisica": "PAR",
+    "cantidad_comercial": "200",
+    "unidad_comercial": "PAR",
+    "peso_neto": "180",
+    "peso_bruto": "200",
+    "fob": "6000.00",
+    "flete": "300.00",
+    "seguro": "60.00",
+}
+PHONES = {
+    "subpartida": "8517.13.00.00",
+    "descripcion": "Teléfonos inteligentes 128 GB",
+    "pais_origen": "CN",
+    "cantidad_fisica": "300",
+    "unidad_fisica": "U",
+    "cantidad_comercial": "300",
+    "unidad_comercial": "U",
+    "peso_neto": "60",
+    "peso_bruto": "75",
+    "fob": "45000.00",
+    "flete": "900.00",
+    "seguro": "450.00",
+}
+
+
+def load(report: LoadReport) -> None:
+    from ecuapass.accounts.models import OceCode, User
+    from ecuapass.edocs import registry, services
+    from ecuapass.edocs.models import EDocument
+
+    from .serializers import DaiSerializer
+
+    importer_oce = (
+        OceCode.objects.select_related("registration__operator", "registration__oce_type")
+        .filter(code=IMPORTER_CODE)
+        .first()
+    )
+    importer_user = User.objects.filter(login_ruc=IMPORTER_RUC, username=IMPORTER_USER).first()
+    broker_oce = (
+        OceCode.objects.select_related("registration__operator", "registration__oce_type")
+        .filter(code=BROKER_CODE)
+        .first()
+    )
+    broker_user = User.objects.filter(login_ruc=BROKER_RUC, username=BROKER_USER).first()
+    if not (importer_oce and importer_user):
+        report.write(
+            "customs demo: no existe el importador de demostración (0991003002001 / demo); se omiten las DAI."
+        )
+        return
+    if EDocument.objects.filter(filer_oce=importer_oce, reference__startswith="DEMO-").exists():
+        report.add(TARGET, "unchanged")
+        return
+    me = {"ruc": IMPORTER_RUC, "nombre": importer_oce.registration.operator.legal_name}
+    dai = registry.get("DAI")
+
+    def send(user, oce, payload, channel, process=True):
+        s = DaiSerializer(data=payload)
+        s.is_valid(raise_exception=True)
+        if channel == "P":
+            edoc = services.create_draft(dai, oce=oce, user=user)
+            dai.build_from_payload(edoc, s.validated_data)
+            services.submit(edoc, user=user, oce=oce, channel="P")
+        else:
+            edoc = services.submit_payload(
+                dai, s.validated_data, raw=payload, user=user, oce=oce, channel="S"
+            ).envio.document
+        if process:
+            services.process(edoc.pk)
+        report.add(TARGET, "inserted")
+        return edoc
+
+    year = timezone.localdate().year
+    send(
+        importer_user,
+        importer_oce,
+        _payload(me, me, IMPORTER_CODE, f"DEMO-{year}-0001", [COFFEE, LAPTOPS, SHOES]),
+        "P",
+    )
+    send(
+        importer_user,
+        importer_oce,
+        _payload(me, me, IMPORTER_CODE, f"DEMO-{year}-0002", [PHONES]),
+        "S",
+    )
+    # Rejected: an unknown district (transmission error) and a wrong importer name (business rule).
+    send(
+        importer_user,
+        importer_oce,
+        _payload(me, me, IMPORTER_CODE, f"DEMO-{year}-0003", [COFFEE], distrito="999"),
+        "P",
+    )
+    send(
+        importer_user,
+        importer_oce,
+        _payload(
+            me,
+            {"ruc": IMPORTER_RUC, "nombre": "COMERCIAL DEMO PACIFICO"},
+            IMPORTER_CODE,
+            f"DEMO-{year}-0004",
+            [LAPTOPS],
+            fecha_llegada="2025-11-01",
+        ),
+        "S",
+    )
+    # Received, waiting for the worker (`manage.py db_worker` processes it).
+    send(
+        importer_user,
+        importer_oce,
+        _payload(me, me, IMPORTER_CODE, f"DEMO-{year}-0005", [SHOES]),
+        "S",
+        process=False,
+    )
+    # Drafts ("Guardar temporal").
+    for invoice, items in (
+        (f"DEMO-{year}-0006", [COFFEE, SHOES]),
+        (f"DEMO-{year}-0007", [LAPTOPS]),
+    ):
+        s = DaiSerializer(data=_payload(me, me, IMPORTER_CODE, invoice, items))
+        s.is_valid(raise_exception=True)
+        edoc = services.create_draft(dai, oce=importer_oce, user=importer_user)
+        dai.build_from_payload(edoc, s.validated_data)
+        edoc.reference = invoice
+        edoc.save(update_fields=["reference"])
+        report.add(TARGET, "inserted")
+    if broker_oce and broker_user:
+        broker = {"ruc": BROKER_RUC, "nombre": broker_oce.registration.operator.legal_name}
+        send(
+            broker_user,
+            broker_oce,
+            _payload(broker, me, BROKER_CODE, f"DEMO-{year}-0101", [COFFEE, PHONES]),
+            "S",
+        )
+        send(
+            broker_user,
+            broker_oce,
+            _payload(broker, me, BROKER_CODE, f"DEMO-{year}-0001", [LAPTOPS]),
+            "P",
+        )  # duplicate invoice
+    else:
+        report.write(
+            "customs demo: no existe el agente de aduana de demostración (1791002008001); se omiten sus DAI."
+        )
