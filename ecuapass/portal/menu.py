@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.contrib.auth.models import AnonymousUser
 from django.db import DatabaseError
 from django.urls import NoReverseMatch, reverse
 
@@ -109,7 +110,8 @@ class PortalFrame:
 
     def __init__(self, request):
         self.request = request
-        self.user = request.user
+        # Error pages may render before the authentication middleware ran.
+        self.user = getattr(request, "user", None) or AnonymousUser()
         self._cache: dict = {}
 
     def _memo(self, key, fn):
