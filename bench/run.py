@@ -62,7 +62,9 @@ def reset_database(reuse: bool) -> None:
     if reuse:
         return
     for sql in (f"DROP DATABASE IF EXISTS {DB_NAME}", f"CREATE DATABASE {DB_NAME}"):
-        subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-qc", sql, "postgres"], check=True)
+        subprocess.run(
+            ["psql", "-h", "127.0.0.1", "-U", "postgres", "-qc", sql, "postgres"], check=True
+        )
     manage("migrate", "--noinput", "-v", "0")
     manage("load_reference_data", "-v", "0")
     manage("load_demo_data", "-v", "0")
@@ -70,9 +72,19 @@ def reset_database(reuse: bool) -> None:
 
 def start_server() -> subprocess.Popen:
     proc = subprocess.Popen(
-        [str(Path(PY).parent / "gunicorn"), "bench.wsgi:application", "--bind", f"127.0.0.1:{PORT}",
-         "--workers", "2", "--log-level", "warning"],
-        cwd=ROOT, env=env(), start_new_session=True,
+        [
+            str(Path(PY).parent / "gunicorn"),
+            "bench.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{PORT}",
+            "--workers",
+            "2",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env(),
+        start_new_session=True,
     )
     for _ in range(100):
         try:
@@ -89,9 +101,21 @@ def wrk(wrk_bin: str, url: str, extra_env: dict[str, str] | None = None) -> dict
     e = dict(os.environ)
     e.update(extra_env or {})
     out = subprocess.run(
-        [wrk_bin, "-t2", f"-c{CONNECTIONS}", f"-d{DURATION}", "--timeout", "10s",
-         "-s", str(ROOT / "bench" / "report.lua"), BASE + url],
-        env=e, capture_output=True, text=True, check=True,
+        [
+            wrk_bin,
+            "-t2",
+            f"-c{CONNECTIONS}",
+            f"-d{DURATION}",
+            "--timeout",
+            "10s",
+            "-s",
+            str(ROOT / "bench" / "report.lua"),
+            BASE + url,
+        ],
+        env=e,
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout
     match = re.search(r"WRKJSON (\{.*\})", out)
     if not match:
@@ -109,36 +133,60 @@ def machine() -> str:
     except OSError:
         pass
     mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
-    pg = subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-tAc", "SHOW server_version", "postgres"],
-                        capture_output=True, text=True).stdout.strip()
-    return (f"{os.cpu_count()} cores ({cpu}), {mem:.0f} GiB RAM, {platform.system()} {platform.release()}, "
-            f"Python {platform.python_version()}, PostgreSQL {pg}, gunicorn 2 sync workers, "
-            f"wrk 2 threads × {CONNECTIONS} connections × {DURATION} per endpoint, all on loopback")
+    pg = subprocess.run(
+        ["psql", "-h", "127.0.0.1", "-U", "postgres", "-tAc", "SHOW server_version", "postgres"],
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
+    return (
+        f"{os.cpu_count()} cores ({cpu}), {mem:.0f} GiB RAM, {platform.system()} {platform.release()}, "
+        f"Python {platform.python_version()}, PostgreSQL {pg}, gunicorn 2 sync workers, "
+        f"wrk 2 threads × {CONNECTIONS} connections × {DURATION} per endpoint, all on loopback"
+    )
 
 
 def row(label: str, r: dict, plain: dict, raw: dict | None) -> str:
-    ratio_plain = f"{r['p95_ms'] / plain['p95_ms']:.1f}× / {plain['rps'] / r['rps']:.1f}×" if r["rps"] else "—"
-    ratio_raw = (f"{r['p95_ms'] / raw['p95_ms']:.1f}× / {raw['rps'] / r['rps']:.1f}×" if raw and r["rps"] else "—")
-    return (f"| {label} | {r['rps']:.0f} | {r['p50_ms']:.1f} | {r['p95_ms']:.1f} | {r['p99_ms']:.1f} | "
-            f"{r['non2xx'] + r['errors']} | {ratio_plain} | {ratio_raw} |")
+    ratio_plain = (
+        f"{r['p95_ms'] / plain['p95_ms']:.1f}× / {plain['rps'] / r['rps']:.1f}×"
+        if r["rps"]
+        else "—"
+    )
+    ratio_raw = (
+        f"{r['p95_ms'] / raw['p95_ms']:.1f}× / {raw['rps'] / r['rps']:.1f}×"
+        if raw and r["rps"]
+        else "—"
+    )
+    return (
+        f"| {label} | {r['rps']:.0f} | {r['p50_ms']:.1f} | {r['p95_ms']:.1f} | {r['p99_ms']:.1f} | "
+        f"{r['non2xx'] + r['errors']} | {ratio_plain} | {ratio_raw} |"
+    )
 
 
-HEADER = ("| endpoint | req/s | p50 ms | p95 ms | p99 ms | errors/non-2xx | vs plain view (p95 / throughput) "
-          "| vs raw SQL (p95 / throughput) |\n|---|---:|---:|---:|---:|---:|---:|---:|")
+HEADER = (
+    "| endpoint | req/s | p50 ms | p95 ms | p99 ms | errors/non-2xx | vs plain view (p95 / throughput) "
+    "| vs raw SQL (p95 / throughput) |\n|---|---:|---:|---:|---:|---:|---:|---:|"
+)
 
 
 def write_section(name: str, body: str) -> None:
     DOC.parent.mkdir(exist_ok=True)
-    text = DOC.read_text() if DOC.exists() else (
-        "# Performance\n\nMeasured by `make bench` (`bench/run.py`). Ratios are measured in one run: "
-        "each endpoint against a plain Django view that does nothing and, where given, against a view "
-        "that runs the hand-written SQL of the same query, on the same server at the same time. "
-        "A ratio of 2.0× p95 means the endpoint's 95th-percentile latency is twice the reference's; "
-        "2.0× throughput means the reference serves twice as many requests per second.\n")
+    text = (
+        DOC.read_text()
+        if DOC.exists()
+        else (
+            "# Performance\n\nMeasured by `make bench` (`bench/run.py`). Ratios are measured in one run: "
+            "each endpoint against a plain Django view that does nothing and, where given, against a view "
+            "that runs the hand-written SQL of the same query, on the same server at the same time. "
+            "A ratio of 2.0× p95 means the endpoint's 95th-percentile latency is twice the reference's; "
+            "2.0× throughput means the reference serves twice as many requests per second.\n"
+        )
+    )
     start, end = f"<!-- bench:{name} -->", f"<!-- /bench:{name} -->"
     block = f"{start}\n{body.strip()}\n{end}"
     if start in text:
-        text = re.sub(re.escape(start) + r".*?" + re.escape(end), lambda _m: block, text, flags=re.S)
+        text = re.sub(
+            re.escape(start) + r".*?" + re.escape(end), lambda _m: block, text, flags=re.S
+        )
     else:
         text = text.rstrip() + "\n\n" + block + "\n"
     DOC.write_text(text)
@@ -159,7 +207,9 @@ def main() -> None:
     prepared = {}
     for scenario in selected:
         print(f"[bench] preparing {scenario.name}", flush=True)
-        out = sh(PY, "-m", "bench.registry", "prepare", scenario.name, capture_output=True, text=True).stdout
+        out = sh(
+            PY, "-m", "bench.registry", "prepare", scenario.name, capture_output=True, text=True
+        ).stdout
         prepared[scenario.name] = json.loads(out.strip().splitlines()[-1])
 
     server = start_server()
@@ -170,13 +220,28 @@ def main() -> None:
             headers = info.get("env", {})
             print(f"[bench] {scenario.name}: plain view", flush=True)
             plain = wrk(wrk_bin, "/bench/plain/")
-            lines = [f"## {scenario.title}", "", f"{when} — {machine()}.", "", scenario.description, "", HEADER]
+            lines = [
+                f"## {scenario.title}",
+                "",
+                f"{when} — {machine()}.",
+                "",
+                scenario.description,
+                "",
+                HEADER,
+            ]
             lines.append(row("plain Django view (reference)", plain, plain, None))
             raw = None
             if scenario.raw_sql:
                 print(f"[bench] {scenario.name}: raw SQL", flush=True)
                 raw = wrk(wrk_bin, f"/bench/raw/{scenario.raw_sql}/")
-                lines.append(row(f"raw SQL of the same query (`/bench/raw/{scenario.raw_sql}/`)", raw, plain, None))
+                lines.append(
+                    row(
+                        f"raw SQL of the same query (`/bench/raw/{scenario.raw_sql}/`)",
+                        raw,
+                        plain,
+                        None,
+                    )
+                )
             for label, url in info["urls"]:
                 print(f"[bench] {scenario.name}: {url}", flush=True)
                 lines.append(row(f"{label} (`{url}`)", wrk(wrk_bin, url, headers), plain, raw))

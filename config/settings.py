@@ -251,10 +251,12 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
 }
 
+# Shared by every web and worker process (unread badges, API throttling): the database
+# by default, Redis when REDIS_URL is set.
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "ecuapass",
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "ecuapass_cache",
     }
 }
 if os.environ.get("REDIS_URL"):

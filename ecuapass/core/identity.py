@@ -47,7 +47,8 @@ def _check_common(number: str, length: int, label) -> None:
         )
     if number[:2] not in VALID_PROVINCES:
         raise ValidationError(
-            _("Numero de %(campo)s no es correcto: código de provincia inválido.") % {"campo": label},
+            _("Numero de %(campo)s no es correcto: código de provincia inválido.")
+            % {"campo": label},
             "province",
         )
 

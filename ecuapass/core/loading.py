@@ -42,7 +42,9 @@ class LoadReport:
         return "\n".join(lines)
 
 
-def upsert(model: type[models.Model], lookup: dict, values: dict, report: LoadReport) -> models.Model:
+def upsert(
+    model: type[models.Model], lookup: dict, values: dict, report: LoadReport
+) -> models.Model:
     """Insert or update one row; count it as inserted / updated / unchanged."""
     obj = model.objects.filter(**lookup).first()
     if obj is None:

@@ -18,7 +18,7 @@ from rest_framework.views import APIView
 from ecuapass.accounts.context import get_active_oce, usable_codes
 
 from .forms import InboxFilterForm
-from .selectors import get_visible_notice, inbox_queryset
+from .selectors import Mailbox, get_visible_notice
 from .services import mark_read
 
 
@@ -98,7 +98,7 @@ class InboxAPI(APIView):
             raise exceptions.ValidationError(
                 {name: [str(e) for e in errors] for name, errors in form.errors.items()}
             )
-        qs = inbox_queryset(request.user, oce, form.cleaned_data)
+        qs = Mailbox(request.user, oce, form.cleaned_data)
         paginator = Pagination()
         page = paginator.paginate_queryset(qs, request, view=self)
         return paginator.get_paginated_response(NoticeSerializer(page, many=True).data)
