@@ -52,3 +52,42 @@ SCENARIOS.append(
         raw_sql="buzon",
     )
 )
+
+
+def prepare_tariff() -> dict:
+    from django.db import connection
+
+    from ecuapass.tariff.models import Commodity
+
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE tariff_commodity")
+    return {
+        "urls": [
+            ("API text search «café» (full-text, Spanish + English)", "/api/v1/arancel/?q=caf%C3%A9"),
+            ("API code search «09.01» (prefix)", "/api/v1/arancel/?q=09.01"),
+            ("screen 2.1.1 text search «café»", "/arancel/?q=caf%C3%A9"),
+        ],
+        "notes": f"The nomenclature holds {Commodity.objects.count():,} codes (sections to 10-digit lines).",
+    }
+
+
+@raw_sql("tariff")
+@cache
+def tariff_sql():
+    from ecuapass.tariff.services.search import queryset_for
+
+    return queryset_for("café").select_related("section", "unit")[:20].query.sql_with_params()
+
+
+SCENARIOS.append(
+    Scenario(
+        name="tariff",
+        title="2.1.1 Consulta de arancel: search over the whole nomenclature",
+        description=(
+            "Issue 4: full-text and code-prefix search on PostgreSQL (Spanish configuration + unaccent, "
+            "GIN index). The raw-SQL reference runs the page query of the «café» search."
+        ),
+        prepare=prepare_tariff,
+        raw_sql="tariff",
+    )
+)
