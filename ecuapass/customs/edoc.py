@@ -9,7 +9,9 @@ from django.utils.translation import gettext_lazy as _
 
 from ecuapass.edocs import registry
 
-from .rules import DAI_RULES
+from .rules import DAI_RULES, IMPORTER_TYPE
+
+IMPORTER_TYPES = {IMPORTER_TYPE}
 
 
 @dataclass
@@ -30,15 +32,33 @@ class DaiType(registry.DocumentType):
         return payload_of(content)
 
     def party_of(self, content):
+        """Who sees the DAI as its owner in 1.3.
+
+        An importer filing for itself owns it. A broker's filing belongs to the
+        importer only when the broker acts for it (a valid relation); otherwise
+        it stays with the broker alone.
+        """
         if content is None:
             return None
-        if content.importador_id is None:
-            from ecuapass.accounts.models import Operator
+        from django.db.models import Q
 
-            content.importador = Operator.objects.filter(ruc=content.importador_ruc).first()
-            if content.importador_id:
-                content.save(update_fields=["importador"])
-        return content.importador
+        from ecuapass.accounts.models import BrokerClient, Operator
+
+        filer = content.edoc.filer_oce.registration
+        if filer.oce_type.code in IMPORTER_TYPES:
+            return filer.operator
+        importer = Operator.objects.filter(ruc=content.importador_ruc).first()
+        if importer is None:
+            return None
+        today = timezone.localdate()
+        acts_for = (
+            BrokerClient.objects.filter(
+                broker_id=filer.operator_id, client=importer, active=True, valid_from__lte=today
+            )
+            .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=today))
+            .exists()
+        )
+        return importer if acts_for else None
 
     def reference_of(self, content):
         return content.factura_numero if content else ""

@@ -178,3 +178,25 @@ def test_token_screen_creates_shows_once_and_revokes(oce_client, world):
     c.post(f"/edocs/tokens/{token.pk}/revocar/")
     token.refresh_from_db()
     assert not token.is_active
+
+
+def test_example_xml_is_accepted_as_is(client, world, token):
+    xml = (ROOT / "docs" / "examples" / "dai.xml").read_text()
+    r = client.post("/api/v1/edocs/", data=xml, content_type="application/xml", **auth(token))
+    assert r.status_code == 202, r.content
+    assert services.process(EDocument.objects.get().pk) == "aceptado"
+
+
+def test_broker_filing_for_a_non_client_stays_with_the_broker(client, world, token):
+    from ecuapass.edocs.testing import OTHER_NAME, OTHER_RUC
+
+    _t, broker = ApiToken.issue(user=world.broker.user, oce_code=world.broker.oce, name="b")
+    _t, other = ApiToken.issue(user=world.other.user, oce_code=world.other.oce, name="o")
+    payload = dai_payload(
+        declarante={"ruc": BROKER_RUC, "nombre": BROKER_NAME},
+        oce_code=BROKER_CODE,
+        importador={"ruc": OTHER_RUC, "nombre": OTHER_NAME},
+    )
+    numero = post(client, broker, payload).json()["numero_entrega"]
+    assert client.get(f"/api/v1/edocs/{numero}/", **auth(other)).status_code == 404
+    assert client.get(f"/api/v1/edocs/{numero}/", **auth(broker)).status_code == 200

@@ -1,0 +1,37 @@
+from django.contrib import admin
+
+from .models import Dai, DaiItem, Liquidacion
+
+
+class DaiItemInline(admin.TabularInline):
+    model = DaiItem
+    extra = 0
+    fields = [
+        "numero",
+        "subpartida",
+        "descripcion",
+        "pais_origen",
+        "fob",
+        "flete",
+        "seguro",
+        "total_tributos",
+    ]
+
+
+@admin.register(Dai)
+class DaiAdmin(admin.ModelAdmin):
+    list_display = ["edoc", "distrito", "regimen", "importador_ruc", "factura_numero", "total_cif"]
+    search_fields = [
+        "importador_ruc",
+        "factura_numero",
+        "edoc__numero_entrega",
+        "edoc__document_number",
+    ]
+    raw_id_fields = ["edoc", "importador"]
+    inlines = [DaiItemInline]
+
+
+@admin.register(Liquidacion)
+class LiquidacionAdmin(admin.ModelAdmin):
+    list_display = ["dai", "fecha", "total_tributos", "frozen_on"]
+    raw_id_fields = ["dai"]
