@@ -168,3 +168,6 @@ class WorkerHeartbeat(models.Model):
     class Meta:
         verbose_name = _("latido del trabajador")
         verbose_name_plural = _("latidos del trabajador")
+
+    def __str__(self) -> str:
+        return f"{self.worker} @ {self.seen_on:%Y-%m-%d %H:%M:%S}"

@@ -59,3 +59,14 @@ def test_dates_are_dd_mm_yyyy():
         assert formats.date_format(date(2026, 3, 7)) == "07/03/2026"
     with translation.override("en"):
         assert formats.date_format(date(2026, 3, 7)) == "07/03/2026"
+
+
+@pytest.mark.django_db
+def test_spanish_is_the_default_even_for_english_browsers(client):
+    response = client.get("/healthz", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert response.status_code == 200
+    assert response.wsgi_request.LANGUAGE_CODE == "es"
+    client.cookies["django_language"] = "en"
+    assert client.get("/healthz").wsgi_request.LANGUAGE_CODE == "en"
+    client.cookies["django_language"] = "xx"
+    assert client.get("/healthz").wsgi_request.LANGUAGE_CODE == "es"
