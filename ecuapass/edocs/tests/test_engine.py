@@ -248,3 +248,21 @@ def test_lifecycle_transitions_need_officer_permission_and_write_history(world, 
         "pagado",
         "salida_autorizada",
     ]
+
+
+def test_notices_go_to_the_filer_and_to_the_importer_when_a_broker_filed(world):
+    from ecuapass.notifications.models import Notification
+
+    payload = dai_payload(
+        declarante={"ruc": BROKER_RUC, "nombre": BROKER_NAME}, oce_code=BROKER_CODE
+    )
+    doc = send(world.broker, payload).envio.document
+    services.process(doc.pk)
+    doc.refresh_from_db()
+    notices = Notification.objects.filter(subject__contains=doc.document_number)
+    assert {n.oce_code_id for n in notices} == {world.broker.oce.pk, world.importer.oce.pk}
+    assert all(doc.document_number in n.body for n in notices)
+    bad = send(world.importer, dai_payload(invoice="N-2", distrito="999")).envio.document
+    services.process(bad.pk)
+    rejected = Notification.objects.get(subject__contains="RECHAZADA")
+    assert rejected.oce_code_id == world.importer.oce.pk and "DAI-101" in rejected.body
