@@ -76,14 +76,40 @@ def _filers():
     return [(30, [own]), (20, [via_broker]), (50, synthetic)]
 
 
-def _rows(n: int, seed: int, filers):
+def _start_values(filers) -> tuple[dict, dict]:
+    """Existing counters, so a second run continues the sequences instead of repeating them."""
+    from ecuapass.core.models import Sequence
+    from ecuapass.customs.services import dai_number_key
+    from ecuapass.edocs.numbers import sequence_key
+
+    codes = {code for _w, group in filers for _pk, code, _party in group}
+    seq, dai_seq = {}, {}
+    for year in (2024, 2025):
+        for code in codes:
+            value = (
+                Sequence.objects.filter(key=sequence_key(code, year))
+                .values_list("value", flat=True)
+                .first()
+            )
+            if value:
+                seq[(code, year)] = value
+        value = (
+            Sequence.objects.filter(key=dai_number_key("028", year, "10"))
+            .values_list("value", flat=True)
+            .first()
+        )
+        if value:
+            dai_seq[year] = value
+    return seq, dai_seq
+
+
+def _rows(n: int, seed: int, filers, start_values):
     rng = random.Random(seed)
     weights = [w for w, _ in filers]
     state_weights = [s[0] for s in STATES]
     start = datetime(2024, 1, 1, 13, 0, tzinfo=UTC)
     span = int(timedelta(days=730).total_seconds())
-    seq: dict[tuple[str, int], int] = {}
-    dai_seq: dict[int, int] = {}
+    seq, dai_seq = start_values
     now = datetime.now(UTC)
     for i in range(n):
         _w, group = rng.choices(filers, weights=weights)[0]
@@ -139,7 +165,8 @@ def generate(n: int = 1_000_000, seed: int = 2026) -> int:
     from ecuapass.edocs.models import EDocument
 
     # Resolve the filers before COPY: no other query may run on the connection during it.
-    gen = _rows(n, seed, _filers())
+    filers = _filers()
+    gen = _rows(n, seed, filers, _start_values(filers))
     result: dict = {}
 
     def rows():

@@ -75,6 +75,24 @@ def delete_draft(edoc: EDocument) -> None:
         locked.delete()
 
 
+def copy_as_draft(edoc: EDocument, *, oce, user) -> EDocument:
+    """A new draft from what was sent (to correct a rejected document and send it again)."""
+    if edoc.filer_oce_id != oce.pk:
+        raise EdocError(_("Sólo el código de OCE que envió el documento puede copiarlo."))
+    doc_type = edoc.type
+    serializer = doc_type.serializer_class()(data=edoc.envio.payload)
+    if not serializer.is_valid():
+        raise EdocError(
+            _("El documento enviado no tiene una estructura válida: no se puede copiar.")
+        )
+    with transaction.atomic():
+        draft = create_draft(doc_type, oce=oce, user=user)
+        content = doc_type.build_from_payload(draft, serializer.validated_data)
+        draft.reference = doc_type.reference_of(content)[:100]
+        draft.save(update_fields=["reference"])
+    return draft
+
+
 # --- transmission -------------------------------------------------------------
 def submit(
     edoc: EDocument,

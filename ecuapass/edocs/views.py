@@ -126,9 +126,28 @@ def documento(request, pk: int):
         "history": list(edoc.history.select_related("by_user")),
         "content": edoc.content,
         "detail_template": edoc.type.detail_template,
+        "can_copy": edoc.filer_oce_id == request.oce.pk,
     }
     context.update(edoc.type.context(edoc.content))
     return render(request, "edocs/documento.html", context)
+
+
+@menu_option_required("1.1")
+@oce_required
+@require_POST
+def copiar(request, pk: int):
+    edoc = get_object_or_404(EDocument.objects.sent(), pk=pk, filer_oce=request.oce)
+    try:
+        draft = services.copy_as_draft(edoc, oce=request.oce, user=request.user)
+    except services.EdocError as exc:
+        messages.error(request, str(exc))
+        return redirect(edoc.get_absolute_url())
+    messages.success(
+        request,
+        _("Se creó el borrador #%(pk)s a partir de la entrega %(n)s: corríjalo y envíelo.")
+        % {"pk": draft.pk, "n": edoc.numero_entrega},
+    )
+    return redirect(reverse(draft.type.editor_url, args=[draft.pk]))
 
 
 @oce_required

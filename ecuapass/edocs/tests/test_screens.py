@@ -183,3 +183,25 @@ def test_elaboracion_lists_types_and_drafts_and_deletes_a_draft(oce_client, worl
     client = oce_client(world.importer)
     assert client.post(f"/edocs/borrador/{draft.pk}/eliminar/").status_code == 302
     assert not EDocument.objects.filter(pk=draft.pk).exists()
+
+
+def test_a_rejected_document_is_copied_to_a_new_draft_to_correct_it(
+    oce_client, world, docs, django_assert_max_num_queries
+):
+    a, b, c = docs
+    client = oce_client(world.importer)
+    with django_assert_max_num_queries(30):
+        page = client.get(f"/edocs/documento/{b.pk}/")
+    assert "Corregir: copiar a un borrador nuevo" in page.content.decode()
+    r = client.post(f"/edocs/documento/{b.pk}/copiar/")
+    draft = EDocument.objects.drafts().get()
+    assert r.status_code == 302 and r["Location"] == f"/declaraciones/dai/{draft.pk}/editar/"
+    assert (
+        draft.dai.distrito == "999" and draft.dai.items.count() == 3 and draft.reference == "INV-B"
+    )
+    # Only the filer may copy: the importer sees the broker's filing but cannot copy it.
+    assert (
+        "copiar a un borrador"
+        not in client.get(f"/edocs/documento/{c.pk}/").content.decode().lower()
+    )
+    assert client.post(f"/edocs/documento/{c.pk}/copiar/").status_code == 404
