@@ -4,8 +4,12 @@ set -eu
 : "${PORT:=8000}" "${HOST:=127.0.0.1}" "${BIN:=.venv/bin}"
 "$BIN/python" manage.py db_worker --queue-name '*' --interval 1 --no-reload &
 WORKER=$!
-# Expired lockouts: release them and send the ALERTA DE DESBLOQUEO (cron in production).
-( while sleep 60; do "$BIN/python" manage.py release_lockouts >/dev/null 2>&1 || true; done ) &
+# Janitor (cron in production): release expired lockouts (ALERTA DE DESBLOQUEO) and
+# re-enqueue documents whose worker died (django-tasks-db does not retry by itself).
+( while sleep 60; do
+    "$BIN/python" manage.py release_lockouts >/dev/null 2>&1 || true
+    "$BIN/python" manage.py edocs_recover >/dev/null 2>&1 || true
+  done ) &
 JANITOR=$!
 "$BIN/gunicorn" config.wsgi:application --bind "$HOST:$PORT" --workers 2 --threads 4 \
   --access-logfile - --graceful-timeout 5 &
