@@ -17,7 +17,9 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 def pytest_collection_modifyitems(config, items):
     if Path(CHROMIUM).exists() or shutil.which("chromium"):
         return
-    skip = pytest.mark.skip(reason=f"Chromium no está instalado en {CHROMIUM}: pruebas de navegador omitidas")
+    skip = pytest.mark.skip(
+        reason=f"Chromium no está instalado en {CHROMIUM}: pruebas de navegador omitidas"
+    )
     for item in items:
         if "browser" in item.keywords:
             item.add_marker(skip)
@@ -31,8 +33,14 @@ def browser():
         instance = pw.chromium.launch(
             executable_path=CHROMIUM,
             headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-first-run"],
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
         )
         yield instance
         instance.close()

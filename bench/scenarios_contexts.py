@@ -63,7 +63,10 @@ def prepare_tariff() -> dict:
         cursor.execute("VACUUM ANALYZE tariff_commodity")
     return {
         "urls": [
-            ("API text search «café» (full-text, Spanish + English)", "/api/v1/arancel/?q=caf%C3%A9"),
+            (
+                "API text search «café» (full-text, Spanish + English)",
+                "/api/v1/arancel/?q=caf%C3%A9",
+            ),
             ("API code search «09.01» (prefix)", "/api/v1/arancel/?q=09.01"),
             ("screen 2.1.1 text search «café»", "/arancel/?q=caf%C3%A9"),
         ],

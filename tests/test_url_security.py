@@ -25,7 +25,13 @@ PUBLIC = [
     ("api/v1/tributos/", "public tax calculator API"),
 ]
 
-CONVERTER_SAMPLES = {"int": "1", "str": "abc", "slug": "abc", "path": "abc/def", "uuid": "00000000-0000-0000-0000-000000000000"}
+CONVERTER_SAMPLES = {
+    "int": "1",
+    "str": "abc",
+    "slug": "abc",
+    "path": "abc/def",
+    "uuid": "00000000-0000-0000-0000-000000000000",
+}
 
 
 def _walk(patterns, prefix=""):
@@ -43,7 +49,9 @@ def _walk(patterns, prefix=""):
 def _concrete(route: str) -> str | None:
     if route.startswith("^") or "(?P" in route:
         return None  # regex routes (admin internals, static) are covered by their prefix
-    url = re.sub(r"<(?:(\w+):)?\w+>", lambda m: CONVERTER_SAMPLES.get(m.group(1) or "str", "abc"), route)
+    url = re.sub(
+        r"<(?:(\w+):)?\w+>", lambda m: CONVERTER_SAMPLES.get(m.group(1) or "str", "abc"), route
+    )
     return "/" + url
 
 
@@ -69,7 +77,11 @@ def test_private_url_requires_login(client, url):
     assert response.status_code in (301, 302, 403, 404, 405), (url, response.status_code)
     if response.status_code in (301, 302):
         location = response["Location"]
-        assert "ingresar" in location or "login" in location or location.startswith("/" + settings.ADMIN_URL), (url, location)
+        assert (
+            "ingresar" in location
+            or "login" in location
+            or location.startswith("/" + settings.ADMIN_URL)
+        ), (url, location)
     if response.status_code == 404:
         # A 404 for an anonymous user is only acceptable when it does not render content.
         assert b"Inicio" not in response.content

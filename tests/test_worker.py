@@ -21,9 +21,21 @@ def test_real_worker_runs_task_enqueued_in_transaction(subprocess_env):
     with transaction.atomic():
         result = heartbeat.enqueue("worker-test")
     proc = subprocess.run(
-        [sys.executable, "manage.py", "db_worker", "--batch", "--no-startup-delay",
-         "--queue-name", "*", "--no-reload"],
-        cwd=ROOT, env=subprocess_env, capture_output=True, text=True, timeout=120,
+        [
+            sys.executable,
+            "manage.py",
+            "db_worker",
+            "--batch",
+            "--no-startup-delay",
+            "--queue-name",
+            "*",
+            "--no-reload",
+        ],
+        cwd=ROOT,
+        env=subprocess_env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert proc.returncode == 0, proc.stderr
     result.refresh()
