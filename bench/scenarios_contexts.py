@@ -94,3 +94,154 @@ SCENARIOS.append(
         raw_sql="tariff",
     )
 )
+
+
+EDOCS = 1_000_000
+
+
+def prepare_edocs() -> dict:
+    from django.core.management import call_command
+    from django.db import connection
+
+    from bench.data_edocs import generate
+    from ecuapass.edocs.models import EDocument
+
+    have = EDocument.objects.count()
+    if have < EDOCS:
+        generate(n=EDOCS - have)
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE edocs_edocument")
+    user, oce = demo_user()
+    token = _token(call_command, user, oce)
+    total = EDocument.objects.filter(party_operator_id=oce.registration.operator_id).count()
+    return {
+        "urls": [
+            ("1.3 all periods, page 1 (Resultado: N counts every document)", "/edocs/estados/"),
+            (
+                "1.3 desde/hasta one month, estado aceptado",
+                "/edocs/estados/?periodo=rango&desde=2025-06-01&hasta=2025-06-30&estado=aceptado",
+            ),
+            ("1.3 all periods, page 200", "/edocs/estados/?page=200"),
+            ("API GET /api/v1/edocs/?estado=aceptado (token)", "/api/v1/edocs/?estado=aceptado"),
+        ],
+        "env": {"WRK_COOKIE": session_cookie(user, oce), "WRK_AUTH": f"Token {token}"},
+        "notes": (
+            f"{EDocument.objects.count():,} documents in the database; the demo importer (the "
+            f"logged-in OCE) sees {total:,} of them. The raw-SQL reference runs the page query "
+            "and its count, as the screen does."
+        ),
+    }
+
+
+def _token(call_command, user, oce) -> str:
+    from io import StringIO
+
+    out = StringIO()
+    call_command(
+        "create_api_token", ruc=user.login_ruc, usuario=user.username, oce=oce.code, stdout=out
+    )
+    return out.getvalue().strip().splitlines()[-1].split()[-1]
+
+
+@raw_sql("edocs13")
+@cache
+def edocs_sql():
+    from ecuapass.edocs.forms import EstadosForm
+    from ecuapass.edocs.selectors import estados_queryset
+
+    user, oce = demo_user()
+    form = EstadosForm({})
+    form.is_valid()
+    qs = estados_queryset(oce, form.to_filter())
+    count_sql, count_params = qs.order_by().values("pk").query.sql_with_params()
+    return [
+        qs[:25].query.sql_with_params(),
+        (f"SELECT COUNT(*) FROM ({count_sql}) AS n", count_params),
+    ]
+
+
+SCENARIOS.append(
+    Scenario(
+        name="edocs13",
+        title="1.3 Integración de estados del trámite with 1,000,000 documents",
+        description="Issue 5: the 1.3 query (scoped to the active OCE, filtered and paginated in the database).",
+        prepare=prepare_edocs,
+        raw_sql="edocs13",
+    )
+)
+
+
+def submissions_extra(base: str, info: dict) -> str:
+    """Two db_worker processes run while the API receives DAI submissions."""
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    from bench import submit
+    from bench.run import ROOT, env
+
+    workers = [
+        subprocess.Popen(
+            [
+                sys.executable,
+                "manage.py",
+                "db_worker",
+                "--queue-name",
+                "*",
+                "--interval",
+                "0.2",
+                "--no-reload",
+                "--no-startup-delay",
+            ],
+            cwd=ROOT,
+            env=env(),
+            start_new_session=True,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        for _ in range(2)
+    ]
+    try:
+        r = submit.run(base, info["token"], count=int(os.environ.get("BENCH_SUBMISSIONS", "400")))
+    finally:
+        for w in workers:
+            os.killpg(w.pid, signal.SIGTERM)
+            w.wait(timeout=60)
+    ref = r["reference"]
+    return "\n".join(
+        [
+            f"**DAI submissions through the API** (`POST /api/v1/edocs/`, 3 items each, JSON, token, "
+            f"8 client threads, {r['count']} submissions, 2 `db_worker` processes running on the same 2 cores):",
+            "",
+            "| driver | req/s | p50 ms | p95 ms | p99 ms | statuses | vs plain view (p95 / throughput) |",
+            "|---|---:|---:|---:|---:|---|---:|",
+            f"| plain Django view, same driver (reference) | {ref['rps']:.0f} | {ref['p50_ms']:.1f} | "
+            f"{ref['p95_ms']:.1f} | {ref['p99_ms']:.1f} | {ref['statuses']} | 1.0× / 1.0× |",
+            f"| DAI submission (202 + envío + job, one transaction) | {r['rps']:.1f} | {r['p50_ms']:.1f} | "
+            f"{r['p95_ms']:.1f} | {r['p99_ms']:.1f} | {r['statuses']} | "
+            f"{r['p95_ms'] / ref['p95_ms']:.1f}× / {ref['rps'] / r['rps']:.1f}× |",
+            "",
+            f"All {r['count']} submissions were processed (Aceptado/Rechazado, queue empty) "
+            f"{r['drained_after_s']:.1f} s after the first one was sent: "
+            f"{r['count'] / r['drained_after_s']:.1f} documents/s end to end.",
+        ]
+    )
+
+
+def prepare_submissions() -> dict:
+    from django.core.management import call_command
+
+    user, oce = demo_user()
+    return {"urls": [], "token": _token(call_command, user, oce)}
+
+
+SCENARIOS.append(
+    Scenario(
+        name="submissions",
+        title="DAI submissions sustained through the API, with workers",
+        description="Issue 5: how many DAIs per second the API takes, and how long until the workers have processed them all.",
+        prepare=prepare_submissions,
+        extra=submissions_extra,
+    )
+)

@@ -22,11 +22,16 @@ def plain(request):
 
 
 def raw(request, name):
-    sql, params = RAW_SQL[name]()
+    """Run the scenario's statements (a page query, and its count where the screen has one)."""
+    statements = RAW_SQL[name]()
+    if isinstance(statements[0], str):
+        statements = [statements]
+    rows = 0
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
-    return JsonResponse({"rows": len(rows)})
+        for sql, params in statements:
+            cursor.execute(sql, params)
+            rows += len(cursor.fetchall())
+    return JsonResponse({"rows": rows})
 
 
 urlpatterns = [

@@ -1,0 +1,87 @@
+"""DAI submissions through the API with workers running: a bounded load from threads.
+
+Posts ``docs/examples/dai.json`` (each with its own invoice number and Idempotency-Key)
+``count`` times from ``concurrency`` threads, then waits until the queue is empty
+(``/healthz``). The same driver measures a plain Django view in the same run.
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+import time
+import urllib.request
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
+
+
+def _drive(fn, count: int, concurrency: int) -> dict:
+    latencies: list[float] = []
+    statuses: dict[int, int] = {}
+
+    def one(i):
+        started = time.perf_counter()
+        status = fn(i)
+        latencies.append((time.perf_counter() - started) * 1000)
+        statuses[status] = statuses.get(status, 0) + 1
+
+    began = time.perf_counter()
+    with ThreadPoolExecutor(concurrency) as pool:
+        list(pool.map(one, range(count)))
+    seconds = time.perf_counter() - began
+    return {
+        "count": count,
+        "seconds": seconds,
+        "rps": count / seconds,
+        "p50_ms": statistics.median(latencies),
+        "p95_ms": _percentile(latencies, 95),
+        "p99_ms": _percentile(latencies, 99),
+        "statuses": statuses,
+    }
+
+
+def run(base: str, token: str, count: int = 400, concurrency: int = 8) -> dict:
+    template = json.loads((ROOT / "docs" / "examples" / "dai.json").read_text())
+    run_id = uuid.uuid4().hex[:6]
+
+    def post(i: int) -> int:
+        payload = dict(template)
+        payload["factura"] = {**template["factura"], "numero": f"B{run_id}-{i:07d}"}
+        request = urllib.request.Request(  # noqa: S310 - loopback only
+            base + "/api/v1/edocs/",
+            data=json.dumps(payload).encode(),
+            headers={
+                "Content-Type": "application/json",
+                "Authorization": f"Token {token}",
+                "Idempotency-Key": f"{run_id}-{i}",
+            },
+            method="POST",
+        )
+        with urllib.request.urlopen(request, timeout=60) as response:  # noqa: S310
+            return response.status
+
+    def plain(_i: int) -> int:
+        with urllib.request.urlopen(base + "/bench/plain/", timeout=60) as response:  # noqa: S310
+            return response.status
+
+    reference = _drive(plain, count, concurrency)
+    submitted_at = time.perf_counter()
+    result = _drive(post, count, concurrency)
+    deadline = time.perf_counter() + 900
+    while time.perf_counter() < deadline:
+        with urllib.request.urlopen(base + "/healthz", timeout=30) as response:  # noqa: S310
+            queue = json.loads(response.read())["queue"]
+        if queue["ready"] == 0 and queue["running"] == 0:
+            break
+        time.sleep(0.5)
+    result["drained_after_s"] = time.perf_counter() - submitted_at
+    result["reference"] = reference
+    return result
