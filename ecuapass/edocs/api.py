@@ -117,6 +117,7 @@ class EdocListCreate(APIView):
     parser_classes = [JSONParser, XmlEdocParser, TextXmlEdocParser]
 
     @extend_schema(
+        operation_id="edocs_list",
         summary="Lista de e-docs (filtros de 1.3)",
         parameters=[
             OpenApiParameter(name, str, description=desc)

@@ -94,6 +94,7 @@ def _fecha(request) -> date:
 
 class SearchView(PublicAPIView):
     @extend_schema(
+        operation_id="arancel_list",
         summary="Buscar en el arancel",
         description="Dígitos (con o sin puntos): prefijo del código. Texto: búsqueda de texto "
         "completo en español e inglés, sin distinguir tildes ni mayúsculas, ordenada por "
