@@ -37,10 +37,16 @@ def prepare_buzon() -> dict:
 @raw_sql("buzon")
 @cache
 def buzon_sql():
-    from ecuapass.notifications.selectors import inbox_queryset
+    from ecuapass.notifications.selectors import Mailbox
 
     user, oce = demo_user()
-    return inbox_queryset(user, oce)[:20].query.sql_with_params()
+    mailbox = Mailbox(user, oce)
+    page = mailbox.page_queryset(0, 10).query.sql_with_params()  # the main screen shows 10
+    counts = [
+        (f"SELECT COUNT(*) FROM ({sql}) AS n", params)
+        for sql, params in (qs.values("pk").query.sql_with_params() for qs in mailbox.count_querysets())
+    ]
+    return [page, *counts]
 
 
 SCENARIOS.append(

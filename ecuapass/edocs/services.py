@@ -18,6 +18,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ecuapass.core.db import retry_on_conflict
+
 from . import registry
 from .models import DocumentError, EDocument, Envio
 from .numbers import next_numero_entrega
@@ -94,6 +96,7 @@ def copy_as_draft(edoc: EDocument, *, oce, user) -> EDocument:
 
 
 # --- transmission -------------------------------------------------------------
+@retry_on_conflict
 def submit(
     edoc: EDocument,
     *,
@@ -153,6 +156,7 @@ class SubmitOutcome:
     replayed: bool
 
 
+@retry_on_conflict
 def submit_payload(
     doc_type: registry.DocumentType,
     data: dict,
@@ -210,8 +214,10 @@ def engine_rules() -> list:
 def process(document_id: int, *, process_name: str = WORKER) -> str:
     """Process one received document exactly once; returns the outcome."""
     with transaction.atomic():
+        # Lock the document row only: FOR UPDATE over the joined OCE code and operator
+        # would block every concurrent submission's foreign-key check on them (deadlock).
         edoc = (
-            EDocument.objects.select_for_update()
+            EDocument.objects.select_for_update(of=("self",))
             .select_related(
                 "filer_oce__registration__operator", "filer_oce__registration__oce_type"
             )

@@ -71,29 +71,37 @@ class Mailbox:
             self.parts.append(self.queryset.filter(oce_code=oce_code).exclude(user=user))
         self._count = None
 
+    def count_querysets(self) -> list:
+        return [part.order_by() for part in self.parts]
+
     def count(self) -> int:
         if self._count is None:
-            self._count = sum(part.order_by().count() for part in self.parts)
+            self._count = sum(qs.count() for qs in self.count_querysets())
         return self._count
 
     def __len__(self) -> int:
         return self.count()
 
-    def __getitem__(self, index):
-        if not isinstance(index, slice):
-            return self[index : index + 1][0]
-        start, stop = index.start or 0, index.stop
-        if (
-            stop is None
-            or len(self.parts) == 1
-            or not connection.features.supports_slicing_ordering_in_compound
-        ):
-            return list(self.queryset[index])
+    def page_queryset(self, start: int, stop: int):
+        """The one query that fetches rows ``start:stop`` (evaluate it as a list)."""
+        if len(self.parts) == 1 or not connection.features.supports_slicing_ordering_in_compound:
+            return self.queryset[start:stop]
         first, *rest = (part.order_by("-created_on", "-id")[:stop] for part in self.parts)
         combined = first.union(*rest, all=True)
         if combined.query.is_sliced:  # an empty part leaves the other one as it was
-            return list(combined)[start:stop]
-        return list(combined.order_by("-created_on", "-id")[start:stop])
+            return combined
+        return combined.order_by("-created_on", "-id")[start:stop]
+
+    def __getitem__(self, index):
+        if not isinstance(index, slice):
+            return self[index : index + 1][0]
+        if index.stop is None:
+            return list(self.queryset[index])
+        start = index.start or 0
+        rows = self.page_queryset(start, index.stop)
+        if rows.query.is_sliced and rows.query.low_mark != start:
+            return list(rows)[start : index.stop]
+        return list(rows)
 
 
 def inbox_page(user, oce_code, filters: dict | None, page_number=1, per_page: int = PER_PAGE):
