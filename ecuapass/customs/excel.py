@@ -89,6 +89,19 @@ def _text(value) -> str:
     return str(value).strip()
 
 
+def _accepted_headers() -> list[list[str]]:
+    """Row 1 as written by the template in any of the portal's languages: a file
+    downloaded in English imports in a Spanish session and the other way round."""
+    from django.conf import settings
+    from django.utils import translation
+
+    accepted = []
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            accepted.append([str(label) for _n, label in COLUMNS])
+    return accepted
+
+
 def parse(file) -> tuple[list[dict], list[tuple[int, str]]]:
     """Rows → item dicts, or the errors as (Excel row number, reason). Never partial."""
     from openpyxl import load_workbook
@@ -107,7 +120,7 @@ def parse(file) -> tuple[list[dict], list[tuple[int, str]]]:
     rows = ws.iter_rows(values_only=True)
     header = next(rows, None)
     expected = [str(label) for _n, label in COLUMNS]
-    if header is None or [_text(h) for h in header[: len(COLUMNS)]] != expected:
+    if header is None or [_text(h) for h in header[: len(COLUMNS)]] not in _accepted_headers():
         return [], [
             (
                 1,

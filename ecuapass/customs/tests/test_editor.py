@@ -208,3 +208,18 @@ def test_pdfs_of_the_dai_and_the_liquidacion(oce_client, world):
         r = client.get(url)
         assert r.status_code == 200 and r["Content-Type"] == "application/pdf"
         assert r.content.startswith(b"%PDF")
+
+
+def test_excel_template_downloaded_in_english_imports_in_spanish(oce_client, world):
+    from django.utils import translation
+
+    client = oce_client(world.importer)
+    with translation.override("en"):
+        english = [str(label) for _n, label in excel.COLUMNS]
+    assert english[0] != "Subpartida" or english[1] != "Descripción comercial"
+    rows = [[item[name] for name, _l in excel.COLUMNS] for item in ITEMS]
+    data = form_data([], accion="importar", **{"items-TOTAL_FORMS": "0"})
+    data["archivo"] = xlsx(rows, header=english)
+    r = client.post("/declaraciones/dai/nueva/", data)
+    assert r.status_code == 302
+    assert Dai.objects.get().items.count() == 3
