@@ -44,7 +44,9 @@ def buzon_sql():
     page = mailbox.page_queryset(0, 10).query.sql_with_params()  # the main screen shows 10
     counts = [
         (f"SELECT COUNT(*) FROM ({sql}) AS n", params)
-        for sql, params in (qs.values("pk").query.sql_with_params() for qs in mailbox.count_querysets())
+        for sql, params in (
+            qs.values("pk").query.sql_with_params() for qs in mailbox.count_querysets()
+        )
     ]
     return [page, *counts]
 
