@@ -8,7 +8,7 @@ from django.core.paginator import Paginator
 from django.db import connection
 from django.utils import timezone
 
-from .models import Notification
+from .models import Notification, NotificationRead
 
 PER_PAGE = 20
 
@@ -17,13 +17,23 @@ def _day_start(day) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min))
 
 
-def inbox_queryset(user, oce_code, filters: dict | None = None):
-    """Notices visible to ``user`` under ``oce_code`` (or None), newest first, with ``is_read``."""
+def _filtered(qs, user, filters: dict | None):
+    """The Consultar filters, newest first. The read state is joined only when the
+    estado filter needs it; otherwise the page's rows get it from one lookup."""
     filters = filters or {}
-    qs = (
-        Notification.objects.visible_to(user, oce_code)
-        .with_read_state(user)
-        .select_related("oce_code")
+    if filters.get("desde"):
+        qs = qs.filter(created_on__gte=_day_start(filters["desde"]))
+    if filters.get("hasta"):
+        qs = qs.filter(created_on__lt=_day_start(filters["hasta"] + timedelta(days=1)))
+    estado = filters.get("estado")
+    if estado in ("leido", "no_leido"):
+        qs = qs.with_read_state(user).filter(is_read=estado == "leido")
+    if filters.get("remitente"):
+        qs = qs.filter(sender__icontains=filters["remitente"])
+    if filters.get("asunto"):
+        qs = qs.filter(subject__icontains=filters["asunto"])
+    return (
+        qs.select_related("oce_code")
         .only(
             "id",
             "sender",
@@ -36,20 +46,26 @@ def inbox_queryset(user, oce_code, filters: dict | None = None):
         )
         .order_by("-created_on", "-id")
     )
-    if filters.get("desde"):
-        qs = qs.filter(created_on__gte=_day_start(filters["desde"]))
-    if filters.get("hasta"):
-        qs = qs.filter(created_on__lt=_day_start(filters["hasta"] + timedelta(days=1)))
-    estado = filters.get("estado")
-    if estado == "leido":
-        qs = qs.filter(is_read=True)
-    elif estado == "no_leido":
-        qs = qs.filter(is_read=False)
-    if filters.get("remitente"):
-        qs = qs.filter(sender__icontains=filters["remitente"])
-    if filters.get("asunto"):
-        qs = qs.filter(subject__icontains=filters["asunto"])
-    return qs
+
+
+def inbox_queryset(user, oce_code, filters: dict | None = None):
+    """Notices visible to ``user`` under ``oce_code`` (or None), newest first, with ``is_read``."""
+    return _filtered(
+        Notification.objects.visible_to(user, oce_code), user, filters
+    ).with_read_state(user)
+
+
+def mark_read_state(rows: list, user) -> list:
+    """Set ``is_read`` on a page of notices with one query."""
+    ids = [row.pk for row in rows]
+    read = set(
+        NotificationRead.objects.filter(user=user, notification_id__in=ids).values_list(
+            "notification_id", flat=True
+        )
+    )
+    for row in rows:
+        row.is_read = row.pk in read
+    return rows
 
 
 class Mailbox:
@@ -61,14 +77,20 @@ class Mailbox:
     notice of both; instead each part is read in index order up to the end of the
     requested page and the two are merged with ``UNION ALL`` (PostgreSQL), and the
     count is the sum of two index counts. Databases that cannot order and slice
-    inside a compound query (SQLite) use the plain ``OR`` query.
+    inside a compound query (SQLite) use the plain ``OR`` query. The read state of
+    the page's rows comes from one lookup, not from a join over the whole mailbox.
     """
 
     def __init__(self, user, oce_code, filters: dict | None = None):
-        self.queryset = inbox_queryset(user, oce_code, filters)
-        self.parts = [self.queryset.filter(user=user)]
+        self.user = user
+        visible = Notification.objects.visible_to(user, oce_code)
+        self.queryset = _filtered(visible, user, filters)
+        self.parts = [_filtered(Notification.objects.filter(user=user), user, filters)]
         if oce_code is not None:
-            self.parts.append(self.queryset.filter(oce_code=oce_code).exclude(user=user))
+            mailbox = Notification.objects.filter(oce_code=oce_code).exclude(user=user)
+            self.parts.append(_filtered(mailbox, user, filters))
+        if not getattr(user, "is_authenticated", False):
+            self.parts = [self.queryset]
         self._count = None
 
     def count_querysets(self) -> list:
@@ -96,12 +118,12 @@ class Mailbox:
         if not isinstance(index, slice):
             return self[index : index + 1][0]
         if index.stop is None:
-            return list(self.queryset[index])
+            return mark_read_state(list(self.queryset[index]), self.user)
         start = index.start or 0
         rows = self.page_queryset(start, index.stop)
         if rows.query.is_sliced and rows.query.low_mark != start:
-            return list(rows)[start : index.stop]
-        return list(rows)
+            return mark_read_state(list(rows)[start : index.stop], self.user)
+        return mark_read_state(list(rows), self.user)
 
 
 def inbox_page(user, oce_code, filters: dict | None, page_number=1, per_page: int = PER_PAGE):

@@ -9,7 +9,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from ecuapass.accounts.context import oce_if_held
-from ecuapass.notifications.selectors import inbox_page
+from ecuapass.notifications.selectors import Mailbox
 
 from . import services
 from .menu import frame_for
@@ -29,8 +29,9 @@ def _back(request, default="portal:home"):
 def home(request):
     """Main screen: the buzón de notificaciones electrónicas and the four menus."""
     oce = request.oce
-    page = inbox_page(request.user, oce, {}, page_number=1, per_page=HOME_NOTICES)
-    return render(request, "portal/home.html", {"page": page, "oce": oce})
+    # The latest notices only: no page count to compute over a large mailbox.
+    notices = Mailbox(request.user, oce)[0:HOME_NOTICES]
+    return render(request, "portal/home.html", {"notices": notices, "oce": oce})
 
 
 @oce_if_held

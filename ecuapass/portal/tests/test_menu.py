@@ -258,7 +258,7 @@ def test_main_screen_has_buzon_and_four_menus_without_n_plus_one(
         codes[0].code,
     ):
         assert label in html, label
-    assert len(response.context["page"].object_list) == 10
+    assert len(response.context["notices"]) == 10
 
 
 def test_guide_is_public(client):
