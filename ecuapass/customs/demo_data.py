@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.utils import timezone
 
 from ecuapass.core.loading import LoadReport
+from ecuapass.customs.payloads import dai_payload_for
 
 IMPORTER_RUC = "0991003002001"
 IMPORTER_CODE = "29000001"
@@ -18,32 +19,6 @@ BROKER_RUC = "1791002008001"
 BROKER_CODE = "17910020"
 BROKER_USER = "representante"
 TARGET = "DAI de demostración"
-
-
-def _payload(declarante, importador, code, invoice, items, **over):
-    payload = {
-        "tipo_documento": "DAI",
-        "distrito": "028",
-        "regimen": "10",
-        "tipo_despacho": "normal",
-        "declarante": {**declarante, "codigo_oce": code},
-        "importador": importador,
-        "documento_transporte": {"mrn": "CEC2026MSCU0001", "msn": "0001", "hsn": "0000"},
-        "pais_origen": "CN",
-        "pais_procedencia": "CN",
-        "pais_embarque": "CN",
-        "puerto_embarque": "CNSHA",
-        "fecha_embarque": "2025-12-01",
-        "fecha_llegada": "2025-12-20",
-        "incoterm": "FOB",
-        "moneda": "USD",
-        "tipo_cambio": "1",
-        "forma_pago": "contado",
-        "factura": {"numero": invoice, "fecha": "2025-11-20"},
-        "items": items,
-    }
-    payload.update(over)
-    return payload
 
 
 COFFEE = {
@@ -139,10 +114,10 @@ def load(report: LoadReport) -> None:
         s.is_valid(raise_exception=True)
         if channel == "P":
             edoc = services.create_draft(dai, oce=oce, user=user)
-            dai.build_from_payload(edoc, s.validated_data)
+            dai.build_fromdai_payload_for(edoc, s.validated_data)
             services.submit(edoc, user=user, oce=oce, channel="P")
         else:
-            edoc = services.submit_payload(
+            edoc = services.submitdai_payload_for(
                 dai, s.validated_data, raw=payload, user=user, oce=oce, channel="S"
             ).envio.document
         if process:
@@ -154,26 +129,26 @@ def load(report: LoadReport) -> None:
     send(
         importer_user,
         importer_oce,
-        _payload(me, me, IMPORTER_CODE, f"DEMO-{year}-0001", [COFFEE, LAPTOPS, SHOES]),
+        dai_payload_for(me, me, IMPORTER_CODE, f"DEMO-{year}-0001", [COFFEE, LAPTOPS, SHOES]),
         "P",
     )
     send(
         importer_user,
         importer_oce,
-        _payload(me, me, IMPORTER_CODE, f"DEMO-{year}-0002", [PHONES]),
+        dai_payload_for(me, me, IMPORTER_CODE, f"DEMO-{year}-0002", [PHONES]),
         "S",
     )
     # Rejected: an unknown district (transmission error) and a wrong importer name (business rule).
     send(
         importer_user,
         importer_oce,
-        _payload(me, me, IMPORTER_CODE, f"DEMO-{year}-0003", [COFFEE], distrito="999"),
+        dai_payload_for(me, me, IMPORTER_CODE, f"DEMO-{year}-0003", [COFFEE], distrito="999"),
         "P",
     )
     send(
         importer_user,
         importer_oce,
-        _payload(
+        dai_payload_for(
             me,
             {"ruc": IMPORTER_RUC, "nombre": "COMERCIAL DEMO PACIFICO"},
             IMPORTER_CODE,
@@ -187,7 +162,7 @@ def load(report: LoadReport) -> None:
     send(
         importer_user,
         importer_oce,
-        _payload(me, me, IMPORTER_CODE, f"DEMO-{year}-0005", [SHOES]),
+        dai_payload_for(me, me, IMPORTER_CODE, f"DEMO-{year}-0005", [SHOES]),
         "S",
         process=False,
     )
@@ -196,10 +171,10 @@ def load(report: LoadReport) -> None:
         (f"DEMO-{year}-0006", [COFFEE, SHOES]),
         (f"DEMO-{year}-0007", [LAPTOPS]),
     ):
-        s = DaiSerializer(data=_payload(me, me, IMPORTER_CODE, invoice, items))
+        s = DaiSerializer(data=dai_payload_for(me, me, IMPORTER_CODE, invoice, items))
         s.is_valid(raise_exception=True)
         edoc = services.create_draft(dai, oce=importer_oce, user=importer_user)
-        dai.build_from_payload(edoc, s.validated_data)
+        dai.build_fromdai_payload_for(edoc, s.validated_data)
         edoc.reference = invoice
         edoc.save(update_fields=["reference"])
         report.add(TARGET, "inserted")
@@ -208,13 +183,13 @@ def load(report: LoadReport) -> None:
         send(
             broker_user,
             broker_oce,
-            _payload(broker, me, BROKER_CODE, f"DEMO-{year}-0101", [COFFEE, PHONES]),
+            dai_payload_for(broker, me, BROKER_CODE, f"DEMO-{year}-0101", [COFFEE, PHONES]),
             "S",
         )
         send(
             broker_user,
             broker_oce,
-            _payload(broker, me, BROKER_CODE, f"DEMO-{year}-0001", [LAPTOPS]),
+            dai_payload_for(broker, me, BROKER_CODE, f"DEMO-{year}-0001", [LAPTOPS]),
             "P",
         )  # duplicate invoice
     else:

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from ecuapass.customs.payloads import dai_payload_for
+
 IMPORTER_RUC = "0991003002001"
 IMPORTER_NAME = "Comercial Demo del Pacífico S.A."
 BROKER_RUC = "1791002008001"
@@ -155,69 +157,48 @@ def dai_payload(
     """A valid DAI payload (JSON types) for the sample world."""
     declarante = declarante or {"ruc": IMPORTER_RUC, "nombre": IMPORTER_NAME}
     importador = importador or {"ruc": IMPORTER_RUC, "nombre": IMPORTER_NAME}
-    payload = {
-        "tipo_documento": "DAI",
-        "distrito": "028",
-        "regimen": "10",
-        "tipo_despacho": "normal",
-        "declarante": {**declarante, "codigo_oce": oce_code},
-        "importador": importador,
-        "documento_transporte": {"mrn": "CEC2026MSCU0001", "msn": "0001", "hsn": "0000"},
-        "pais_origen": "CN",
-        "pais_procedencia": "CN",
-        "pais_embarque": "CN",
-        "puerto_embarque": "CNSHA",
-        "fecha_embarque": "2025-12-01",
-        "fecha_llegada": "2025-12-20",
-        "incoterm": "FOB",
-        "moneda": "USD",
-        "tipo_cambio": "1",
-        "forma_pago": "contado",
-        "factura": {"numero": invoice, "fecha": "2025-11-20"},
-        "items": [
-            {
-                "subpartida": "0901.21.10.00",
-                "descripcion": "Café tostado en grano, sacos de 25 kg",
-                "pais_origen": "CO",
-                "cantidad_fisica": "500",
-                "unidad_fisica": "KG",
-                "cantidad_comercial": "20",
-                "unidad_comercial": "U",
-                "peso_neto": "500",
-                "peso_bruto": "520",
-                "fob": "10000.00",
-                "flete": "1000.00",
-                "seguro": "100.00",
-            },
-            {
-                "subpartida": "8471.30.00.00",
-                "descripcion": "Computadoras portátiles 14 pulgadas",
-                "pais_origen": "CN",
-                "cantidad_fisica": "50",
-                "unidad_fisica": "U",
-                "cantidad_comercial": "50",
-                "unidad_comercial": "U",
-                "peso_neto": "100",
-                "peso_bruto": "120",
-                "fob": "25000.00",
-                "flete": "800.00",
-                "seguro": "250.00",
-            },
-            {
-                "subpartida": "6403.99.90.00",
-                "descripcion": "Calzado de cuero para caballero",
-                "pais_origen": "BR",
-                "cantidad_fisica": "200",
-                "unidad_fisica": "PAR",
-                "cantidad_comercial": "200",
-                "unidad_comercial": "PAR",
-                "peso_neto": "180",
-                "peso_bruto": "200",
-                "fob": "6000.00",
-                "flete": "300.00",
-                "seguro": "60.00",
-            },
-        ],
-    }
-    payload.update(overrides)
-    return payload
+    items = [
+        {
+            "subpartida": "0901.21.10.00",
+            "descripcion": "Café tostado en grano, sacos de 25 kg",
+            "pais_origen": "CO",
+            "cantidad_fisica": "500",
+            "unidad_fisica": "KG",
+            "cantidad_comercial": "20",
+            "unidad_comercial": "U",
+            "peso_neto": "500",
+            "peso_bruto": "520",
+            "fob": "10000.00",
+            "flete": "1000.00",
+            "seguro": "100.00",
+        },
+        {
+            "subpartida": "8471.30.00.00",
+            "descripcion": "Computadoras portátiles 14 pulgadas",
+            "pais_origen": "CN",
+            "cantidad_fisica": "50",
+            "unidad_fisica": "U",
+            "cantidad_comercial": "50",
+            "unidad_comercial": "U",
+            "peso_neto": "100",
+            "peso_bruto": "120",
+            "fob": "25000.00",
+            "flete": "800.00",
+            "seguro": "250.00",
+        },
+        {
+            "subpartida": "6403.99.90.00",
+            "descripcion": "Calzado de cuero para caballero",
+            "pais_origen": "BR",
+            "cantidad_fisica": "200",
+            "unidad_fisica": "PAR",
+            "cantidad_comercial": "200",
+            "unidad_comercial": "PAR",
+            "peso_neto": "180",
+            "peso_bruto": "200",
+            "fob": "6000.00",
+            "flete": "300.00",
+            "seguro": "60.00",
+        },
+    ]
+    return dai_payload_for(declarante, importador, oce_code, invoice, items, **overrides)
