@@ -114,7 +114,7 @@ def load(report: LoadReport) -> None:
         s.is_valid(raise_exception=True)
         if channel == "P":
             edoc = services.create_draft(dai, oce=oce, user=user)
-            dai.build_fromdai_payload_for(edoc, s.validated_data)
+            dai.build_from_payload(edoc, s.validated_data)
             services.submit(edoc, user=user, oce=oce, channel="P")
         else:
             edoc = services.submitdai_payload_for(
@@ -174,7 +174,7 @@ def load(report: LoadReport) -> None:
         s = DaiSerializer(data=dai_payload_for(me, me, IMPORTER_CODE, invoice, items))
         s.is_valid(raise_exception=True)
         edoc = services.create_draft(dai, oce=importer_oce, user=importer_user)
-        dai.build_fromdai_payload_for(edoc, s.validated_data)
+        dai.build_from_payload(edoc, s.validated_data)
         edoc.reference = invoice
         edoc.save(update_fields=["reference"])
         report.add(TARGET, "inserted")
