@@ -117,7 +117,7 @@ def load(report: LoadReport) -> None:
             dai.build_from_payload(edoc, s.validated_data)
             services.submit(edoc, user=user, oce=oce, channel="P")
         else:
-            edoc = services.submitdai_payload_for(
+            edoc = services.submit_payload(
                 dai, s.validated_data, raw=payload, user=user, oce=oce, channel="S"
             ).envio.document
         if process:
