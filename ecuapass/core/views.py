@@ -8,6 +8,7 @@ from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -52,17 +53,32 @@ def _count():
     return Count("id")
 
 
+def _api_error(request, status: int, code: str, detail: str):
+    """Under /api/ the error is the API's machine-readable JSON, not the portal's HTML page."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"error": code, "detail": detail}, status=status)
+    return None
+
+
 def error_403(request, exception=None):
-    return render(request, "errors/403.html", {"exception": exception}, status=403)
+    return _api_error(request, 403, "permission_denied", gettext("Acceso denegado")) or render(
+        request, "errors/403.html", {"exception": exception}, status=403
+    )
 
 
 def error_404(request, exception=None):
-    return render(request, "errors/404.html", status=404)
+    return _api_error(request, 404, "not_found", gettext("Página no encontrada")) or render(
+        request, "errors/404.html", status=404
+    )
 
 
 def error_500(request):
-    return render(request, "errors/500.html", status=500)
+    return _api_error(request, 500, "server_error", gettext("Error del sistema")) or (
+        render(request, "errors/500.html", status=500)
+    )
 
 
 def error_400(request, exception=None):
-    return render(request, "errors/400.html", status=400)
+    return _api_error(request, 400, "bad_request", gettext("Solicitud incorrecta")) or render(
+        request, "errors/400.html", status=400
+    )

@@ -7,13 +7,13 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, serializers, status
 from rest_framework.pagination import PageNumberPagination
-from rest_framework.parsers import JSONParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from ecuapass.accounts.context import get_active_oce
 from ecuapass.api.models import ApiToken
+from ecuapass.api.parsers import SafeJSONParser
 
 from . import registry, services
 from .forms import EstadosForm
@@ -114,7 +114,7 @@ def detail(edoc: EDocument, request) -> dict:
 
 class EdocListCreate(APIView):
     permission_classes = [HasActiveOce]
-    parser_classes = [JSONParser, XmlEdocParser, TextXmlEdocParser]
+    parser_classes = [SafeJSONParser, XmlEdocParser, TextXmlEdocParser]
 
     @extend_schema(
         operation_id="edocs_list",

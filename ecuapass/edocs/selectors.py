@@ -72,7 +72,7 @@ def estados_queryset(oce, f: EstadoFilter):
     start, end = period_bounds(f)
     if start:
         qs = qs.filter(sent_on__gte=_start(start))
-    if end:
+    if end and end < date.max:  # hasta 9999-12-31 has no next day: no upper bound
         qs = qs.filter(sent_on__lt=_start(end + timedelta(days=1)))
     if f.q:
         term = f.q.strip()

@@ -99,6 +99,8 @@ def xml_to_payload(text: str | bytes) -> dict:
         raise ParseError(_("XML no permitido: no se aceptan DTD ni entidades.")) from exc
     except SafeET.ParseError as exc:
         raise ParseError(_("XML mal formado: %(e)s") % {"e": exc}) from exc
+    except (LookupError, ValueError) as exc:  # unknown encoding declared in the prolog
+        raise ParseError(_("XML mal formado: %(e)s") % {"e": exc}) from exc
     if _local(root.tag) != "Declaration":
         raise ParseError(_("El elemento raíz debe ser <Declaration>."))
     data: dict = {}

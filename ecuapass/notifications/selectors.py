@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.core.paginator import Paginator
 from django.db import connection
@@ -23,7 +23,7 @@ def _filtered(qs, user, filters: dict | None):
     filters = filters or {}
     if filters.get("desde"):
         qs = qs.filter(created_on__gte=_day_start(filters["desde"]))
-    if filters.get("hasta"):
+    if filters.get("hasta") and filters["hasta"] < date.max:  # 9999-12-31: no upper bound
         qs = qs.filter(created_on__lt=_day_start(filters["hasta"] + timedelta(days=1)))
     estado = filters.get("estado")
     if estado in ("leido", "no_leido"):
