@@ -16,5 +16,4 @@ LOGGING = {
 REST_FRAMEWORK = {  # noqa: F405
     **REST_FRAMEWORK,  # noqa: F405
     "DEFAULT_THROTTLE_CLASSES": [],
-    "DEFAULT_THROTTLE_RATES": {"public": "100000000/min", "operator": "100000000/min"},
 }

@@ -237,6 +237,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "ecuapass.api.errors.exception_handler",
+    "DEFAULT_THROTTLE_CLASSES": ["ecuapass.api.throttling.ApiThrottle"],
     "DEFAULT_THROTTLE_RATES": {
         "public": os.environ.get("API_PUBLIC_RATE", "120/min"),
         "operator": os.environ.get("API_OPERATOR_RATE", "600/min"),

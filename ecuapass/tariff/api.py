@@ -16,7 +16,6 @@ from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
-from rest_framework.throttling import UserRateThrottle
 from rest_framework.views import APIView
 
 from .codes import CommodityCode
@@ -26,16 +25,9 @@ from .services.lookup import ancestors_map, path_of
 from .services.search import PAGE_SIZE
 
 
-class PublicThrottle(UserRateThrottle):
-    """Per user or per IP, at ``REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["public"]``."""
-
-    scope = "public"
-
-
 class PublicAPIView(APIView):
     permission_classes = [AllowAny]
-    authentication_classes: list = []
-    throttle_classes = [PublicThrottle]
+    authentication_classes: list = []  # anonymous: the "public" rate of ApiThrottle
 
 
 def _node(c: Commodity) -> dict:
