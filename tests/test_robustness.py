@@ -490,3 +490,283 @@ def test_api_other_methods_never_500(api, world):  # noqa: F811
                 continue
             probe(failures, (method, url), r)
     assert not failures, failures
+
+
+# --- 2. Portal forms never 500 on bad input ----------------------------------------------------
+
+
+def page_ok(failures, label, response, ok=(200, 302)):
+    if response.status_code not in ok:
+        failures.append((label, response.status_code))
+
+
+def form_errors(response):
+    errors = {}
+    for ctx in ("form", "filter_form", "filters"):
+        form = response.context and response.context.get(ctx)
+        if form is not None and hasattr(form, "errors"):
+            errors.update(form.errors)
+    return errors
+
+
+BAD_TEXT = [
+    "x" * 5000,
+    "\x00",
+    "<script>alert(1)</script>",
+    "' OR 1=1 --",
+    "%",
+    "ñ" * 300,
+    "１２３",
+]
+
+
+def test_login_steps_never_500(client, world):  # noqa: F811
+    failures = []
+    for ruc in [
+        "",
+        "abc",
+        "0" * 13,
+        "9999999999999",
+        "x" * 5000,
+        "\x00",
+        world.importer.operator.ruc,
+    ]:
+        for username in ["", "rep", "x" * 5000, "\x00"]:
+            r = client.post(
+                "/ingresar/", {"ruc": ruc, "username": username, "password": "x" * 3000}
+            )
+            page_ok(failures, ("login", ruc[:15], username[:15]), r, ok=(200,))
+    client.force_login(world.importer.user)
+    for value in ["", "zz", "x" * 5000, "\x00", "16", "99"]:
+        page_ok(failures, ("tipo", value), client.post("/ingresar/tipo-oce/", {"oce_type": value}))
+        page_ok(
+            failures, ("codigo", value), client.post("/ingresar/codigo-oce/", {"oce_code": value})
+        )
+        page_ok(
+            failures, ("codigo-get", value), client.get("/ingresar/codigo-oce/", {"tipo": value})
+        )
+    assert not failures, failures
+
+
+def test_login_with_a_bad_ruc_comes_back_filled_with_a_spanish_message(client, world):  # noqa: F811
+    r = client.post("/ingresar/", {"ruc": "12ab", "username": "rep", "password": "x"})
+    assert r.status_code == 200
+    assert "ruc" in form_errors(r)
+    html = r.content.decode()
+    assert 'value="12ab"' in html and 'value="rep"' in html
+    assert "RUC" in " ".join(str(e) for e in form_errors(r)["ruc"]) or "RUC" in html
+
+
+ESTADOS_QUERIES = [
+    {"desde": "2026-02-30"},
+    {"hasta": "abc"},
+    {"desde": "2026-03-01", "hasta": "2026-01-01"},
+    {"estado": "desconocido"},
+    {"periodo": "nunca"},
+    {"q": "x" * 500},
+    {"numero_entrega": "Z" * 500},
+    {"tipo_documento": "\x00"},
+    {"operacion": "xx"},
+    {"page": "0"},
+    {"page": "-1"},
+    {"page": "abc"},
+    {"page": "999999"},
+    {"periodo": "rango", "desde": "0001-01-01", "hasta": "9999-12-31"},
+    {"desde": "31/12/9999"},
+    {"page": "9" * 40},
+    {"q": "%_\\"},
+]
+
+
+def test_estados_filters_never_500(oce_client, world):  # noqa: F811
+    client = oce_client(world.importer)
+    failures = []
+    for query in ESTADOS_QUERIES:
+        page_ok(failures, query, client.get("/edocs/estados/", query), ok=(200,))
+    assert not failures, failures
+
+
+def test_estados_bad_dates_come_back_with_spanish_messages(oce_client, world):  # noqa: F811
+    client = oce_client(world.importer)
+    r = client.get("/edocs/estados/", {"desde": "2026-03-01", "hasta": "2026-01-01", "q": "abc"})
+    assert "hasta" in form_errors(r)
+    assert "La fecha hasta es anterior a la fecha desde." in r.content.decode()
+    assert 'value="abc"' in r.content.decode()
+    r = client.get("/edocs/estados/", {"desde": "2026-02-30"})
+    assert "desde" in form_errors(r)
+    r = client.get("/edocs/estados/", {"estado": "desconocido"})
+    assert "estado" in form_errors(r)
+
+
+BUZON_QUERIES = [
+    {"desde": "2026-02-30"},
+    {"hasta": "abc"},
+    {"desde": "2026-03-01", "hasta": "2026-01-01"},
+    {"estado": "x"},
+    {"remitente": "x" * 500},
+    {"asunto": "\x00"},
+    {"page": "0"},
+    {"page": "abc"},
+    {"page": "-1"},
+    {"page": "999999"},
+    {"hasta": "9999-12-31"},
+    {"desde": "0001-01-01"},
+    {"page": "9" * 40},
+    {"asunto": "%_\\"},
+]
+
+
+def test_buzon_filters_never_500(oce_client, world):  # noqa: F811
+    client = oce_client(world.importer)
+    failures = []
+    for query in BUZON_QUERIES:
+        page_ok(failures, query, client.get("/buzon/", query), ok=(200,))
+    r = client.get("/buzon/", {"desde": "2026-02-30", "remitente": "SENAE"})
+    assert "Fecha desde: ingrese una fecha válida" in r.content.decode()
+    assert 'value="SENAE"' in r.content.decode()
+    assert not failures, failures
+
+
+def test_tariff_search_and_line_never_500(client, world):  # noqa: F811
+    failures = []
+    for query in [
+        {"q": "x" * 500},
+        {"q": "\x00"},
+        {"q": "%_\\"},
+        {"q": "café", "page": "0"},
+        {"q": "café", "page": "abc"},
+        {"q": "café", "page": "-1"},
+        {"q": "09", "page": "999999"},
+        {"q": "9" * 500},
+        {"q": "0901", "page": "9" * 40},
+        {"q": "!!!"},
+        {"q": "'\""},
+    ]:
+        page_ok(failures, query, client.get("/arancel/", query), ok=(200,))
+    for url in [
+        "/arancel/0901211000/?fecha=2026-02-30",
+        "/arancel/0901211000/?fecha=9999-12-31",
+        "/arancel/0901211000/?fecha=0001-01-01",
+        "/arancel/abc/",
+        "/arancel/" + "9" * 300 + "/",
+        "/arancel/seccion/ZZZ/",
+        "/arancel/seccion/" + "X" * 300 + "/",
+        "/arancel/0901/?fecha=x",
+    ]:
+        page_ok(failures, url, client.get(url), ok=(200, 302, 404))
+    assert not failures, failures
+
+
+def calc_data(**item):
+    data = {
+        "fecha": "2026-01-02",
+        "items-TOTAL_FORMS": "1",
+        "items-INITIAL_FORMS": "0",
+        "items-MIN_NUM_FORMS": "0",
+        "items-MAX_NUM_FORMS": "1000",
+    }
+    base = {"subpartida": "0901211000", "fob": "100", "flete": "10", "seguro": "", "cantidad": ""}
+    base.update(item)
+    data.update({f"items-0-{k}": v for k, v in base.items()})
+    return data
+
+
+def test_calculator_never_500(client, world):  # noqa: F811
+    failures = []
+    for field in [
+        "fob",
+        "flete",
+        "seguro",
+        "cantidad",
+        "tarifa_ad_valorem",
+        "tarifa_ice",
+        "subpartida",
+    ]:
+        for value in [
+            "abc",
+            "1e999",
+            "NaN",
+            "-0",
+            "-1",
+            "Infinity",
+            "1" * 30,
+            "0." + "1" * 30,
+            "1,5",
+            "x" * 5000,
+            "\x00",
+            "99999999999999.99",
+        ]:
+            r = client.post("/arancel/calculadora/", calc_data(**{field: value}))
+            page_ok(failures, (field, value[:20]), r, ok=(200,))
+    for fecha in ["2026-02-30", "", "abc", "0001-01-01", "9999-12-31"]:
+        r = client.post("/arancel/calculadora/", {**calc_data(), "fecha": fecha})
+        page_ok(failures, ("fecha", fecha), r, ok=(200,))
+    for total in ["abc", "-1", "0", "100000", "", "9" * 30]:
+        r = client.post("/arancel/calculadora/", {**calc_data(), "items-TOTAL_FORMS": total})
+        page_ok(failures, ("TOTAL_FORMS", total), r, ok=(200,))
+        # a forged count never makes the public screen build more rows than it allows (50)
+        assert b'name="items-50-' not in r.content, total
+    r = client.post(
+        "/arancel/calculadora/", {k: v for k, v in calc_data().items() if "FORMS" not in k}
+    )
+    page_ok(failures, "no management form", r, ok=(200,))
+    assert not failures, failures
+
+
+def test_calculator_letters_in_amount_come_back_filled_with_a_spanish_message(client, world):  # noqa: F811
+    r = client.post("/arancel/calculadora/", calc_data(fob="abc", flete="12.5"))
+    assert r.status_code == 200
+    html = r.content.decode()
+    assert 'value="abc"' in html and 'value="12.5"' in html
+    assert "FOB" in html and "número" in html.lower()
+
+
+def test_dai_item_formset_never_builds_more_rows_than_a_dai_may_have():
+    from ecuapass.customs.forms import ItemFormSet
+
+    # Django's default would build max_num + 1000 forms from a forged TOTAL_FORMS (a minute of CPU).
+    assert ItemFormSet.absolute_max == ItemFormSet.max_num == 999
+    assert ItemFormSet.validate_max
+
+
+def test_dai_editor_never_500(oce_client, world):  # noqa: F811
+    client = oce_client(world.importer)
+    page_ok(failures := [], "get", client.get("/declaraciones/dai/nueva/"), ok=(200,))
+    base = {
+        "items-TOTAL_FORMS": "1",
+        "items-INITIAL_FORMS": "0",
+        "items-MIN_NUM_FORMS": "0",
+        "items-MAX_NUM_FORMS": "1000",
+        "items-0-fob": "abc",
+        "items-0-subpartida": "0901211000",
+        "tipo_cambio": "1e999",
+        "fecha_embarque": "2026-02-30",
+        "distrito": "\x00",
+    }
+    for accion in ["", "guardar", "enviar", "agregar", "importar", "validar", "x" * 300]:
+        page_ok(
+            failures,
+            accion,
+            client.post("/declaraciones/dai/nueva/", {**base, "accion": accion}),
+            ok=(200, 302),
+        )
+        for total in ["abc", "-1", ""]:
+            r = client.post(
+                "/declaraciones/dai/nueva/", {**base, "accion": accion, "items-TOTAL_FORMS": total}
+            )
+            page_ok(failures, (accion[:10], total), r, ok=(200, 302))
+    r = client.post("/declaraciones/dai/nueva/", {"accion": "importar"})
+    page_ok(failures, "import without file", r, ok=(200, 302))
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    for name, content in [
+        ("x.xlsx", b"not a zip"),
+        ("x.xlsx", b"PK\x03\x04garbage"),
+        ("x.txt", b""),
+    ]:
+        upload = SimpleUploadedFile(name, content)
+        r = client.post(
+            "/declaraciones/dai/nueva/", {**base, "accion": "importar", "archivo": upload}
+        )
+        page_ok(failures, ("import", content[:10]), r, ok=(200, 302))
+    assert not failures, failures

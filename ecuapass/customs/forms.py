@@ -219,4 +219,6 @@ ItemFormSet = inlineformset_factory(
     min_num=1,
     validate_min=True,
     max_num=999,
+    validate_max=True,
+    absolute_max=999,  # a forged TOTAL_FORMS never builds more forms than a DAI may have
 )

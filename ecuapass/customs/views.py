@@ -62,7 +62,11 @@ def _editor(request, edoc, dai):
         data = request.POST.copy()
         if action == "agregar":
             key = "items-TOTAL_FORMS"
-            data[key] = str(int(data.get(key, "0") or 0) + 1)
+            try:
+                total = int(data.get(key) or 0)
+            except ValueError:
+                total = 0  # forged management form: the formset reports it
+            data[key] = str(min(max(total, 0) + 1, ItemFormSet.absolute_max))
         form = DaiForm(data, instance=instance, oce=oce)
         formset = ItemFormSet(data, instance=instance, prefix="items")
         if action == "agregar":

@@ -125,5 +125,10 @@ class BaseItemFormSet(forms.BaseFormSet):
 
 
 ItemFormSet = forms.formset_factory(
-    ItemForm, formset=BaseItemFormSet, extra=ITEM_ROWS, max_num=50, validate_max=True
+    ItemForm,
+    formset=BaseItemFormSet,
+    extra=ITEM_ROWS,
+    max_num=50,
+    validate_max=True,
+    absolute_max=50,  # a forged TOTAL_FORMS never builds more forms than the screen allows
 )
