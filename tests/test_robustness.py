@@ -770,3 +770,234 @@ def test_dai_editor_never_500(oce_client, world):  # noqa: F811
         )
         page_ok(failures, ("import", content[:10]), r, ok=(200, 302))
     assert not failures, failures
+
+
+# --- 3. Scoping: an OCE never sees another OCE's data ----------------------------------------
+
+
+def _send(party, payload):
+    from ecuapass.customs.serializers import DaiSerializer
+    from ecuapass.edocs import registry, services
+
+    s = DaiSerializer(data=payload)
+    assert s.is_valid(), s.errors
+    return services.submit_payload(
+        registry.get("DAI"),
+        s.validated_data,
+        raw=payload,
+        user=party.user,
+        oce=party.oce,
+        channel="S",
+    ).envio.document
+
+
+@pytest.fixture
+def foreign(world):  # noqa: F811
+    """The importer's own sent DAI, its draft, and notices with an attachment for it."""
+    from ecuapass.edocs import services
+    from ecuapass.notifications.services import notify
+
+    sent = _send(world.importer, dai_payload(invoice="SECRETO-1"))
+    services.process(sent.pk)
+    sent.refresh_from_db()
+    draft = services.create_draft(
+        __import__("ecuapass.edocs.registry", fromlist=["get"]).get("DAI"),
+        oce=world.importer.oce,
+        user=world.importer.user,
+    )
+    to_oce = notify(
+        sender="SENAE",
+        subject="SECRETO aviso",
+        body="SECRETO",
+        category="aviso",
+        oce_code=world.importer.oce,
+        attachments=[("secreto.txt", b"SECRETO")],
+    )
+    to_user = notify(
+        sender="SENAE",
+        subject="SECRETO personal",
+        body="SECRETO",
+        category="aviso",
+        user=world.importer.user,
+        attachments=[("secreto.txt", b"SECRETO")],
+    )
+    return {"sent": sent, "draft": draft, "notices": [to_oce, to_user]}
+
+
+def foreign_urls(foreign):
+    sent, draft = foreign["sent"], foreign["draft"]
+    urls = [
+        f"/edocs/documento/{sent.pk}/",
+        f"/edocs/documento/{sent.pk}/original/",
+        f"/edocs/documento/{sent.pk}/original/?formato=json",
+        f"/edocs/documento/{draft.pk}/",
+        f"/declaraciones/dai/{draft.pk}/editar/",
+        f"/declaraciones/dai/{sent.pk}/items.xlsx",
+        f"/declaraciones/dai/{sent.pk}/dai.pdf",
+        f"/declaraciones/dai/{sent.pk}/liquidacion.pdf",
+    ]
+    for notice in foreign["notices"]:
+        urls.append(f"/buzon/{notice.pk}/")
+        for a in notice.attachments.all():
+            urls.append(f"/buzon/{notice.pk}/adjuntos/{a.pk}/")
+    return urls
+
+
+def test_the_owner_sees_the_fixture_data(oce_client, world, foreign):  # noqa: F811
+    """Sanity check: the URLs really serve content to their owner (so 404 elsewhere means scoping)."""
+    client = oce_client(world.importer)
+    for url in foreign_urls(foreign):
+        assert client.get(url).status_code in (200, 302), url
+
+
+@pytest.mark.parametrize("who", ["broker", "broker_employee", "other"])
+def test_another_oce_never_sees_the_data(oce_client, world, foreign, who):  # noqa: F811
+    from ecuapass.accounts.models import Grant, User
+    from ecuapass.edocs.testing import Party
+
+    if who == "broker_employee":
+        b = world.broker
+        employee = User.objects.create_user(
+            b.operator.ruc,
+            "empleado",
+            "clave-segura-123",
+            operator=b.operator,
+            kind=User.Kind.EMPLEADO,
+        )
+        Grant.objects.create(user=employee, oce_code=b.oce, all_options=True)
+        party = Party(operator=b.operator, oce=b.oce, user=employee)
+    else:
+        party = getattr(world, who)
+    leaks = []
+    client = oce_client(party)
+    for url in foreign_urls(foreign):
+        r = client.get(url)
+        if r.status_code not in (403, 404) or b"SECRETO" in r.content:
+            leaks.append((url, r.status_code))
+        r = client.post(url, {})
+        if r.status_code not in (403, 404, 405) or b"SECRETO" in r.content:
+            leaks.append(("POST", url, r.status_code))
+    for url in [
+        f"/edocs/documento/{foreign['sent'].pk}/copiar/",
+        f"/edocs/borrador/{foreign['draft'].pk}/eliminar/",
+    ]:
+        r = client.post(url)
+        if r.status_code not in (403, 404, 405):
+            leaks.append(("POST", url, r.status_code))
+    # lists never show it either
+    for url in ["/edocs/estados/", "/edocs/", "/buzon/", "/edocs/estados/?q=SECRETO"]:
+        r = client.get(url)
+        if any(
+            t in r.content
+            for t in (
+                foreign["sent"].numero_entrega.encode(),
+                b"SECRETO-1",
+                b"SECRETO aviso",
+                b"SECRETO personal",
+            )
+        ):
+            leaks.append(("list", url))
+    # the API, with the other OCE's own token
+    _t, raw = ApiToken.issue(user=party.user, oce_code=party.oce, name="erp")
+    api = Client(HTTP_AUTHORIZATION=f"Token {raw}")
+    for url in [
+        f"/api/v1/edocs/{foreign['sent'].numero_entrega}/",
+        f"/api/v1/edocs/?numero_entrega={foreign['sent'].numero_entrega}",
+        "/api/v1/edocs/?q=SECRETO",
+    ]:
+        r = api.get(url)
+        if (
+            r.status_code not in (200, 403, 404)
+            or foreign["sent"].numero_entrega.encode() in r.content
+        ):
+            leaks.append(("api", url, r.status_code))
+    api = Client()
+    api.force_login(party.user)
+    for notice in foreign["notices"]:
+        for extra in ({}, {"HTTP_X_OCE_CODE": world.importer.oce.code}):
+            r = api.get(f"/api/v1/buzon/{notice.pk}/", **extra)
+            if r.status_code not in (403, 404) or b"SECRETO" in r.content:
+                leaks.append(("api buzon", notice.pk, extra, r.status_code))
+    r = api.get("/api/v1/buzon/", HTTP_X_OCE_CODE=world.importer.oce.code)
+    if r.status_code != 403:
+        leaks.append(("api buzon list with foreign X-OCE-Code", r.status_code))
+    assert not leaks, leaks
+
+
+def test_a_revoked_or_foreign_token_cannot_read(world, foreign):  # noqa: F811
+    token, raw = ApiToken.issue(user=world.importer.user, oce_code=world.importer.oce, name="erp")
+    url = f"/api/v1/edocs/{foreign['sent'].numero_entrega}/"
+    assert Client(HTTP_AUTHORIZATION=f"Token {raw}").get(url).status_code == 200
+    token.revoke()
+    r = Client(HTTP_AUTHORIZATION=f"Token {raw}").get(url)
+    assert r.status_code in (401, 403) and b"SECRETO" not in r.content
+
+
+# --- 4. Operational screens need an active OCE ------------------------------------------------
+
+OPERATIONAL = [
+    "/edocs/",
+    "/edocs/estados/",
+    "/declaraciones/dai/nueva/",
+    "/edocs/tokens/",
+    "/declaraciones/dai/plantilla-items.xlsx",
+]
+
+
+def test_logged_in_without_an_active_oce_goes_to_the_tipo_de_oce_step(client, world):  # noqa: F811
+    client.force_login(world.importer.user)  # step 1 only: no OCE chosen yet
+    wrong = []
+    for url in OPERATIONAL:
+        r = client.get(url)
+        if r.status_code != 302 or "/ingresar/tipo-oce/" not in r["Location"]:
+            wrong.append((url, r.status_code, r.get("Location")))
+    for url in ["/edocs/estados/", "/declaraciones/dai/nueva/", "/edocs/tokens/"]:
+        r = client.post(url, {})
+        if r.status_code != 302 or "/ingresar/tipo-oce/" not in r["Location"]:
+            wrong.append(("POST", url, r.status_code, r.get("Location")))
+    r = client.get("/api/v1/edocs/")
+    if r.status_code != 403:
+        wrong.append(("api", r.status_code))
+    assert not wrong, wrong
+
+
+# --- 5. CSRF ------------------------------------------------------------------------------------
+
+
+def test_portal_posts_without_the_csrf_token_are_rejected(world):  # noqa: F811
+    from ecuapass.accounts.context import SESSION_OCE_CODE, SESSION_OCE_TYPE
+
+    client = Client(enforce_csrf_checks=True)
+    accepted = []
+    r = client.post(
+        "/ingresar/",
+        {"ruc": world.importer.operator.ruc, "username": "rep", "password": "clave-segura-123"},
+    )
+    if r.status_code != 403:
+        accepted.append(("/ingresar/", r.status_code))
+    client.force_login(world.importer.user)
+    session = client.session
+    session[SESSION_OCE_CODE] = world.importer.oce.code
+    session[SESSION_OCE_TYPE] = "16"
+    session.save()
+    for url, data in [
+        ("/ingresar/tipo-oce/", {"oce_type": "16"}),
+        ("/ingresar/codigo-oce/", {"oce_code": world.importer.oce.code}),
+        ("/declaraciones/dai/nueva/", {"accion": "guardar"}),
+        ("/edocs/tokens/", {"name": "erp"}),
+        ("/arancel/calculadora/", calc_data()),
+        ("/salir/", {}),
+        ("/mi-menu/estrella/", {"code": "1.3"}),
+        ("/cambiar-oce/", {}),
+        ("/sesion/mantener/", {}),
+    ]:
+        r = client.post(url, data)
+        if r.status_code != 403:
+            accepted.append((url, r.status_code))
+    # the API with a session (no token) is CSRF-protected too
+    r = client.post(
+        "/api/v1/edocs/", data=json.dumps(dai_payload()), content_type="application/json"
+    )
+    if r.status_code != 403:
+        accepted.append(("/api/v1/edocs/ (session)", r.status_code))
+    assert not accepted, accepted
