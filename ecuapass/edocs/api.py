@@ -218,6 +218,10 @@ class EdocDetail(APIView):
         summary="Un e-doc: estados, errores, historial, liquidación", responses={200: dict}
     )
     def get(self, request, numero_entrega: str):
+        if "\x00" in numero_entrega:  # PostgreSQL text cannot hold NUL: no such document
+            raise exceptions.NotFound(
+                _("No existe el documento o no es visible para su código de OCE.")
+            )
         edoc = (
             visible_documents(request.oce)
             .exclude(estado_documento="borrador")

@@ -100,7 +100,7 @@ class SearchView(PublicAPIView):
     )
     def get(self, request):
         q = (request.query_params.get("q") or "").strip()
-        if not q:
+        if not q or "\x00" in q:  # PostgreSQL text cannot hold NUL
             raise ValidationError({"q": [_("Ingrese un código o una descripción.")]})
         page = request.query_params.get("page", "1")
         if not str(page).isdigit() or int(page) < 1:
