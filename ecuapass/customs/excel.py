@@ -106,7 +106,7 @@ def parse(file) -> tuple[list[dict], list[tuple[int, str]]]:
     """Rows → item dicts, or the errors as (Excel row number, reason). Never partial."""
     from openpyxl import load_workbook
 
-    from .forms import DaiItemForm
+    from .forms import DaiItemForm, item_catalog_choices
 
     if getattr(file, "size", 0) > MAX_BYTES:
         return [], [(0, _("El archivo excede 5 MB."))]
@@ -129,6 +129,7 @@ def parse(file) -> tuple[list[dict], list[tuple[int, str]]]:
             )
         ]
     items, errors = [], []
+    choices = item_catalog_choices()  # once for the whole file, not per row
     for number, row in enumerate(rows, start=2):
         if row is None or all(v in (None, "") for v in row):
             continue
@@ -138,7 +139,7 @@ def parse(file) -> tuple[list[dict], list[tuple[int, str]]]:
         data = {
             name: _text(row[i] if i < len(row) else None) for i, (name, _l) in enumerate(COLUMNS)
         }
-        form = DaiItemForm(data=data)
+        form = DaiItemForm(data=data, item_choices=choices)
         if form.is_valid():
             items.append({name: form.cleaned_data[name] for name, _l in COLUMNS})
         else:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.db.models import Q
-from django.forms import inlineformset_factory
+from django.forms import BaseInlineFormSet, inlineformset_factory
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -173,12 +173,13 @@ class DaiItemForm(forms.ModelForm):
             "seguro",
         ]
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, item_choices: dict | None = None, **kwargs):
         super().__init__(*args, **kwargs)
+        item_choices = item_choices or item_catalog_choices()
         self.fields["pais_origen"] = forms.ChoiceField(
-            label=_("País de origen"), choices=catalog_choices(Country)
+            label=_("País de origen"), choices=item_choices["countries"]
         )
-        units = catalog_choices(UnitOfMeasure)
+        units = item_choices["units"]
         self.fields["unidad_fisica"] = forms.ChoiceField(label=_("Unidad física"), choices=units)
         self.fields["unidad_comercial"] = forms.ChoiceField(
             label=_("Unidad comercial"), choices=units
@@ -210,10 +211,26 @@ class DaiItemForm(forms.ModelForm):
         return data
 
 
+def item_catalog_choices() -> dict:
+    return {"countries": catalog_choices(Country), "units": catalog_choices(UnitOfMeasure)}
+
+
+class BaseItemFormSet(BaseInlineFormSet):
+    """Every item row shares the catalog choices, read once per formset (not per row)."""
+
+    def get_form_kwargs(self, index):
+        kwargs = super().get_form_kwargs(index)
+        if not hasattr(self, "_item_choices"):
+            self._item_choices = item_catalog_choices()
+        kwargs["item_choices"] = self._item_choices
+        return kwargs
+
+
 ItemFormSet = inlineformset_factory(
     Dai,
     DaiItem,
     form=DaiItemForm,
+    formset=BaseItemFormSet,
     extra=0,
     can_delete=True,
     min_num=1,

@@ -223,3 +223,16 @@ def test_excel_template_downloaded_in_english_imports_in_spanish(oce_client, wor
     r = client.post("/declaraciones/dai/nueva/", data)
     assert r.status_code == 302
     assert Dai.objects.get().items.count() == 3
+
+
+@pytest.mark.django_db
+def test_item_rows_share_catalog_choices_no_query_per_row(django_assert_max_num_queries):
+    from ecuapass.customs.forms import ItemFormSet
+
+    data = {"items-TOTAL_FORMS": "40", "items-INITIAL_FORMS": "0"}
+    with django_assert_max_num_queries(3):
+        formset = ItemFormSet(data=data, prefix="items")
+        forms = formset.forms
+        [str(form["pais_origen"]) for form in forms[:2]]
+    assert len(forms) == 40
+    assert forms[0].fields["unidad_fisica"].choices == forms[39].fields["unidad_fisica"].choices
