@@ -30,3 +30,48 @@ def dai_payload_for(
     }
     payload.update(over)
     return payload
+
+
+# Sample items on lines of the sample tariff (demo data and tests).
+COFFEE = {
+    "subpartida": "0901.21.10.00",
+    "descripcion": "Café tostado en grano, sacos de 25 kg",
+    "pais_origen": "CO",
+    "cantidad_fisica": "500",
+    "unidad_fisica": "KG",
+    "cantidad_comercial": "20",
+    "unidad_comercial": "U",
+    "peso_neto": "500",
+    "peso_bruto": "520",
+    "fob": "10000.00",
+    "flete": "1000.00",
+    "seguro": "100.00",
+}
+LAPTOPS = {
+    "subpartida": "8471.30.00.00",
+    "descripcion": "Computadoras portátiles 14 pulgadas",
+    "pais_origen": "CN",
+    "cantidad_fisica": "50",
+    "unidad_fisica": "U",
+    "cantidad_comercial": "50",
+    "unidad_comercial": "U",
+    "peso_neto": "100",
+    "peso_bruto": "120",
+    "fob": "25000.00",
+    "flete": "800.00",
+    "seguro": "250.00",
+}
+SHOES = {
+    "subpartida": "6403.99.90.00",
+    "descripcion": "Calzado de cuero para caballero",
+    "pais_origen": "BR",
+    "cantidad_fisica": "200",
+    "unidad_fisica": "PAR",
+    "cantidad_comercial": "200",
+    "unidad_comercial": "PAR",
+    "peso_neto": "180",
+    "peso_bruto": "200",
+    "fob": "6000.00",
+    "flete": "300.00",
+    "seguro": "60.00",
+}
