@@ -11,8 +11,20 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from ecuapass.accounts.context import oce_required, usable_codes
+from ecuapass.portal.permissions import holds_any_option, menu_option_required
 
 from .models import ApiToken
+
+# What the API offers an operator: transmitting e-docs (1.1) and following them (1.3).
+# A token serves whoever holds either on its code; each endpoint checks its own option
+# on every request, so a token never carries more than its user's grants at that time.
+API_OPTIONS = ("1.1", "1.3")
+
+
+def token_codes(user):
+    """Códigos de OCE for which ``user`` may hold a token: usable and with an API option granted."""
+    codes = usable_codes(user)
+    return codes.filter(pk__in=[c.pk for c in codes if holds_any_option(user, c, API_OPTIONS)])
 
 
 class TokenForm(forms.Form):
@@ -21,13 +33,14 @@ class TokenForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["oce_code"].queryset = usable_codes(user)
+        self.fields["oce_code"].queryset = token_codes(user)
         self.fields["oce_code"].label_from_instance = lambda c: (
             f"{c.code} - {c.registration.oce_type.name}"
         )
 
 
 @never_cache
+@menu_option_required(*API_OPTIONS)
 @oce_required
 def tokens(request):
     form = TokenForm(request.POST or None, user=request.user, initial={"oce_code": request.oce})
@@ -44,6 +57,7 @@ def tokens(request):
     return render(request, "api/tokens.html", {"form": form, "raw": raw, "items": items})
 
 
+@menu_option_required(*API_OPTIONS)
 @oce_required
 @require_POST
 def revoke(request, pk: int):

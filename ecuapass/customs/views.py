@@ -13,9 +13,9 @@ from django.utils.translation import gettext as _
 from ecuapass.accounts.context import oce_required
 from ecuapass.edocs import registry
 from ecuapass.edocs import services as edocs
+from ecuapass.edocs.access import document_for
 from ecuapass.edocs.models import EDocument
 from ecuapass.edocs.states import Channel
-from ecuapass.edocs.views import document_for
 from ecuapass.portal.permissions import menu_option_required
 
 from . import excel
@@ -184,6 +184,7 @@ def _render(request, edoc, form, formset, dai, import_errors=()):
     )
 
 
+@menu_option_required("1.1")
 @oce_required
 def plantilla_items(request):
     response = HttpResponse(excel.template_bytes(), content_type=excel.XLSX)

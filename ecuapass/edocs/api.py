@@ -7,41 +7,21 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, serializers, status
 from rest_framework.pagination import PageNumberPagination
-from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from ecuapass.accounts.context import get_active_oce
-from ecuapass.api.models import ApiToken
 from ecuapass.api.parsers import SafeJSONParser
+from ecuapass.api.permissions import MenuOptionGranted
 
 from . import registry, services
+from .access import DRAFT_OPTION, SENT_OPTION, visible_documents
 from .forms import EstadosForm
 from .models import EDocument
 from .selectors import estados_queryset
 from .states import Channel
-from .views import visible_documents
 from .xml import TextXmlEdocParser, XmlEdocParser
 
 MAX_BODY = 2 * 1024 * 1024
-
-
-class HasActiveOce(IsAuthenticated):
-    message = _("Se requiere un token de API o una sesión con un código de OCE activo.")
-
-    def has_permission(self, request, view):
-        if not super().has_permission(request, view):
-            return False
-        request.oce = active_oce(request)
-        if request.oce is None:
-            raise exceptions.PermissionDenied(self.message)
-        return True
-
-
-def active_oce(request):
-    if isinstance(request.auth, ApiToken):
-        return request.auth.oce_code
-    return get_active_oce(request._request)
 
 
 class Pagination(PageNumberPagination):
@@ -113,7 +93,9 @@ def detail(edoc: EDocument, request) -> dict:
 
 
 class EdocListCreate(APIView):
-    permission_classes = [HasActiveOce]
+    permission_classes = [MenuOptionGranted]
+    # Listing is 1.3 Integración de estados; transmitting is 1.1 Elaboración de e-Doc.
+    menu_options = {"GET": (SENT_OPTION,), "POST": (DRAFT_OPTION,)}
     parser_classes = [SafeJSONParser, XmlEdocParser, TextXmlEdocParser]
 
     @extend_schema(
@@ -212,7 +194,8 @@ class EdocListCreate(APIView):
 
 
 class EdocDetail(APIView):
-    permission_classes = [HasActiveOce]
+    permission_classes = [MenuOptionGranted]
+    menu_options = {"GET": (SENT_OPTION,)}
 
     @extend_schema(
         summary="Un e-doc: estados, errores, historial, liquidación", responses={200: dict}

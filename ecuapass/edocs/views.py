@@ -7,8 +7,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Q
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -18,22 +17,12 @@ from ecuapass.accounts.context import oce_required
 from ecuapass.portal.permissions import menu_option_required
 
 from . import exports, registry, services
+from .access import document_for
 from .forms import EstadosForm
 from .models import EDocument
-from .selectors import estados_queryset, is_party_oce
+from .selectors import estados_queryset
 
 PAGE_SIZE = 25
-
-
-def visible_documents(oce):
-    """Drafts and sends of the filer, plus what was filed for a party OCE."""
-    qs = EDocument.objects.all()
-    if is_party_oce(oce):
-        return qs.filter(
-            Q(filer_oce_id=oce.pk)
-            | (Q(party_operator_id=oce.registration.operator_id) & ~Q(estado_documento="borrador"))
-        )
-    return qs.filter(filer_oce_id=oce.pk)
 
 
 @menu_option_required("1.1")
@@ -111,11 +100,10 @@ _LIST_ONLY = (
 
 @oce_required
 def documento(request, pk: int):
-    edoc = get_object_or_404(
-        visible_documents(request.oce).select_related(
-            "filer_oce__registration__operator", "party_operator", "envio__sender_user"
-        ),
-        pk=pk,
+    edoc = document_for(
+        request,
+        pk,
+        related=("filer_oce__registration__operator", "party_operator", "envio__sender_user"),
     )
     if edoc.is_draft:
         return redirect(reverse(edoc.type.editor_url, args=[edoc.pk]))
@@ -153,9 +141,7 @@ def copiar(request, pk: int):
 @oce_required
 def original(request, pk: int):
     """The payload exactly as sent: XML when it came as XML, JSON otherwise."""
-    edoc = get_object_or_404(
-        visible_documents(request.oce).exclude(estado_documento="borrador"), pk=pk
-    )
+    edoc = document_for(request, pk, sent=True)
     envio = edoc.envio
     if request.GET.get("formato") != "json" and envio.payload_xml:
         response = HttpResponse(envio.payload_xml, content_type="application/xml; charset=utf-8")
@@ -168,11 +154,3 @@ def original(request, pk: int):
         ext = "json"
     response["Content-Disposition"] = f'attachment; filename="{envio.numero_entrega}.{ext}"'
     return response
-
-
-def document_for(request, pk: int) -> EDocument:
-    """For other contexts' views (PDFs…): the document if the active OCE may see it, else 404."""
-    edoc = visible_documents(request.oce).filter(pk=pk).first()
-    if edoc is None:
-        raise Http404
-    return edoc

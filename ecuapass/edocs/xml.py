@@ -161,17 +161,29 @@ def payload_to_xml(payload: dict) -> str:
     return ET.tostring(root, encoding="unicode", xml_declaration=False)
 
 
+def _utf8_text(raw: bytes) -> str:
+    """The document as text; the format is UTF-8 (docs/edocs-xml.md), so the original is kept as sent."""
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ParseError(_("El XML debe estar codificado en UTF-8.")) from exc
+    if "\x00" in text:
+        raise ParseError(_("El XML debe estar codificado en UTF-8."))
+    return text
+
+
 class XmlEdocParser(BaseParser):
     media_type = "application/xml"
 
     def parse(self, stream, media_type=None, parser_context=None):
-        text = stream.read()
+        raw = stream.read()
+        text = _utf8_text(raw) if isinstance(raw, bytes) else raw
         request = (parser_context or {}).get("request")
-        payload = xml_to_payload(text)
+        payload = xml_to_payload(raw)
         if request is not None:
-            request._request._edoc_xml = (
-                text.decode("utf-8", "replace") if isinstance(text, bytes) else text
-            )
+            request._request._edoc_xml = text
         return payload
 
 

@@ -1,8 +1,8 @@
 """Buzón API: the same inbox as the portal, scoped the same way.
 
-The OCE mailbox included is the session's active OCE, or the one named in the
-``X-OCE-Code`` header (or ``?oce=``) when it is one the user may act as; with
-neither, only the BUZÓN PERSONAL.
+The OCE mailbox included is the request's scope (``ecuapass.api.permissions``):
+the token's código de OCE, or the session's active OCE; ``X-OCE-Code`` (or
+``?oce=``) may only name that same code. Without one, only the BUZÓN PERSONAL.
 """
 
 from __future__ import annotations
@@ -11,25 +11,14 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, serializers
 from rest_framework.pagination import PageNumberPagination
-from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from ecuapass.accounts.context import get_active_oce, usable_codes
+from ecuapass.api.permissions import ScopedToOce
 
 from .forms import InboxFilterForm
 from .selectors import Mailbox, get_visible_notice
 from .services import mark_read
-
-
-def api_oce(request):
-    code = request.headers.get("X-OCE-Code") or request.query_params.get("oce")
-    if code:
-        oce = usable_codes(request.user).filter(code=code).first()
-        if oce is None:
-            raise exceptions.PermissionDenied(_("No está asignado el permiso al usuario."))
-        return oce
-    return get_active_oce(request)
 
 
 class NoticeSerializer(serializers.Serializer):
@@ -84,7 +73,7 @@ OCE_PARAMS = [
 
 
 class InboxAPI(APIView):
-    permission_classes = [IsAuthenticated]
+    permission_classes = [ScopedToOce]
 
     @extend_schema(
         summary="Buzón: notificaciones del usuario y del OCE activo",
@@ -92,20 +81,19 @@ class InboxAPI(APIView):
         responses=NoticeSerializer(many=True),
     )
     def get(self, request):
-        oce = api_oce(request)
         form = InboxFilterForm(request.query_params)
         if not form.is_valid():
             raise exceptions.ValidationError(
                 {name: [str(e) for e in errors] for name, errors in form.errors.items()}
             )
-        qs = Mailbox(request.user, oce, form.cleaned_data)
+        qs = Mailbox(request.user, request.oce, form.cleaned_data)
         paginator = Pagination()
         page = paginator.paginate_queryset(qs, request, view=self)
         return paginator.get_paginated_response(NoticeSerializer(page, many=True).data)
 
 
 class NoticeAPI(APIView):
-    permission_classes = [IsAuthenticated]
+    permission_classes = [ScopedToOce]
 
     @extend_schema(
         summary="Una notificación (la marca como leída)",
@@ -113,7 +101,7 @@ class NoticeAPI(APIView):
         responses=NoticeDetailSerializer,
     )
     def get(self, request, pk: int):
-        notice = get_visible_notice(request.user, api_oce(request), pk)
+        notice = get_visible_notice(request.user, request.oce, pk)
         if notice is None:
             raise exceptions.NotFound(_("La notificación no existe o no es de su buzón."))
         mark_read(notice, request.user)

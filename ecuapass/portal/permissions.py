@@ -21,14 +21,36 @@ from .models import Access
 NOT_GRANTED = _("No está asignado el permiso al usuario.")
 
 
-def check_menu_option(request, number: str):
+def holds_any_option(user, oce, numbers) -> bool:
+    """Does ``user``, acting as ``oce``, hold at least one of the menu options ``numbers``?
+
+    The one grant check of the project: portal views (``menu_option_required``),
+    API endpoints (``ecuapass.api.permissions.MenuOptionGranted``), downloads and
+    token creation all end here, evaluated on every request, so withdrawing a
+    grant takes effect at once (also for API tokens already issued).
+    """
+    return any(user_has_option(user, oce, number) for number in numbers)
+
+
+def require_option(user, oce, *numbers: str) -> None:
+    """Raise 403 "No está asignado el permiso al usuario." unless one of ``numbers`` is held."""
+    if not numbers or not holds_any_option(user, oce, numbers):
+        raise PermissionDenied(NOT_GRANTED)
+
+
+def _is_public(numbers) -> bool:
+    rules = [rule_for(n) for n in numbers]
+    return bool(rules) and all(r is not None and r.access == Access.PUBLIC for r in rules)
+
+
+def check_menu_option(request, *numbers: str):
     """None when allowed; otherwise the response to return (redirect) or raise 403.
 
-    Sets ``request.oce`` (the active OCE, or None on public screens).
+    Allowed when the user holds any of the menu entries ``numbers`` on the active
+    OCE. Sets ``request.oce`` (the active OCE, or None on public screens).
     """
-    rule = rule_for(number)
     user = request.user
-    if rule is not None and rule.access == Access.PUBLIC:
+    if _is_public(numbers):
         request.oce = get_active_oce(request) if user.is_authenticated else None
         return None
     if not user.is_authenticated:
@@ -37,13 +59,15 @@ def check_menu_option(request, number: str):
     if oce is None:
         return redirect("accounts:select_type")
     request.oce = oce
-    if rule is None or not user_has_option(user, oce, number):
-        raise PermissionDenied(NOT_GRANTED)
+    require_option(user, oce, *numbers)
     return None
 
 
-def menu_option_required(number: str):
+def menu_option_required(*numbers: str):
     """View decorator: login, an active OCE and menu entry ``number`` granted.
+
+    With several numbers, any one of them grants access (e.g. the API token
+    screen serves whoever may use 1.1 or 1.3 through the API).
 
     It does the work of ``@oce_required`` itself (login → ``accounts:login``,
     no active OCE → ``accounts:select_type``, then ``request.oce`` is set), so
@@ -62,12 +86,12 @@ def menu_option_required(number: str):
     def decorator(view):
         @wraps(view)
         def wrapper(request, *args, **kwargs):
-            response = check_menu_option(request, number)
+            response = check_menu_option(request, *numbers)
             if response is not None:
                 return response
             return view(request, *args, **kwargs)
 
-        wrapper.menu_option = number
+        wrapper.menu_options = numbers
         return wrapper
 
     return decorator

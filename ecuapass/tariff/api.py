@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from datetime import date
 from decimal import Decimal
 from urllib.parse import urlencode
@@ -103,7 +105,7 @@ class SearchView(PublicAPIView):
         if not q or "\x00" in q:  # PostgreSQL text cannot hold NUL
             raise ValidationError({"q": [_("Ingrese un código o una descripción.")]})
         page = request.query_params.get("page", "1")
-        if not str(page).isdigit() or int(page) < 1:
+        if not re.fullmatch(r"[0-9]{1,6}", str(page)) or int(page) < 1:
             raise ValidationError({"page": [_("Ingrese un número de página válido.")]})
         results = search(q, int(page), PAGE_SIZE)
         page_obj = results.page
