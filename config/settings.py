@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     # Bounded contexts, in dependency order (reference and demo loaders follow it).
     "ecuapass.core",
+    "ecuapass.ratelimit",
     "ecuapass.accounts",
     "ecuapass.notifications",
     "ecuapass.portal",
@@ -168,6 +169,10 @@ SESSION_SAVE_EVERY_REQUEST = True  # idle timeout: every request extends the ses
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_IDLE_WARNING_SECONDS = int(os.environ.get("SESSION_IDLE_WARNING_SECONDS", "120"))
 
+# The client's address (rate limits, login lockout): X-Forwarded-For is believed only from
+# these proxies (addresses or networks, comma-separated), see core.client_ip.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
+
 # django-axes: lockout keyed on RUC + ID Usuario (+ IP), see accounts.lockout.
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = float(os.environ.get("AXES_COOLOFF_HOURS", "0.5"))  # hours
@@ -175,6 +180,7 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_CALLABLE = "ecuapass.accounts.lockout.axes_username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "ecuapass.accounts.lockout.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "ecuapass.core.client_ip.client_ip"  # the API throttle's rule
 AXES_VERBOSE = False
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
 
@@ -254,8 +260,9 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
 }
 
-# Shared by every web and worker process (unread badges, API throttling): the database
-# by default, Redis when REDIS_URL is set.
+# Shared by every web and worker process (unread badges): the database by default, Redis
+# when REDIS_URL is set. Rate-limit counters (ratelimit.windows) use Redis too when it is set,
+# otherwise their own table (the database cache cannot increment atomically).
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",

@@ -1,18 +1,35 @@
-"""Rate limits of the API: anonymous callers at the "public" rate (per IP), operators'
-software at the "operator" rate (per user). Rates in REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]."""
+"""Rate limits of the API: anonymous callers at the "public" rate per client address
+(``core.client_ip``: X-Forwarded-For only from a trusted proxy), operators' software at the
+"operator" rate per user. Rates in REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]; counted in fixed
+windows by ``ratelimit.windows.FixedWindow``, atomically, so parallel requests cannot exceed
+them."""
 
-from rest_framework.throttling import UserRateThrottle
+from __future__ import annotations
+
+from rest_framework.throttling import SimpleRateThrottle
+
+from ecuapass.core.client_ip import client_ip
+from ecuapass.ratelimit.windows import FixedWindow
 
 
-class ApiThrottle(UserRateThrottle):
-    scope = "public"
+class ApiThrottle(SimpleRateThrottle):
+    """Only DRF's rate parsing and THROTTLE_RATES are used; the count is FixedWindow's."""
 
     def __init__(self):  # the rate depends on the caller: resolved in allow_request
-        pass
+        self.hit = None
 
     def allow_request(self, request, view):
         user = getattr(request, "user", None)
-        self.scope = "operator" if user is not None and user.is_authenticated else "public"
-        self.rate = self.get_rate()
-        self.num_requests, self.duration = self.parse_rate(self.rate)
-        return super().allow_request(request, view)
+        if user is not None and user.is_authenticated:
+            scope, ident = "operator", f"user-{user.pk}"
+        else:
+            scope, ident = "public", client_ip(request)
+        rate = self.THROTTLE_RATES.get(scope)
+        if rate is None:
+            return True
+        limit, seconds = self.parse_rate(rate)
+        self.hit = FixedWindow(f"api-{scope}", limit, seconds).hit(ident)
+        return self.hit.allowed
+
+    def wait(self):
+        return self.hit.retry_after if self.hit is not None else None

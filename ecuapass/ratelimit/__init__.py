@@ -1,0 +1,1 @@
+"""Rate limits that hold under concurrency: fixed windows counted atomically (``windows``)."""
