@@ -173,10 +173,14 @@ SESSION_IDLE_WARNING_SECONDS = int(os.environ.get("SESSION_IDLE_WARNING_SECONDS"
 # these proxies (addresses or networks, comma-separated), see core.client_ip.
 TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
 
-# django-axes: lockout keyed on RUC + ID Usuario (+ IP), see accounts.lockout.
+# django-axes: the lockout is the user's (RUC + ID Usuario), whatever the address the attempts
+# come from, see accounts.lockout. Addresses are limited apart: LOGIN_ADDRESS_LIMIT failed
+# logins per LOGIN_ADDRESS_WINDOW_MINUTES from one client address, whatever the user.
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = float(os.environ.get("AXES_COOLOFF_HOURS", "0.5"))  # hours
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = ["username"]
+LOGIN_ADDRESS_LIMIT = int(os.environ.get("LOGIN_ADDRESS_LIMIT", "20"))
+LOGIN_ADDRESS_WINDOW_MINUTES = int(os.environ.get("LOGIN_ADDRESS_WINDOW_MINUTES", "15"))
 AXES_USERNAME_CALLABLE = "ecuapass.accounts.lockout.axes_username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "ecuapass.accounts.lockout.lockout_response"

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib.auth import authenticate
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from . import lockout
 
 GENERIC_LOGIN_ERROR = _(
     "Los datos ingresados no son correctos. Verifique el RUC, el ID Usuario y la Contraseña."
@@ -55,12 +59,31 @@ class LoginForm(forms.Form):
         data = super().clean()
         if self.errors:
             return data
+        attempt = lockout.take_address_attempt(self.request)
+        if not attempt.allowed:  # the same answer for any user: nothing is checked
+            minutes = -(-attempt.retry_after // 60)
+            raise forms.ValidationError(
+                ngettext(
+                    "Demasiados intentos fallidos de inicio de sesión desde su dirección de red."
+                    " Intente nuevamente en %(minutes)s minuto.",
+                    "Demasiados intentos fallidos de inicio de sesión desde su dirección de red."
+                    " Intente nuevamente en %(minutes)s minutos.",
+                    minutes,
+                )
+                % {"minutes": minutes},
+                code="throttled",
+            )
         self.user = authenticate(
             self.request, ruc=data["ruc"], username=data["username"], password=data["password"]
         )
         if self.user is None:
             raise forms.ValidationError(GENERIC_LOGIN_ERROR, code="invalid_login")
+        lockout.give_back_address_attempt(self.request)
         return data
+
+    @property
+    def throttled(self) -> bool:
+        return self.has_error(NON_FIELD_ERRORS, "throttled")
 
 
 class OceTypeForm(forms.Form):

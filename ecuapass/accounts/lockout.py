@@ -1,5 +1,8 @@
-"""django-axes hooks: lock on RUC + ID Usuario (+ IP), and the buzón alerts.
+"""The login's defences: the user's lockout (django-axes hooks, the buzón alerts) and the
+per-address limit.
 
+* The lock is the user's: ``AXES_FAILURE_LIMIT`` wrong passwords for one RUC + ID Usuario lock
+  it, whatever addresses they came from (``AXES_LOCKOUT_PARAMETERS = ["username"]``).
 * ``axes_username`` — the key axes counts failures under: ``<ruc>:<id usuario>``.
 * ``lockout_response`` — the page a locked user sees (HTTP 403).
 * On ``user_locked_out`` the user gets "COMUNICADO DE ECUAPASS - ALERTA DE
@@ -7,6 +10,13 @@
   axes removes the attempts, an officer deletes them in the admin or runs
   ``axes_reset``, or ``release_expired_lockouts`` runs — the user gets
   "COMUNICADO DE ECUAPASS - ALERTA DE DESBLOQUEO".
+* ``take_address_attempt`` / ``give_back_address_attempt`` — apart from the users' locks, one
+  client address (``core.client_ip``) may fail at most ``LOGIN_ADDRESS_LIMIT`` logins per
+  ``LOGIN_ADDRESS_WINDOW_MINUTES``, whatever the users: each attempt takes one from the
+  address's allowance before the password is checked (atomically, so parallel attempts cannot
+  exceed it) and a successful login gives it back. Over the limit the login answers the same
+  message for every RUC, ID Usuario and password, without checking them, so it tells nothing
+  about which users exist.
 """
 
 from __future__ import annotations
@@ -19,7 +29,9 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .forms import compact_id
+from ecuapass.core.client_ip import client_ip
+from ecuapass.ratelimit.windows import FixedWindow, Hit
+
 from .models import Lockout, User, UserManager
 
 SUBJECT_LOCKED = "COMUNICADO DE ECUAPASS - ALERTA DE BLOQUEO"
@@ -34,6 +46,8 @@ def axes_username(request, credentials=None) -> str:
     (``login_key`` = the ID Usuario, since ``login_key`` is the user model's
     USERNAME_FIELD) when it checks a lock: both must give the same key.
     """
+    from .forms import compact_id
+
     credentials = credentials or {}
     post = getattr(request, "POST", {}) if request is not None else {}
     ruc = credentials.get("ruc") or post.get("ruc", "")
@@ -62,6 +76,22 @@ def lockout_response(request, *args, **kwargs):
         {"cooloff_minutes": cooloff_minutes(), "failure_limit": settings.AXES_FAILURE_LIMIT},
         status=403,
     )
+
+
+def _address_window() -> FixedWindow:
+    return FixedWindow(
+        "login-address", settings.LOGIN_ADDRESS_LIMIT, settings.LOGIN_ADDRESS_WINDOW_MINUTES * 60
+    )
+
+
+def take_address_attempt(request) -> Hit:
+    """Count a login attempt against the client address's allowance (before the password)."""
+    return _address_window().hit(client_ip(request))
+
+
+def give_back_address_attempt(request) -> None:
+    """A login that succeeded does not use up the address's allowance."""
+    _address_window().release(client_ip(request))
 
 
 def _user_for_key(login_key: str) -> User | None:

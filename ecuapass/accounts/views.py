@@ -55,6 +55,7 @@ def login_view(request):
         request,
         "accounts/login.html",
         {"form": form, "next": next_url, "expired": request.GET.get("expirada") == "1"},
+        status=429 if form.is_bound and form.throttled else 200,
     )
 
 

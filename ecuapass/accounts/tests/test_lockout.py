@@ -150,3 +150,88 @@ def test_release_lockouts_command(client, settings):
     call_command("release_lockouts", stdout=out)
     assert "1 bloqueos liberados" in out.getvalue()
     assert Notification.objects.filter(user=rep, subject=SUBJECT_UNLOCKED).count() == 1
+
+
+# --- The lock is the user's, whatever the address; addresses are throttled apart -----------
+
+
+@pytest.fixture
+def fast_hasher(settings):
+    """Hashing is not what these tests are about: a fast hasher keeps many logins quick."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def attempt_from(client, address, ruc, username="rep", password="Mala.Clave.99"):  # noqa: S107
+    return client.post(
+        reverse("accounts:login"),
+        {"ruc": ruc, "username": username, "password": password},
+        REMOTE_ADDR=address,
+    )
+
+
+def test_the_lock_holds_from_another_address(client, settings, fast_hasher):
+    operator, rep, _ = company_with_codes({"16": 1})
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        attempt_from(client, "198.51.100.1", operator.ruc)
+    response = attempt_from(client, "198.51.100.2", operator.ruc, password=PASSWORD)
+    assert response.status_code == 403
+    assert "Usuario bloqueado" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_guesses_spread_over_many_addresses_lock_the_user(client, settings, fast_hasher):
+    operator, rep, _ = company_with_codes({"16": 1})
+    for n in range(10):  # 50 guesses, 5 from each of 10 addresses
+        for _ in range(5):
+            attempt_from(client, f"198.51.100.{n}", operator.ruc)
+    response = attempt_from(client, "198.51.100.11", operator.ruc, password=PASSWORD)
+    assert response.status_code == 403
+    assert "_auth_user_id" not in client.session
+    assert Lockout.objects.filter(user=rep, released_on=None).count() == 1
+    assert Notification.objects.filter(user=rep, subject=SUBJECT_LOCKED).count() == 1
+
+
+def _throttle_message(response) -> list[str]:
+    return [str(e) for e in response.context["form"].non_field_errors()]
+
+
+def test_an_address_is_throttled_whatever_the_user_without_telling_users_apart(
+    client, settings, fast_hasher
+):
+    settings.LOGIN_ADDRESS_LIMIT = 3
+    settings.LOGIN_ADDRESS_WINDOW_MINUTES = 24 * 60  # one window for the whole test
+    a, rep_a, _ = company_with_codes({"16": 1})
+    b, rep_b, _ = company_with_codes({"16": 1})
+    c, rep_c, _ = company_with_codes({"16": 1})
+    address = "203.0.113.50"
+    # One wrong password for each of three users: no user is near its lock…
+    for operator in (a, b):
+        assert attempt_from(client, address, operator.ruc).status_code == 200
+    assert attempt_from(client, address, c.ruc, username="nadie").status_code == 200
+    # …but the address has used its allowance: every further attempt gets one answer,
+    # whether the user exists, the password is right or wrong.
+    answers = [
+        attempt_from(client, address, c.ruc, password=PASSWORD),  # right password
+        attempt_from(client, address, c.ruc),  # wrong password
+        attempt_from(client, address, c.ruc, username="nadie"),  # no such user
+    ]
+    assert {r.status_code for r in answers} == {429}
+    messages = [_throttle_message(r) for r in answers]
+    assert messages[0] == messages[1] == messages[2]
+    assert "Demasiados intentos" in messages[0][0]
+    assert "_auth_user_id" not in client.session
+    # The throttled attempts did not count against the user; another address logs in.
+    assert attempt_from(client, "203.0.113.51", c.ruc, password=PASSWORD).status_code == 302
+
+
+def test_successful_logins_do_not_use_up_the_address_allowance(client, settings, fast_hasher):
+    settings.LOGIN_ADDRESS_LIMIT = 2
+    settings.LOGIN_ADDRESS_WINDOW_MINUTES = 24 * 60
+    operator, rep, _ = company_with_codes({"16": 1})
+    for _ in range(4):  # an office behind one address: many right logins
+        response = attempt_from(client, "203.0.113.60", operator.ruc, password=PASSWORD)
+        assert response.status_code == 302
+        client.logout()
+    assert attempt_from(client, "203.0.113.60", operator.ruc).status_code == 200
+    assert attempt_from(client, "203.0.113.60", operator.ruc).status_code == 200
+    assert attempt_from(client, "203.0.113.60", operator.ruc).status_code == 429
