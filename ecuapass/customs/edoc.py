@@ -8,10 +8,123 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ecuapass.edocs import registry
+from ecuapass.edocs.lifecycle import PROCESS, Lifecycle, Notice, Transition
+from ecuapass.edocs.states import CanalAforo
 
 from .rules import DAI_RULES, IMPORTER_TYPE
 
 IMPORTER_TYPES = {IMPORTER_TYPE}
+
+# SENAE roles (registered as lifecycle actors by ecuapass.officers).
+TECNICO = "tecnico_aforador"
+SUPERVISOR = "supervisor"
+ADMINISTRADOR = "administrador"
+
+
+class DaiState:
+    """The DAI's states after acceptance (the payments issue adds its own)."""
+
+    CANAL_ASIGNADO = "canal_asignado"
+    EN_AFORO = "en_aforo"
+    AFORO_CERRADO = "aforo_cerrado"
+    LIQUIDACION_COMPLEMENTARIA = "liquidacion_complementaria"
+    ACEPTADO = "aceptado"
+    ANULADO = "anulado"
+
+
+def has_canal(edoc) -> bool:
+    return bool(edoc.canal_aforo)
+
+
+def is_automatico(edoc) -> bool:
+    return edoc.canal_aforo == CanalAforo.AUTOMATICO
+
+
+def needs_officer(edoc) -> bool:
+    return has_canal(edoc) and not is_automatico(edoc)
+
+
+AFORO_CERRADO_NOTICE = Notice(
+    subject=_("AFORO CERRADO - %(numero)s"),
+    body=_("El aforo de la declaración %(numero)s (entrega %(entrega)s) fue cerrado. %(nota)s"),
+)
+
+S = DaiState
+DAI_LIFECYCLE = Lifecycle(
+    states=(
+        (S.CANAL_ASIGNADO, _("Canal de aforo asignado")),
+        (S.EN_AFORO, _("En aforo")),
+        (S.AFORO_CERRADO, _("Aforo cerrado")),
+        (S.LIQUIDACION_COMPLEMENTARIA, _("Liquidación complementaria emitida")),
+    ),
+    transitions=(
+        Transition(
+            "asignar_canal",
+            _("Asignar canal de aforo"),
+            source=(S.ACEPTADO,),
+            target=S.CANAL_ASIGNADO,
+            actors=(PROCESS,),
+            conditions=(has_canal,),
+            notice=Notice(
+                subject=_("CANAL DE AFORO ASIGNADO - %(numero)s"),
+                body=_(
+                    "A la declaración %(numero)s (entrega %(entrega)s) se le asignó el canal "
+                    "de aforo: %(canal)s."
+                ),
+            ),
+        ),
+        Transition(
+            "cerrar_aforo_automatico",
+            _("Cerrar aforo automático"),
+            source=(S.CANAL_ASIGNADO,),
+            target=S.AFORO_CERRADO,
+            actors=(PROCESS,),
+            conditions=(is_automatico,),
+            notice=AFORO_CERRADO_NOTICE,
+        ),
+        Transition(
+            "iniciar_aforo",
+            _("Iniciar aforo"),
+            source=(S.CANAL_ASIGNADO,),
+            target=S.EN_AFORO,
+            actors=(TECNICO,),
+            conditions=(needs_officer,),
+        ),
+        Transition(
+            "cerrar_aforo",
+            _("Cerrar aforo"),
+            source=(S.EN_AFORO,),
+            target=S.AFORO_CERRADO,
+            actors=(TECNICO,),
+            notice=AFORO_CERRADO_NOTICE,
+        ),
+        Transition(
+            "emitir_liquidacion_complementaria",
+            _("Cerrar aforo con liquidación complementaria"),
+            source=(S.EN_AFORO,),
+            target=S.LIQUIDACION_COMPLEMENTARIA,
+            actors=(TECNICO,),
+            notice=Notice(
+                subject=_("LIQUIDACIÓN COMPLEMENTARIA - %(numero)s"),
+                body=_(
+                    "El aforo de la declaración %(numero)s (entrega %(entrega)s) fue cerrado "
+                    "con novedad y se emitió una liquidación complementaria. %(nota)s"
+                ),
+            ),
+        ),
+        Transition(
+            "anular",
+            _("Anular la declaración"),
+            source=(S.ACEPTADO, S.CANAL_ASIGNADO, S.EN_AFORO),
+            target=S.ANULADO,
+            actors=(SUPERVISOR, ADMINISTRADOR),
+            notice=Notice(
+                subject=_("DECLARACIÓN ANULADA - %(numero)s"),
+                body=_("La declaración %(numero)s (entrega %(entrega)s) fue anulada. %(nota)s"),
+            ),
+        ),
+    ),
+)
 
 
 @dataclass
@@ -78,6 +191,13 @@ class DaiType(registry.DocumentType):
     def context(self, content):
         return {"dai": content}
 
+    def distrito_of(self, content):
+        return content.distrito if content is not None else ""
+
+    def notice_context(self, edoc):
+        canal = CanalAforo(edoc.canal_aforo).label if edoc.canal_aforo else ""
+        return {"canal": canal}
+
 
 DAI = registry.register(
     DaiType(
@@ -90,5 +210,7 @@ DAI = registry.register(
         create_url="customs:nueva",
         detail_template="customs/dai_detail.html",
         rules=DAI_RULES,
+        lifecycle=DAI_LIFECYCLE,
+        features=frozenset({"liquidacion", "aforo"}),
     )
 )

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from . import registry
 from .selectors import EstadoFilter
-from .states import FILTER_CHOICES
+from .states import filter_choices
 
 PERIOD_CHOICES = [
     ("todos", _("Todos")),
@@ -48,7 +48,7 @@ class EstadosForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["operacion"].choices = [("", _("Todos")), *registry.operations_in_use()]
         self.fields["tipo_documento"].choices = [("", _("Todos")), *registry.choices()]
-        self.fields["estado"].choices = [("", _("Todos")), *FILTER_CHOICES]
+        self.fields["estado"].choices = [("", _("Todos")), *filter_choices()]
 
     def clean(self):
         data = super().clean()

@@ -29,23 +29,8 @@ T = TransmissionState
 
 
 # --- transition permissions and conditions -------------------------------------
-def is_customs_officer(instance, user) -> bool:
-    """Aforo, liquidación after aforo, payment and release are SENAE's acts."""
-    return bool(user and user.is_authenticated and user.is_staff)
-
-
-def is_filer_or_officer(instance, user) -> bool:
-    if is_customs_officer(instance, user):
-        return True
-    return bool(user and user.is_authenticated and instance.created_by_id == user.pk)
-
-
 def has_number(instance) -> bool:
     return bool(instance.document_number)
-
-
-def has_canal(instance) -> bool:
-    return bool(instance.canal_aforo)
 
 
 def transmission_processed(instance) -> bool:
@@ -105,12 +90,13 @@ class EDocument(AuditedModel):
     estado_transmision = FSMField(
         _("estado de transmisión"), max_length=12, choices=T.choices, default=T.SIN_ENVIAR
     )
-    estado_documento = FSMField(
-        _("estado del documento"), max_length=20, choices=S.choices, default=S.BORRADOR
-    )
+    # The engine's states (S) and, after acceptance, the type's lifecycle states.
+    estado_documento = FSMField(_("estado del documento"), max_length=30, default=S.BORRADOR)
     canal_aforo = models.CharField(
         _("canal de aforo"), max_length=20, choices=CanalAforo.choices, blank=True
     )
+    # The distrito aduanero whose officers handle it (DocumentType.distrito_of), set at submission.
+    distrito = models.CharField(_("distrito aduanero"), max_length=3, blank=True)
     processed_on = models.DateTimeField(_("procesado el"), null=True, blank=True)
     accepted_on = models.DateTimeField(_("aceptado el"), null=True, blank=True)
     job_id = models.CharField(_("trabajo en cola"), max_length=64, blank=True)
@@ -138,6 +124,10 @@ class EDocument(AuditedModel):
             ),
             models.Index(fields=["document_number"], name="edoc_docnum"),
             models.Index(fields=["estado_transmision", "sent_on"], name="edoc_tx_sent"),
+            # The officers' bandeja: a distrito's trámites in a state, oldest first.
+            models.Index(
+                fields=["distrito", "estado_documento", "sent_on"], name="edoc_distrito_state"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -157,6 +147,12 @@ class EDocument(AuditedModel):
     @property
     def is_draft(self) -> bool:
         return self.estado_documento == S.BORRADOR
+
+    def get_estado_documento_display(self) -> str:
+        """The label of the state, the engine's or the type's lifecycle's."""
+        from .lifecycle import state_label
+
+        return state_label(self.estado_documento)
 
     def get_absolute_url(self) -> str:
         return reverse("edocs:documento", args=[self.pk])
@@ -198,65 +194,6 @@ class EDocument(AuditedModel):
     )
     def rechazar(self, *, by=None, process="", note=""):
         """Every error is recorded as a DocumentError before this."""
-
-    @transition(
-        field=estado_documento,
-        source=S.ACEPTADO,
-        target=S.CANAL_ASIGNADO,
-        conditions=[has_canal],
-        permission=is_customs_officer,
-    )
-    def asignar_canal(self, *, by=None, process="", note=""):
-        """The risk profile assigned a canal de aforo (set canal_aforo first)."""
-
-    @transition(
-        field=estado_documento,
-        source=S.CANAL_ASIGNADO,
-        target=S.EN_AFORO,
-        permission=is_customs_officer,
-    )
-    def iniciar_aforo(self, *, by=None, process="", note=""):
-        """An officer takes the document for aforo (not for canal automático)."""
-
-    @transition(
-        field=estado_documento,
-        source=[S.CANAL_ASIGNADO, S.EN_AFORO],
-        target=S.AFORO_CERRADO,
-        permission=is_customs_officer,
-    )
-    def cerrar_aforo(self, *, by=None, process="", note=""):
-        """Closing: automático from the canal, others after the officer's aforo."""
-
-    @transition(
-        field=estado_documento,
-        source=S.AFORO_CERRADO,
-        target=S.LIQUIDADO,
-        permission=is_customs_officer,
-    )
-    def liquidar(self, *, by=None, process="", note=""):
-        """Liquidación issued: pendiente de pago."""
-
-    @transition(field=estado_documento, source=S.LIQUIDADO, target=S.PAGADO)
-    def registrar_pago(self, *, by=None, process="", note=""):
-        """Payment confirmed by the bank (a process, not a person)."""
-
-    @transition(
-        field=estado_documento,
-        source=S.PAGADO,
-        target=S.SALIDA_AUTORIZADA,
-        permission=is_customs_officer,
-    )
-    def autorizar_salida(self, *, by=None, process="", note=""):
-        """Levante."""
-
-    @transition(
-        field=estado_documento,
-        source=[S.ACEPTADO, S.CANAL_ASIGNADO],
-        target=S.ANULADO,
-        permission=is_filer_or_officer,
-    )
-    def anular(self, *, by=None, process="", note=""):
-        """Solicitud de rechazo/anulación before aforo."""
 
 
 class EnvioQuerySet(models.QuerySet):
@@ -354,6 +291,9 @@ class StatusChange(models.Model):
         verbose_name=_("usuario"),
     )
     by_process = models.CharField(_("proceso"), max_length=60, blank=True)
+    # The actor under which a lifecycle transition was fired (filer, party, an officer role…).
+    by_role = models.CharField(_("rol"), max_length=40, blank=True)
+    ip = models.GenericIPAddressField(_("dirección IP"), null=True, blank=True)
     note = models.TextField(_("nota"), blank=True)
 
     class Meta:
@@ -366,9 +306,12 @@ class StatusChange(models.Model):
         return f"{self.from_state} → {self.to_state}"
 
     def label(self, value: str) -> str:
-        choices = TransmissionState if self.field == self.Field.TRANSMISION else DocumentState
+        if self.field == self.Field.DOCUMENTO:
+            from .lifecycle import state_label
+
+            return state_label(value)
         try:
-            return choices(value).label
+            return TransmissionState(value).label
         except ValueError:
             return value
 

@@ -12,12 +12,16 @@ SENDER = "SENAE"
 CATEGORY = "edocs"
 
 
-def recipients(edoc) -> list:
+def recipients(edoc, *, filer: bool = True, party: bool = True) -> list:
     """The filer's code, and the party's importer codes when someone else filed."""
     from ecuapass.accounts.models import OceCode
 
-    codes = [edoc.filer_oce]
-    if edoc.party_operator_id and edoc.party_operator_id != edoc.filer_oce.registration.operator_id:
+    codes = [edoc.filer_oce] if filer else []
+    if (
+        party
+        and edoc.party_operator_id
+        and edoc.party_operator_id != edoc.filer_oce.registration.operator_id
+    ):
         party_codes = OceCode.objects.filter(
             registration__operator_id=edoc.party_operator_id,
             registration__oce_type__code__in=edoc.type.oce_types,

@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import gettext_lazy as _
 
+from .lifecycle import Lifecycle
+
 if TYPE_CHECKING:  # pragma: no cover
     from .models import EDocument
     from .rules import Rule
@@ -53,6 +55,10 @@ class DocumentType:
     create_url: str = ""
     detail_template: str = ""
     rules: list[type[Rule]] = field(default_factory=list)
+    # What happens after acceptance (states, transitions, actors, notices).
+    lifecycle: Lifecycle = field(default_factory=Lifecycle)
+    # Capabilities other contexts look up instead of the type's code.
+    features: frozenset[str] = frozenset()
 
     # --- hooks a type implements -------------------------------------------
     def serializer_class(self):  # pragma: no cover - abstract
@@ -90,6 +96,20 @@ class DocumentType:
     def context(self, content) -> dict:
         """Extra context for the document page."""
         return {}
+
+    def distrito_of(self, content) -> str:
+        """The distrito aduanero whose officers handle the document ("" if none)."""
+        return ""
+
+    def after_acceptance(self, edoc: EDocument) -> None:
+        """Called inside the processing transaction once accepted (e.g. open the despacho)."""
+
+    def notice_context(self, edoc: EDocument) -> dict:
+        """Extra ``%(name)s`` values for the lifecycle's notices."""
+        return {}
+
+    def has(self, feature: str) -> bool:
+        return feature in self.features
 
     @property
     def title(self) -> str:

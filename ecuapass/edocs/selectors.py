@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from .models import EDocument
-from .states import DOCUMENT_VALUES, TRANSMISSION_VALUES
+from .states import TRANSMISSION_VALUES, document_values
 
 PERIODS = ("hoy", "semana", "mes", "rango", "todos")
 
@@ -67,7 +67,7 @@ def estados_queryset(oce, f: EstadoFilter):
         qs = qs.filter(numero_entrega=f.numero_entrega.strip().upper())
     if f.estado in TRANSMISSION_VALUES:
         qs = qs.filter(estado_transmision=f.estado)
-    elif f.estado in DOCUMENT_VALUES:
+    elif f.estado in document_values():
         qs = qs.filter(estado_documento=f.estado)
     start, end = period_bounds(f)
     if start:

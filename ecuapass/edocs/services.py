@@ -231,6 +231,7 @@ def process(document_id: int, *, process_name: str = WORKER) -> str:
         edoc.processing_attempts += 1
         doc_type = edoc.type
         content = edoc.content
+        edoc.distrito = doc_type.distrito_of(content) if content is not None else ""
         ctx = RuleContext(
             edoc=edoc, content=content, doc_type=doc_type, on=timezone.localdate(edoc.sent_on)
         )
@@ -264,6 +265,9 @@ def process(document_id: int, *, process_name: str = WORKER) -> str:
         from .notices import notify_outcome
 
         notify_outcome(edoc, errors)
+        if outcome == "aceptado":
+            # The type's life goes on (e.g. the DAI's canal de aforo), in the same transaction.
+            doc_type.after_acceptance(edoc)
     return outcome
 
 

@@ -16,18 +16,17 @@ class TransmissionState(models.TextChoices):
 
 
 class DocumentState(models.TextChoices):
-    """Where the trámite is. Values never repeat a TransmissionState value."""
+    """The engine's own document states, common to every type.
+
+    What happens after "aceptado" is declared by each type's ``Lifecycle``
+    (``ecuapass/edocs/lifecycle.py``); its states share this column, so the 1.3
+    indexes serve every type. Values never repeat a TransmissionState value.
+    """
 
     BORRADOR = "borrador", _("Borrador")
     REGISTRADO = "registrado", _("Registrado")
     ACEPTADO = "aceptado", _("Aceptado")
     RECHAZADO = "rechazado", _("Rechazado")
-    CANAL_ASIGNADO = "canal_asignado", _("Canal de aforo asignado")
-    EN_AFORO = "en_aforo", _("En aforo")
-    AFORO_CERRADO = "aforo_cerrado", _("Aforo cerrado")
-    LIQUIDADO = "liquidado", _("Liquidado / pendiente de pago")
-    PAGADO = "pagado", _("Pagado")
-    SALIDA_AUTORIZADA = "salida_autorizada", _("Salida autorizada")
     ANULADO = "anulado", _("Anulado")
 
 
@@ -44,21 +43,34 @@ class CanalAforo(models.TextChoices):
     FISICO_NO_INTRUSIVO = "fisico_no_intrusivo", _("Aforo físico no intrusivo")
 
 
-# Named groups (lite-api style).
-EDITABLE_STATES = {DocumentState.BORRADOR}
-TERMINAL_STATES = {DocumentState.RECHAZADO, DocumentState.SALIDA_AUTORIZADA, DocumentState.ANULADO}
-SENT_STATES = {s for s in DocumentState} - {DocumentState.BORRADOR}
+def document_state_choices() -> list[tuple[str, str]]:
+    """Every Estado del Documento a sent document can be in: the engine's, then each type's."""
+    from . import registry
 
-# One "Estado" filter (1.3 and the API) takes either kind of value.
-FILTER_CHOICES = [
-    (
-        _("Estado de Transmisión"),
-        [(s.value, s.label) for s in TransmissionState if s != TransmissionState.SIN_ENVIAR],
-    ),
-    (
-        _("Estado del Documento"),
-        [(s.value, s.label) for s in DocumentState if s != DocumentState.BORRADOR],
-    ),
-]
+    seen = {DocumentState.BORRADOR.value}
+    choices = []
+    for value, label in [(s.value, s.label) for s in DocumentState] + [
+        state for t in registry.all_types() for state in t.lifecycle.states
+    ]:
+        if value not in seen:
+            seen.add(value)
+            choices.append((value, label))
+    return choices
+
+
+def filter_choices() -> list:
+    """One "Estado" filter (1.3 and the API) takes either kind of value."""
+    return [
+        (
+            _("Estado de Transmisión"),
+            [(s.value, s.label) for s in TransmissionState if s != TransmissionState.SIN_ENVIAR],
+        ),
+        (_("Estado del Documento"), document_state_choices()),
+    ]
+
+
 TRANSMISSION_VALUES = {s.value for s in TransmissionState}
-DOCUMENT_VALUES = {s.value for s in DocumentState}
+
+
+def document_values() -> set[str]:
+    return {value for value, _label in document_state_choices()}

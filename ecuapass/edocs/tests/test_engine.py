@@ -7,14 +7,12 @@ from datetime import timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils import timezone
-from django_fsm import has_transition_perm
 from django_tasks_db.models import DBTaskResult
 
 from ecuapass.customs.serializers import DaiSerializer
 from ecuapass.edocs import registry, services
-from ecuapass.edocs.models import EDocument, Envio, StatusChange
+from ecuapass.edocs.models import EDocument, Envio
 from ecuapass.edocs.states import DocumentState as S
 from ecuapass.edocs.states import TransmissionState as T
 from ecuapass.edocs.testing import BROKER_CODE, BROKER_NAME, BROKER_RUC, dai_payload
@@ -207,47 +205,6 @@ def test_draft_cannot_be_sent_twice(world):
     doc = send(world.importer).envio.document
     with pytest.raises(services.AlreadySent):
         services.submit(doc, user=world.importer.user, oce=world.importer.oce, channel="P")
-
-
-def test_lifecycle_transitions_need_officer_permission_and_write_history(world, django_user_model):
-    doc = send(world.importer).envio.document
-    services.process(doc.pk)
-    doc.refresh_from_db()
-    officer = django_user_model.objects.create_user(
-        "1760000000001",
-        "aforo",
-        "x",
-        first_name="O",
-        last_name="F",
-        kind="funcionario",
-        is_staff=True,
-    )
-    assert not has_transition_perm(doc.asignar_canal, officer)  # condition: no canal yet
-    doc.canal_aforo = "documental"
-    assert not has_transition_perm(doc.asignar_canal, world.importer.user)
-    assert has_transition_perm(doc.asignar_canal, officer)
-    with transaction.atomic():
-        doc.asignar_canal(by=officer, note="perfil de riesgo")
-        doc.iniciar_aforo(by=officer)
-        doc.cerrar_aforo(by=officer)
-        doc.liquidar(by=officer)
-        doc.registrar_pago(process="banco")
-        doc.autorizar_salida(by=officer)
-        doc.save()
-    assert doc.estado_documento == S.SALIDA_AUTORIZADA
-    rows = list(
-        StatusChange.objects.filter(document=doc, field="documento").values_list(
-            "to_state", flat=True
-        )
-    )
-    assert rows[-6:] == [
-        "canal_asignado",
-        "en_aforo",
-        "aforo_cerrado",
-        "liquidado",
-        "pagado",
-        "salida_autorizada",
-    ]
 
 
 def test_notices_go_to_the_filer_and_to_the_importer_when_a_broker_filed(world):
