@@ -95,13 +95,23 @@ class UserCreationForm(forms.ModelForm):
         fields = ("login_ruc", "username", "kind", "operator", "first_name", "last_name", "email")
 
     def clean_password2(self):
-        from django.contrib.auth import password_validation
-
         p1, p2 = self.cleaned_data.get("password1"), self.cleaned_data.get("password2")
         if p1 and p2 and p1 != p2:
             raise forms.ValidationError(_("Las contraseñas no coinciden."))
-        password_validation.validate_password(p2, self.instance)
         return p2
+
+    def _post_clean(self):
+        """The password rules run once the instance holds the form's data (RUC, ID Usuario,
+        names, e-mail), so the similarity rule compares against this user's own data."""
+        from django.contrib.auth import password_validation
+
+        super()._post_clean()
+        password = self.cleaned_data.get("password2")
+        if password:
+            try:
+                password_validation.validate_password(password, self.instance)
+            except forms.ValidationError as error:
+                self.add_error("password2", error)
 
     def save(self, commit=True):
         user = super().save(commit=False)
