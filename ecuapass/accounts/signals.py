@@ -1,14 +1,18 @@
-"""Signal receivers: lockout alerts from django-axes."""
+"""Signal receivers: lockout alerts from django-axes; the login time of the session."""
 
 from __future__ import annotations
 
 from axes.models import AccessAttempt
 from axes.signals import user_locked_out
 from django.conf import settings
+from django.contrib.auth.signals import user_logged_in
 from django.db.models.signals import post_delete
 from django.dispatch import receiver
 
 from . import lockout
+from .session_lifetime import stamp_login
+
+user_logged_in.connect(stamp_login, dispatch_uid="ecuapass_session_login_at")
 
 
 @receiver(user_locked_out, dispatch_uid="ecuapass_lockout_alert")

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods
 
 from .context import clear_active_oce, set_active_oce, usable_codes
 from .forms import LoginForm, OceCodeForm, OceTypeForm
+from .session_lifetime import EXPIRED_ABSOLUTE
 
 SESSION_NEXT = "ecuapass_login_next"
 SESSION_PENDING_TYPE = "ecuapass_pending_type"
@@ -51,10 +52,17 @@ def login_view(request):
         if next_url:
             request.session[SESSION_NEXT] = next_url
         return redirect("accounts:select_type")
+    hours = settings.SESSION_ABSOLUTE_HOURS
     return render(
         request,
         "accounts/login.html",
-        {"form": form, "next": next_url, "expired": request.GET.get("expirada") == "1"},
+        {
+            "form": form,
+            "next": next_url,
+            "expired": request.GET.get("expirada") == "1",
+            "expired_absolute": request.GET.get("expirada") == EXPIRED_ABSOLUTE,
+            "session_hours": int(hours) if float(hours).is_integer() else hours,
+        },
         status=429 if form.is_bound and form.throttled else 200,
     )
 

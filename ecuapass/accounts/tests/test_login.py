@@ -288,3 +288,64 @@ def test_type_registry_is_used(client):
     client.post(reverse("accounts:select_type"), {"oce_type": "04"})
     client.get(reverse("accounts:select_code"))
     assert client.session[SESSION_OCE_CODE] == code.code
+
+
+# --- The session's absolute lifetime --------------------------------------------------------
+
+
+@pytest.fixture
+def logged_in(client, settings):
+    """A user through the real three steps (fast hasher: hashing is not under test here)."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    operator, rep, codes = company_with_codes({"16": 1})
+    step1(client, operator.ruc, "rep")
+    client.post(reverse("accounts:select_type"), {"oce_type": "16"})
+    client.get(reverse("accounts:select_code"))
+    assert client.get(reverse("portal:home")).status_code == 200
+    return client
+
+
+def _logged_in_hours_ago(client, hours):
+    from ecuapass.accounts.session_lifetime import SESSION_LOGIN_AT
+
+    session = client.session
+    session[SESSION_LOGIN_AT] = session[SESSION_LOGIN_AT] - hours * 3600
+    session.save()
+
+
+def test_the_login_time_is_kept_in_the_session(logged_in):
+    from ecuapass.accounts.session_lifetime import SESSION_LOGIN_AT
+
+    started = logged_in.session[SESSION_LOGIN_AT]  # kept through the OCE steps
+    assert abs(started - timezone.now().timestamp()) < 60
+
+
+def test_an_active_session_ends_after_its_absolute_lifetime(logged_in, settings):
+    assert settings.SESSION_ABSOLUTE_HOURS == 12
+    _logged_in_hours_ago(logged_in, 11.9)
+    assert logged_in.get(reverse("portal:home")).status_code == 200
+    # Requests keep the idle timeout fresh, but past 12 hours from the login the session ends.
+    _logged_in_hours_ago(logged_in, 0.2)
+    response = logged_in.get(reverse("portal:home"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("accounts:login") + "?expirada=duracion")
+    assert "_auth_user_id" not in logged_in.session
+    page = logged_in.get(response["Location"]).content.decode()
+    assert "duración máxima de 12 horas" in page
+    assert logged_in.get(reverse("portal:home")).status_code == 302
+
+
+def test_the_api_answers_not_authenticated_after_the_absolute_lifetime(logged_in):
+    assert logged_in.get("/api/v1/buzon/").status_code == 200
+    _logged_in_hours_ago(logged_in, 12.1)
+    response = logged_in.get("/api/v1/buzon/")
+    assert response.status_code in (401, 403)
+    assert response.json()["error"] == "not_authenticated"
+
+
+def test_the_absolute_lifetime_is_a_setting(logged_in, settings):
+    settings.SESSION_ABSOLUTE_HOURS = 1
+    _logged_in_hours_ago(logged_in, 0.9)
+    assert logged_in.get(reverse("portal:home")).status_code == 200
+    _logged_in_hours_ago(logged_in, 0.2)
+    assert logged_in.get(reverse("portal:home")).status_code == 302

@@ -1,0 +1,54 @@
+"""The session's absolute lifetime.
+
+The idle timeout is Django's own: ``SESSION_COOKIE_AGE`` (``SESSION_IDLE_MINUTES``) renewed by
+every request (``SESSION_SAVE_EVERY_REQUEST``). On top of it a session ends
+``SESSION_ABSOLUTE_HOURS`` after its login however active it is: the login time is stored in
+the session when the user logs in (``stamp_login``, on ``user_logged_in``) and
+``SessionLifetimeMiddleware`` logs out a session past it — the portal goes to the login page
+with a message, the API answers as to a caller that is not authenticated.
+"""
+
+from __future__ import annotations
+
+import time
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib.auth import logout
+from django.shortcuts import redirect
+from django.urls import reverse
+
+SESSION_LOGIN_AT = "ecuapass_login_at"  # seconds since the epoch
+EXPIRED_ABSOLUTE = "duracion"  # ?expirada=duracion on the login page
+
+
+def stamp_login(sender, request=None, user=None, **kwargs) -> None:
+    """``user_logged_in`` receiver: the session's clock starts at the login."""
+    session = getattr(request, "session", None)
+    if session is not None:
+        session[SESSION_LOGIN_AT] = int(time.time())
+
+
+def is_past_lifetime(session) -> bool:
+    started = session.get(SESSION_LOGIN_AT)
+    if started is None:  # a session from before the stamp existed: its clock starts now
+        session[SESSION_LOGIN_AT] = int(time.time())
+        return False
+    return time.time() - started >= float(settings.SESSION_ABSOLUTE_HOURS) * 3600
+
+
+class SessionLifetimeMiddleware:
+    """After AuthenticationMiddleware: ends sessions older than SESSION_ABSOLUTE_HOURS."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.user.is_authenticated and is_past_lifetime(request.session):
+            logout(request)
+            if not request.path.startswith("/api/"):
+                query = {"expirada": EXPIRED_ABSOLUTE}
+                if request.method == "GET":
+                    query["next"] = request.get_full_path()
+                return redirect(f"{reverse('accounts:login')}?{urlencode(query)}")
+        return self.get_response(request)
