@@ -77,6 +77,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "ecuapass.core.middleware.ChosenLanguageMiddleware",
     "ecuapass.core.middleware.RejectNulMiddleware",
+    "ecuapass.core.uploads.UploadLimitMiddleware",  # oversize bodies: 413 before any read
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -212,6 +213,20 @@ TIME_ZONE = "America/Guayaquil"
 USE_I18N = True
 USE_TZ = True
 FORMAT_MODULE_PATH = ["config.formats"]
+
+# --- Request bodies and uploads (ecuapass.core.uploads) ---------------------
+# Fields other than files: a 999-item DAI with 500-character descriptions is about 3 MB of
+# XML; the portal's 999-row item grid posts about 15,000 fields (Django's default is 1,000).
+DATA_UPLOAD_MAX_MEMORY_SIZE = 8 * 1024 * 1024
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 20_000
+# A file: the largest a view accepts unless it declares its own (@upload_limit); larger file
+# parts stop being stored at the limit and the form says so on its field.
+ECUAPASS_UPLOAD_MAX_BYTES = 5 * 1024 * 1024
+FILE_UPLOAD_HANDLERS = [
+    "ecuapass.core.uploads.LimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 # --- Static files ------------------------------------------------------------
 STATIC_URL = "/static/"

@@ -1,12 +1,23 @@
-"""Excel (.xlsx) import/export of DAI items. A file is imported only when every row is clean."""
+"""Excel (.xlsx) import/export of DAI items. A file is imported only when every row is clean.
+
+Reading and writing go through ``ecuapass.core.spreadsheets``: uploads are read within hard
+limits (no bomb keeps a worker busy) and exported text never comes back as a formula."""
 
 from __future__ import annotations
 
-import io
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+
+from ecuapass.core.spreadsheets import (
+    MB,
+    XLSX_CONTENT_TYPE,
+    ReadLimits,
+    SpreadsheetError,
+    XlsxBook,
+    read_xlsx,
+)
 
 from .services import dotted_subpartida
 
@@ -26,26 +37,27 @@ COLUMNS = [
 ]
 MAX_ROWS = 999
 MAX_BYTES = 5 * 1024 * 1024
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# What reading one file may cost, empty rows and cells included: the header, the 999 item rows
+# and as many again of blank or formatted rows; an item file inflates to well under 1 MB.
+READ_LIMITS = ReadLimits(
+    max_rows=2 * (MAX_ROWS + 1),
+    max_cells=2 * (MAX_ROWS + 1) * 32,
+    max_uncompressed=25 * MB,
+    max_columns=len(COLUMNS),
+)
+XLSX = XLSX_CONTENT_TYPE
+FILE_FIELD = gettext_lazy("Archivo de ítems (.xlsx)")
 
 
 def _workbook(rows):
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    wb = Workbook()
-    ws = wb.active
-    ws.title = _("Items")
-    ws.append([str(label) for _name, label in COLUMNS])
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
+    labels = [str(label) for _name, label in COLUMNS]
+    book = XlsxBook()
+    items = book.sheet(
+        _("Items"), header=labels, widths=[max(14, len(text) + 2) for text in labels]
+    )
     for row in rows:
-        ws.append(row)
-    for i, (_name, label) in enumerate(COLUMNS, start=1):
-        ws.column_dimensions[ws.cell(row=1, column=i).column_letter].width = max(
-            14, len(str(label)) + 2
-        )
-    info = wb.create_sheet(_("Instrucciones"))
+        items.append(row)
+    info = book.sheet(_("Instrucciones"))
     for line in (
         _("Una fila por ítem, desde la fila 2. No cambie los títulos de la fila 1."),
         _("Subpartida: 10 dígitos, con o sin puntos (0901.21.10.00)."),
@@ -57,9 +69,7 @@ def _workbook(rows):
         ),
     ):
         info.append([line])
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
+    return book.to_bytes()
 
 
 def template_bytes() -> bytes:
@@ -75,7 +85,7 @@ def export_bytes(dai) -> bytes:
             if name == "subpartida":
                 value = dotted_subpartida(value)
             elif isinstance(value, Decimal):
-                value = float(value) if name not in ("fob", "flete", "seguro") else float(value)
+                value = float(value)
             row.append(value)
         rows.append(row)
     return _workbook(rows)
@@ -102,25 +112,35 @@ def _accepted_headers() -> list[list[str]]:
     return accepted
 
 
-def parse(file) -> tuple[list[dict], list[tuple[int, str]]]:
-    """Rows → item dicts, or the errors as (Excel row number, reason). Never partial."""
-    from openpyxl import load_workbook
+def _file_error(message) -> tuple[list, list[tuple[int, str]]]:
+    return [], [(0, f"{FILE_FIELD}: {message}")]
 
+
+def parse(file) -> tuple[list[dict], list[tuple[int, str]]]:
+    """Rows → item dicts, or the errors as (Excel row number, reason). Never partial.
+
+    The file is read within ``READ_LIMITS`` (see ``ecuapass.core.spreadsheets``): a file
+    larger than MAX_BYTES, a bomb or a malformed workbook is one error on the file field."""
+    if getattr(file, "size", 0) > MAX_BYTES:
+        return _file_error(_("El archivo excede 5 MB."))
+    try:
+        return _parse_rows(read_xlsx(file, READ_LIMITS))
+    except SpreadsheetError as exc:
+        if exc.code == "invalid":
+            return _file_error(
+                _("El archivo no es un libro de Excel .xlsx válido. Descargue la plantilla.")
+            )
+        return _file_error(exc.message)
+
+
+def _parse_rows(rows) -> tuple[list[dict], list[tuple[int, str]]]:
     from .forms import DaiItemForm, item_catalog_choices
 
-    if getattr(file, "size", 0) > MAX_BYTES:
-        return [], [(0, _("El archivo excede 5 MB."))]
-    try:
-        wb = load_workbook(file, read_only=True, data_only=True)
-    except Exception:  # noqa: BLE001 - any unreadable file is the same user error
-        return [], [
-            (0, _("El archivo no es un libro de Excel .xlsx válido. Descargue la plantilla."))
-        ]
-    ws = wb.worksheets[0]
-    rows = ws.iter_rows(values_only=True)
-    header = next(rows, None)
+    first = next(rows, None)
     expected = [str(label) for _n, label in COLUMNS]
-    if header is None or [_text(h) for h in header[: len(COLUMNS)]] not in _accepted_headers():
+    header = [_text(h) for h in first[1]] if first and first[0] == 1 else []
+    header += [""] * (len(COLUMNS) - len(header))
+    if header not in _accepted_headers():
         return [], [
             (
                 1,
@@ -129,11 +149,13 @@ def parse(file) -> tuple[list[dict], list[tuple[int, str]]]:
             )
         ]
     items, errors = [], []
+    data_rows = 0
     choices = item_catalog_choices()  # once for the whole file, not per row
-    for number, row in enumerate(rows, start=2):
-        if row is None or all(v in (None, "") for v in row):
+    for number, row in rows:
+        if all(v in (None, "") for v in row):
             continue
-        if len(items) + len(errors) >= MAX_ROWS:
+        data_rows += 1
+        if data_rows > MAX_ROWS:
             errors.append((number, _("Se admiten como máximo %(n)d ítems.") % {"n": MAX_ROWS}))
             break
         data = {
@@ -147,7 +169,6 @@ def parse(file) -> tuple[list[dict], list[tuple[int, str]]]:
                 label = dict(COLUMNS).get(field, field)
                 for message in messages:
                     errors.append((number, f"{label}: {message}"))
-    wb.close()
     if not items and not errors:
         errors.append((2, _("El archivo no tiene ítems.")))
     return (items if not errors else []), errors

@@ -9,8 +9,12 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from ecuapass.core.uploads import upload_limit
+
 from .models import Commodity, Measure, Restriction, Section, TaxRule
-from .services.loaders import load_arancel
+from .services.loaders import MAX_BYTES, load_arancel
+
+FILE_LABEL = _("Archivo del arancel (.xlsx o .csv)")
 
 
 class MeasureInline(admin.TabularInline):
@@ -32,7 +36,7 @@ class RestrictionInline(admin.TabularInline):
 
 class ArancelUploadForm(forms.Form):
     archivo = forms.FileField(
-        label=_("Archivo del arancel (.xlsx o .csv)"),
+        label=FILE_LABEL,
         help_text=_("Formato descrito en docs/arancel-format.md."),
     )
     muestra = forms.BooleanField(label=_("Es un archivo de muestra (no oficial)"), required=False)
@@ -41,7 +45,7 @@ class ArancelUploadForm(forms.Form):
         f = self.cleaned_data["archivo"]
         if not f.name.lower().endswith((".csv", ".xlsx", ".xlsm")):
             raise forms.ValidationError(_("El archivo debe ser .csv o .xlsx."))
-        if f.size > 50 * 1024 * 1024:
+        if f.size > MAX_BYTES:  # a larger upload was not stored (core.uploads)
             raise forms.ValidationError(_("El archivo no puede pasar de 50 MB."))
         return f
 
@@ -78,6 +82,7 @@ class CommodityAdmin(SimpleHistoryAdmin):
         ]
         return urls + super().get_urls()
 
+    @upload_limit(MAX_BYTES, field=FILE_LABEL)
     def upload_view(self, request):
         if not self.has_change_permission(request):
             from django.core.exceptions import PermissionDenied
@@ -91,8 +96,12 @@ class CommodityAdmin(SimpleHistoryAdmin):
                 report = load_arancel(
                     f, f.name, sample=form.cleaned_data["muestra"], user=request.user
                 )
-                level = messages.WARNING if report.errors else messages.SUCCESS
-                self.message_user(request, report.summary().splitlines()[0], level)
+                if report.file_error:  # refused as a whole: nothing was loaded
+                    form.add_error("archivo", report.file_error)
+                    report = None
+                else:
+                    level = messages.WARNING if report.errors else messages.SUCCESS
+                    self.message_user(request, report.summary().splitlines()[0], level)
         else:
             form = ArancelUploadForm()
         context = {

@@ -17,10 +17,12 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 from tqdm import tqdm
 
 from ecuapass.core.loading import LoadReport, read_csv, upsert
 from ecuapass.core.models import UnitOfMeasure
+from ecuapass.core.spreadsheets import MB, ReadLimits, SpreadsheetError, read_xlsx, too_many_rows
 
 from ..codes import CommodityCode, InvalidCommodityCode
 from ..models import Commodity, Measure, Restriction, Section, TaxRule
@@ -154,6 +156,7 @@ class ArancelReport:
         }
     )
     errors: list[RowError] = field(default_factory=list)
+    file_error: str = ""  # the file was refused as a whole (too large, a bomb, unreadable)
 
     def reject(self, row: int, code: str, reason: str) -> None:
         self.rows["rejected"] += 1
@@ -197,6 +200,12 @@ COLUMNS = {
     "prohibicion",
 }
 REQUIRED = {"codigo", "vigencia_desde", "base_legal"}
+# An arancel upload: the official file has some 8,000 lines of about 20 columns. A file may
+# weigh MAX_BYTES; reading it may cost no more than READ_LIMITS (empty rows and cells count).
+MAX_BYTES = 50 * MB
+READ_LIMITS = ReadLimits(
+    max_rows=30_000, max_cells=1_000_000, max_uncompressed=100 * MB, max_columns=64
+)
 
 
 def _header(name) -> str:
@@ -207,30 +216,39 @@ def _header(name) -> str:
 def read_rows(fileobj, filename: str) -> Iterator[tuple[int, dict[str, object]]]:
     """(row number as the user sees it, {column: value}) from a .csv or .xlsx upload."""
     if filename.lower().endswith((".xlsx", ".xlsm")):
-        from openpyxl import load_workbook
+        rows = read_xlsx(fileobj, READ_LIMITS)
+        first = next(rows, None)
+        headers = [_header(h) for h in first[1]] if first and first[0] == 1 else []
+    else:
+        rows = _csv_rows(fileobj)
+        headers = [_header(h) for h in next(rows, (1, []))[1]]
+    _check_headers(headers)
+    for number, values in rows:
+        if all(v is None or str(v).strip() == "" for v in values):
+            continue
+        yield number, dict(zip(headers, values, strict=False))
 
-        wb = load_workbook(fileobj, read_only=True, data_only=True)
-        sheet = wb.worksheets[0]
-        it = sheet.iter_rows(values_only=True)
-        headers = [_header(h) for h in next(it, [])]
-        _check_headers(headers)
-        for number, values in enumerate(it, start=2):
-            if values is None or all(v in (None, "") for v in values):
-                continue
-            yield number, dict(zip(headers, values, strict=False))
-        wb.close()
-        return
+
+def _csv_rows(fileobj) -> Iterator[tuple[int, list[str]]]:
+    """(line number, values), every line counted toward READ_LIMITS.max_rows, blank ones too."""
     raw = fileobj.read()
-    text = raw.decode("utf-8-sig") if isinstance(raw, bytes) else raw
+    try:
+        text = raw.decode("utf-8-sig") if isinstance(raw, bytes) else raw
+    except UnicodeDecodeError as exc:
+        raise SpreadsheetError(_("El archivo .csv no está en UTF-8."), "invalid") from exc
     sample = text[:4096]
     delimiter = ";" if sample.count(";") > sample.count(",") else ","
     reader = csv.reader(io.StringIO(text), delimiter=delimiter)
-    headers = [_header(h) for h in next(reader, [])]
-    _check_headers(headers)
-    for number, values in enumerate(reader, start=2):
-        if not any(v.strip() for v in values):
-            continue
-        yield number, dict(zip(headers, values, strict=False))
+    try:
+        for number, values in enumerate(reader, start=1):
+            if number > READ_LIMITS.max_rows:
+                raise too_many_rows(READ_LIMITS.max_rows)
+            yield number, values
+    except csv.Error as exc:
+        raise SpreadsheetError(
+            _("El archivo .csv no se puede leer (línea %(n)d).") % {"n": reader.line_num},
+            "invalid",
+        ) from exc
 
 
 def _check_headers(headers: list[str]) -> None:
@@ -634,11 +652,12 @@ def load_arancel(
     loader = ArancelLoader(sample=sample, source=Path(filename).name, user=user)
     try:
         rows = list(read_rows(fileobj, filename))
+    except SpreadsheetError as exc:
+        loader.report.file_error = exc.message
+        loader.report.reject(0, "", exc.message)
+        return loader.report
     except ValueError as exc:
         loader.report.reject(1, "", str(exc))
-        return loader.report
-    except Exception as exc:  # noqa: BLE001 - a corrupt upload must become a report line
-        loader.report.reject(0, "", f"no se pudo leer el archivo: {exc}")
         return loader.report
     return loader.run(rows, progress=progress)
 
