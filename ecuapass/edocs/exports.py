@@ -1,13 +1,12 @@
-"""1.3 results as .xlsx and CSV (streamed from the database, capped)."""
+"""1.3 results as .xlsx and CSV (streamed from the database, capped). Written through
+``ecuapass.core.spreadsheets``: a title sent as ``=HYPERLINK(…)`` comes back as text."""
 
 from __future__ import annotations
 
-import csv
-import io
-
-from django.http import HttpResponse, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from ecuapass.core import spreadsheets
 
 from .states import DocumentState, TransmissionState
 
@@ -50,38 +49,13 @@ def rows(qs):
         ]
 
 
-class _Echo:
-    def write(self, value):
-        return value
+def csv_response(qs, filename: str):
+    return spreadsheets.csv_response(headers(), rows(qs), filename)
 
 
-def csv_response(qs, filename: str) -> StreamingHttpResponse:
-    writer = csv.writer(_Echo())
-
-    def stream():
-        yield "\ufeff"
-        yield writer.writerow(headers())
-        for row in rows(qs):
-            yield writer.writerow(row)
-
-    response = StreamingHttpResponse(stream(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
-    return response
-
-
-def xlsx_response(qs, filename: str) -> HttpResponse:
-    from openpyxl import Workbook
-
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet(_("Estados"))
-    ws.append(headers())
+def xlsx_response(qs, filename: str):
+    book = spreadsheets.XlsxBook()
+    sheet = book.sheet(_("Estados"), header=headers())
     for row in rows(qs):
-        ws.append(row)
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    response = HttpResponse(
-        buffer.getvalue(),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    response["Content-Disposition"] = f'attachment; filename="{filename}.xlsx"'
-    return response
+        sheet.append(row)
+    return spreadsheets.xlsx_response(book.to_bytes(), filename)
