@@ -5,6 +5,8 @@ BIN    := $(VENV)/bin
 PORT   ?= 8000
 HOST   ?= 127.0.0.1
 MANAGE := $(BIN)/python manage.py
+# The suite runs in parallel (pytest-xdist), one process per core; PYTEST_WORKERS=0 runs it serially.
+PYTEST_WORKERS ?= auto
 
 .PHONY: run test test-browser lint format bench install install-test translations migrate data clean help
 
@@ -44,7 +46,7 @@ run: data
 
 test: $(VENV)/.installed-test
 	$(MANAGE) compile_translations
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 test-browser: $(VENV)/.installed-test
 	$(MANAGE) compile_translations

@@ -25,6 +25,32 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(skip)
 
 
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers", "real_hasher: keep the production password hasher (Argon2) in this test"
+    )
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hasher(request, settings):
+    """Argon2 costs ~0.3 s per password: tests that are not about hashing use MD5."""
+    if request.node.get_closest_marker("real_hasher") is None:
+        settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The reference catalogs are loaded once per test database, not once per test.
+
+    Tests run inside a transaction that rolls back, so the catalogs stay; a
+    transactional test flushes them and the next ``world`` loads them again.
+    """
+    from ecuapass.edocs.testing import load_catalogs
+
+    with django_db_blocker.unblock():
+        load_catalogs()
+
+
 @pytest.fixture(scope="session")
 def browser():
     from playwright.sync_api import sync_playwright

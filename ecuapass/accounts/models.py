@@ -259,6 +259,15 @@ class Grant(AuditedModel):
         return f"{self.user} → {self.oce_code}"
 
 
+class BrokerClientQuerySet(models.QuerySet):
+    def in_force(self, on=None):
+        """Relations active and in force on ``on`` (today by default): the one rule for "acts for"."""
+        on = on or timezone.localdate()
+        return self.filter(active=True, valid_from__lte=on).filter(
+            models.Q(valid_to__isnull=True) | models.Q(valid_to__gte=on)
+        )
+
+
 class BrokerClient(AuditedModel):
     """A customs broker (Agente de Aduana) acting for a client operator."""
 
@@ -272,6 +281,8 @@ class BrokerClient(AuditedModel):
     valid_to = models.DateField(_("vigencia hasta"), null=True, blank=True)
     active = models.BooleanField(_("activo"), default=True)
     history = HistoricalRecords()
+
+    objects = BrokerClientQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("cliente del agente de aduana")

@@ -12,6 +12,7 @@ from ecuapass.edocs.lifecycle import PROCESS, Lifecycle, Notice, Transition
 from ecuapass.edocs.states import CanalAforo
 
 from .rules import DAI_RULES, IMPORTER_TYPE
+from .xml_mapping import DAI_XML
 
 IMPORTER_TYPES = {IMPORTER_TYPE}
 
@@ -134,6 +135,11 @@ class DaiType(registry.DocumentType):
 
         return DaiSerializer
 
+    def output_serializer_class(self):
+        from .api_output import DaiOutputSerializer
+
+        return DaiOutputSerializer
+
     def build_from_payload(self, edoc, data):
         from .services import build_dai
 
@@ -153,8 +159,6 @@ class DaiType(registry.DocumentType):
         """
         if content is None:
             return None
-        from django.db.models import Q
-
         from ecuapass.accounts.models import BrokerClient, Operator
 
         filer = content.edoc.filer_oce.registration
@@ -163,12 +167,9 @@ class DaiType(registry.DocumentType):
         importer = Operator.objects.filter(ruc=content.importador_ruc).first()
         if importer is None:
             return None
-        today = timezone.localdate()
         acts_for = (
-            BrokerClient.objects.filter(
-                broker_id=filer.operator_id, client=importer, active=True, valid_from__lte=today
-            )
-            .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=today))
+            BrokerClient.objects.in_force()
+            .filter(broker_id=filer.operator_id, client=importer)
             .exists()
         )
         return importer if acts_for else None
@@ -212,5 +213,6 @@ DAI = registry.register(
         rules=DAI_RULES,
         lifecycle=DAI_LIFECYCLE,
         features=frozenset({"liquidacion", "aforo"}),
+        xml_mapping=DAI_XML,
     )
 )

@@ -5,7 +5,6 @@ from __future__ import annotations
 import unicodedata
 from decimal import Decimal
 
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from ecuapass.accounts.models import BrokerClient, OceRegistration, Operator
@@ -204,10 +203,8 @@ class AgenteDelImportador(Rule):
             return
         on = ctx.on
         ok = (
-            BrokerClient.objects.filter(
-                broker=filer, client__ruc=dai.importador_ruc, active=True, valid_from__lte=on
-            )
-            .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=on))
+            BrokerClient.objects.in_force(on)
+            .filter(broker=filer, client__ruc=dai.importador_ruc)
             .exists()
         )
         if not ok:

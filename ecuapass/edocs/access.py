@@ -11,27 +11,18 @@ Operativo* (its editor, its prints, its items); a sent document belongs to
 
 from __future__ import annotations
 
-from django.db.models import Q
 from django.http import Http404
 
 from ecuapass.portal.permissions import require_option
 
 from .models import EDocument
-from .selectors import is_party_oce
 
 DRAFT_OPTION = "1.1"
 SENT_OPTION = "1.3"
 
 
 def visible_documents(oce):
-    """Drafts and sends of the filer, plus what was filed for a party OCE."""
-    qs = EDocument.objects.all()
-    if is_party_oce(oce):
-        return qs.filter(
-            Q(filer_oce_id=oce.pk)
-            | (Q(party_operator_id=oce.registration.operator_id) & ~Q(estado_documento="borrador"))
-        )
-    return qs.filter(filer_oce_id=oce.pk)
+    return EDocument.objects.visible_to(oce)
 
 
 def option_for(edoc: EDocument) -> str:

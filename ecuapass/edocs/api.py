@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, serializers, status
@@ -16,8 +15,8 @@ from ecuapass.api.permissions import MenuOptionGranted
 from . import registry, services
 from .access import DRAFT_OPTION, SENT_OPTION, visible_documents
 from .forms import EstadosForm
-from .models import EDocument
 from .selectors import estados_queryset
+from .serializers import EdocDetailSerializer, EdocSummarySerializer, SubmitAnswerSerializer
 from .states import Channel
 from .xml import TextXmlEdocParser, XmlEdocParser
 
@@ -28,68 +27,6 @@ class Pagination(PageNumberPagination):
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 500
-
-
-def summary(edoc: EDocument, request) -> dict:
-    return {
-        "numero_entrega": edoc.numero_entrega,
-        "tipo_documento": edoc.doc_type,
-        "nombre_documento": edoc.title,
-        "fecha_entrega": edoc.sent_on.isoformat() if edoc.sent_on else None,
-        "canal": edoc.channel,
-        "estado_transmision": edoc.estado_transmision,
-        "estado_documento": edoc.estado_documento,
-        "numero_documento": edoc.document_number or None,
-        "url": request.build_absolute_uri(
-            reverse("api:edocs_api:detail", args=[edoc.numero_entrega])
-        ),
-        "portal_url": request.build_absolute_uri(edoc.get_absolute_url()),
-    }
-
-
-def detail(edoc: EDocument, request) -> dict:
-    data = summary(edoc, request)
-    data["referencia"] = edoc.reference
-    data["codigo_oce"] = edoc.filer_oce.code
-    data["errores"] = [
-        {"fase": e.phase, "codigo": e.code, "campo": e.field, "mensaje": e.message}
-        for e in edoc.errors.all()
-    ]
-    data["historial"] = [
-        {
-            "estado": h.field,
-            "desde": h.from_state,
-            "hacia": h.to_state,
-            "fecha": h.at.isoformat(),
-            "usuario": h.by_user.username if h.by_user_id else None,
-            "proceso": h.by_process or None,
-            "nota": h.note,
-        }
-        for h in edoc.history.select_related("by_user")
-    ]
-    content = edoc.content
-    liq = getattr(content, "liquidacion", None) if content is not None else None
-    data["liquidacion"] = (
-        {
-            "fecha": liq.fecha.isoformat() if liq.fecha else None,
-            "congelada": liq.frozen,
-            "error": liq.error or None,
-            "totales": {
-                "cif": str(liq.total_cif),
-                "ad_valorem": str(liq.total_ad_valorem),
-                "especifico": str(liq.total_especifico),
-                "salvaguardia": str(liq.total_salvaguardia),
-                "fodinfa": str(liq.total_fodinfa),
-                "ice": str(liq.total_ice),
-                "iva": str(liq.total_iva),
-                "total_tributos": str(liq.total_tributos),
-            },
-            "items": (liq.detalle or {}).get("items", []),
-        }
-        if liq
-        else None
-    )
-    return data
 
 
 class EdocListCreate(APIView):
@@ -117,7 +54,7 @@ class EdocListCreate(APIView):
                 ("operacion", "importacion, exportacion, carga, vue"),
             ]
         ],
-        responses={200: dict},
+        responses={200: EdocSummarySerializer(many=True)},
     )
     def get(self, request):
         form = EstadosForm(request.query_params)
@@ -126,13 +63,14 @@ class EdocListCreate(APIView):
         qs = estados_queryset(request.oce, form.to_filter())
         paginator = Pagination()
         page = paginator.paginate_queryset(qs, request, view=self)
-        return paginator.get_paginated_response([summary(e, request) for e in page])
+        data = EdocSummarySerializer(page, many=True, context={"request": request}).data
+        return paginator.get_paginated_response(data)
 
     @extend_schema(
         summary="Transmitir un e-doc (DAI) en JSON o XML",
         description="Cabecera opcional Idempotency-Key: un reintento con la misma clave devuelve el mismo envío.",
         request=dict,
-        responses={202: dict},
+        responses={202: SubmitAnswerSerializer},
     )
     def post(self, request):
         if int(request.META.get("CONTENT_LENGTH") or 0) > MAX_BODY:
@@ -142,7 +80,11 @@ class EdocListCreate(APIView):
             raise exceptions.ValidationError(
                 {"non_field_errors": [_("Se esperaba un objeto JSON.")]}
             )
-        code = raw.get("tipo_documento") or "DAI"
+        code = raw.get("tipo_documento")
+        if not code:
+            raise exceptions.ValidationError(
+                {"tipo_documento": [_("Indique el tipo de documento (p. ej. «DAI»).")]}
+            )
         doc_type = registry.find(str(code))
         if doc_type is None:
             raise exceptions.ValidationError(
@@ -186,8 +128,8 @@ class EdocListCreate(APIView):
             idempotency_key=key,
         )
         edoc = outcome.envio.document
-        body = summary(edoc, request)
-        body["reintento"] = outcome.replayed
+        edoc.reintento = outcome.replayed
+        body = SubmitAnswerSerializer(edoc, context={"request": request}).data
         response = Response(body, status=status.HTTP_202_ACCEPTED)
         response["Location"] = body["url"]
         return response
@@ -198,7 +140,8 @@ class EdocDetail(APIView):
     menu_options = {"GET": (SENT_OPTION,)}
 
     @extend_schema(
-        summary="Un e-doc: estados, errores, historial, liquidación", responses={200: dict}
+        summary="Un e-doc: estados, errores, historial y su contenido (según el tipo)",
+        responses={200: EdocDetailSerializer},
     )
     def get(self, request, numero_entrega: str):
         if "\x00" in numero_entrega:  # PostgreSQL text cannot hold NUL: no such document
@@ -216,4 +159,4 @@ class EdocDetail(APIView):
             raise exceptions.NotFound(
                 _("No existe el documento o no es visible para su código de OCE.")
             )
-        return Response(detail(edoc, request))
+        return Response(EdocDetailSerializer(edoc, context={"request": request}).data)

@@ -37,6 +37,11 @@ def transmission_processed(instance) -> bool:
     return instance.estado_transmision != T.RECIBIDO
 
 
+def is_party_oce(oce) -> bool:
+    """Importer/exporter codes see what was filed for their operator."""
+    return oce.registration.oce_type.code == "16"
+
+
 class EDocumentQuerySet(models.QuerySet):
     def sent(self):
         return self.exclude(estado_documento=S.BORRADOR)
@@ -45,16 +50,34 @@ class EDocumentQuerySet(models.QuerySet):
         return self.filter(estado_documento=S.BORRADOR)
 
     def visible_to(self, oce):
-        """Scope to the active OCE.
+        """The one rule of who sees a document: scope to the active código de OCE.
 
-        A filer sees what it filed; the party of a document (the importer of a
-        DAI) sees what was filed for it. Drafts stay with the filer.
+        A filer sees what its code filed (drafts included); a code whose tipo de
+        OCE is a party (``OceType.has(PARTY)``: the importer/exporter) also sees
+        what was filed for its operator, drafts excepted. Used by the portal,
+        the API, exports and prints (``edocs.access``) and, in its index-friendly
+        form ``sent_visible_to``, by 1.3.
         """
-        operator_id = oce.registration.operator_id
-        return self.filter(
-            models.Q(filer_oce_id=oce.pk)
-            | (models.Q(party_operator_id=operator_id) & ~models.Q(estado_documento=S.BORRADOR))
-        )
+        if is_party_oce(oce):
+            return self.filter(
+                models.Q(filer_oce_id=oce.pk)
+                | (
+                    models.Q(party_operator_id=oce.registration.operator_id)
+                    & ~models.Q(estado_documento=S.BORRADOR)
+                )
+            )
+        return self.filter(filer_oce_id=oce.pk)
+
+    def sent_visible_to(self, oce):
+        """``visible_to`` for sent documents as one indexed predicate (1.3's page and count).
+
+        The engine sets the party of everything a party code files to its own
+        operator, so for a party "filed by me or for me" is "party = my operator".
+        """
+        qs = self.filter(sent_on__isnull=False)
+        if is_party_oce(oce):
+            return qs.filter(party_operator_id=oce.registration.operator_id)
+        return qs.filter(filer_oce_id=oce.pk)
 
     def filed_by(self, oce):
         return self.filter(filer_oce_id=oce.pk)

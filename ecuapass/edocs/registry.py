@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from django.utils.translation import gettext_lazy as _
 
 from .lifecycle import Lifecycle
+from .xml import XmlMapping
 
 if TYPE_CHECKING:  # pragma: no cover
     from .models import EDocument
@@ -59,10 +60,16 @@ class DocumentType:
     lifecycle: Lifecycle = field(default_factory=Lifecycle)
     # Capabilities other contexts look up instead of the type's code.
     features: frozenset[str] = frozenset()
+    # How the type's payload maps onto XML (None: JSON only).
+    xml_mapping: XmlMapping | None = None
 
     # --- hooks a type implements -------------------------------------------
     def serializer_class(self):  # pragma: no cover - abstract
         raise NotImplementedError
+
+    def output_serializer_class(self):
+        """The serializer of the content in the API's detail (``contenido``), or None."""
+        return None
 
     def content_for(self, edoc: EDocument):
         from django.apps import apps

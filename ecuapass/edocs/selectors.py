@@ -50,15 +50,7 @@ def estados_queryset(oce, f: EstadoFilter):
     a party (importer) sees the documents filed for it (its own filings
     included), anyone else what its código de OCE filed.
     """
-    operator_id = oce.registration.operator_id
-    # Sent = has a fecha-hora de entrega; sent_on is in both scope indexes, so the
-    # count is an index-only scan.
-    qs = EDocument.objects.filter(sent_on__isnull=False)
-    if is_party_oce(oce):
-        # The engine sets the party of everything an importer files to itself.
-        qs = qs.filter(party_operator_id=operator_id)
-    else:
-        qs = qs.filter(filer_oce_id=oce.pk)
+    qs = EDocument.objects.sent_visible_to(oce)
     if f.operacion:
         qs = qs.filter(operation=f.operacion)
     if f.tipo_documento:
@@ -83,11 +75,6 @@ def estados_queryset(oce, f: EstadoFilter):
             | Q(title__icontains=term)
         )
     return qs.order_by("-sent_on", "-id")
-
-
-def is_party_oce(oce) -> bool:
-    """Importer/exporter codes see what was filed for their operator."""
-    return oce.registration.oce_type.code == "16"
 
 
 LIST_FIELDS = (

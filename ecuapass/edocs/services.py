@@ -314,10 +314,6 @@ def recover_stalled(*, stale_after: timedelta = timedelta(minutes=10), now=None)
     return requeued
 
 
-def visible_documents(oce):
-    return EDocument.objects.visible_to(oce)
-
-
 __all__ = [
     "AlreadySent",
     "EdocError",

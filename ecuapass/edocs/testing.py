@@ -48,9 +48,13 @@ class World:
 
 
 def load_catalogs() -> None:
+    """The reference catalogs, unless this database already holds them (loaded once per session)."""
     from ecuapass.core import reference_data
     from ecuapass.core.loading import LoadReport
+    from ecuapass.core.models import Country, CustomsDistrict, Incoterm, OceType
 
+    if all(m.objects.exists() for m in (OceType, CustomsDistrict, Country, Incoterm)):
+        return
     reference_data.load(LoadReport(write=lambda s: None))
 
 

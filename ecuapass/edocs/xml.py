@@ -1,12 +1,14 @@
 """XML e-docs (docs/edocs-xml.md): parsed safely with defusedxml into the JSON payload shape.
 
-Element names follow the WCO Data Model where practical; the mapping below is
-the single source of truth for both directions.
+Every type's document is a ``<Declaration>`` whose ``<TypeCode>`` names the
+type; the type's ``XmlMapping`` (element names after the WCO Data Model where
+practical) maps it onto the type's JSON payload, in both directions.
 """
 
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET  # noqa: S405 - only used to build XML, never to parse
+from dataclasses import dataclass
 
 from defusedxml import ElementTree as SafeET
 from defusedxml.common import DefusedXmlException
@@ -15,56 +17,22 @@ from rest_framework.exceptions import ParseError
 from rest_framework.parsers import BaseParser
 
 NS = "urn:ecuapass:edoc:1"
+ROOT = "Declaration"
+TYPE_PATH = "TypeCode"
 
-# (XML path under the root, JSON path)
-HEADER = [
-    ("TypeCode", "tipo_documento"),
-    ("CustomsOfficeCode", "distrito"),
-    ("ProcedureCode", "regimen"),
-    ("DispatchTypeCode", "tipo_despacho"),
-    ("Declarant/ID", "declarante.ruc"),
-    ("Declarant/Name", "declarante.nombre"),
-    ("Declarant/OceCode", "declarante.codigo_oce"),
-    ("Importer/ID", "importador.ruc"),
-    ("Importer/Name", "importador.nombre"),
-    ("TransportContractDocument/MRN", "documento_transporte.mrn"),
-    ("TransportContractDocument/MSN", "documento_transporte.msn"),
-    ("TransportContractDocument/HSN", "documento_transporte.hsn"),
-    ("OriginCountryCode", "pais_origen"),
-    ("ExportCountryCode", "pais_procedencia"),
-    ("LoadingCountryCode", "pais_embarque"),
-    ("LoadingLocation", "puerto_embarque"),
-    ("LoadingDate", "fecha_embarque"),
-    ("ArrivalDate", "fecha_llegada"),
-    ("TradeTerms/ConditionCode", "incoterm"),
-    ("CurrencyExchange/CurrencyTypeCode", "moneda"),
-    ("CurrencyExchange/RateNumeric", "tipo_cambio"),
-    ("PaymentMethodCode", "forma_pago"),
-    ("Invoice/ID", "factura.numero"),
-    ("Invoice/IssueDate", "factura.fecha"),
-    ("Totals/FOBValueAmount", "totales.fob"),
-    ("Totals/FreightChargeAmount", "totales.flete"),
-    ("Totals/InsuranceAmount", "totales.seguro"),
-    ("Totals/CustomsValueAmount", "totales.cif"),
-    ("Totals/NetNetWeightMeasure", "totales.peso_neto"),
-    ("Totals/GrossMassMeasure", "totales.peso_bruto"),
-    ("Totals/TotalGoodsItemQuantity", "totales.numero_items"),
-]
-ITEM = [
-    ("TariffClassificationCode", "subpartida"),
-    ("Description", "descripcion"),
-    ("OriginCountryCode", "pais_origen"),
-    ("Quantity", "cantidad_fisica"),
-    ("Quantity/@unitCode", "unidad_fisica"),
-    ("CommercialQuantity", "cantidad_comercial"),
-    ("CommercialQuantity/@unitCode", "unidad_comercial"),
-    ("NetNetWeightMeasure", "peso_neto"),
-    ("GrossMassMeasure", "peso_bruto"),
-    ("FOBValueAmount", "fob"),
-    ("FreightChargeAmount", "flete"),
-    ("InsuranceAmount", "seguro"),
-]
-ITEM_ELEMENT = "GovernmentAgencyGoodsItem"
+
+@dataclass(frozen=True)
+class XmlMapping:
+    """How one document type maps onto XML: (XML path under the root, JSON path) pairs.
+
+    Declared by the type (``DocumentType.xml_mapping``), the single source of
+    truth for both directions. Paths are ``A/B`` or ``A/@attr``; JSON paths are
+    dotted. Items are the repeated ``item_element`` children, mapped to ``items``.
+    """
+
+    header: tuple[tuple[str, str], ...]
+    item_element: str = ""
+    item: tuple[tuple[str, str], ...] = ()
 
 
 def _local(tag: str) -> str:
@@ -92,6 +60,17 @@ def _set(data: dict, dotted: str, value) -> None:
     data[keys[-1]] = value
 
 
+def _mapping_for(code) -> XmlMapping:
+    from . import registry
+
+    doc_type = registry.find(str(code or ""))
+    if doc_type is None or doc_type.xml_mapping is None:
+        raise ParseError(
+            _("Tipo de documento desconocido o sin formato XML: %(c)s.") % {"c": str(code)[:20]}
+        )
+    return doc_type.xml_mapping
+
+
 def xml_to_payload(text: str | bytes) -> dict:
     try:
         root = SafeET.fromstring(text, forbid_dtd=True)
@@ -101,28 +80,31 @@ def xml_to_payload(text: str | bytes) -> dict:
         raise ParseError(_("XML mal formado: %(e)s") % {"e": exc}) from exc
     except (LookupError, ValueError) as exc:  # unknown encoding declared in the prolog
         raise ParseError(_("XML mal formado: %(e)s") % {"e": exc}) from exc
-    if _local(root.tag) != "Declaration":
+    if _local(root.tag) != ROOT:
         raise ParseError(_("El elemento raíz debe ser <Declaration>."))
+    mapping = _mapping_for(_find(root, TYPE_PATH))
     data: dict = {}
-    for path, key in HEADER:
+    for path, key in mapping.header:
         value = _find(root, path)
         if value is not None:
             _set(data, key, value)
-    items = []
-    for node in (c for c in root if _local(c.tag) == ITEM_ELEMENT):
-        item: dict = {}
-        for path, key in ITEM:
-            value = _find(node, path)
-            if value is not None:
-                item[key] = value
-        items.append(item)
-    data["items"] = items
+    if mapping.item_element:
+        items = []
+        for node in (c for c in root if _local(c.tag) == mapping.item_element):
+            item: dict = {}
+            for path, key in mapping.item:
+                value = _find(node, path)
+                if value is not None:
+                    item[key] = value
+            items.append(item)
+        data["items"] = items
     return data
 
 
 def payload_to_xml(payload: dict) -> str:
     """The inverse mapping (used for downloads and for the documentation examples)."""
-    root = ET.Element("Declaration", xmlns=NS)
+    mapping = _mapping_for(payload.get("tipo_documento"))
+    root = ET.Element(ROOT, xmlns=NS)
 
     def get(dotted):
         node = payload
@@ -145,17 +127,17 @@ def payload_to_xml(payload: dict) -> str:
             node = child
         node.text = str(value)
 
-    for path, key in HEADER:
+    for path, key in mapping.header:
         value = get(key)
         if value not in (None, ""):
             put(root, path, value)
-    for item in payload.get("items", []):
-        node = ET.SubElement(root, ITEM_ELEMENT)
-        for path, key in ITEM:
-            if item.get(key) not in (None, "") and not path.endswith("unitCode"):
+    for item in payload.get("items", []) if mapping.item_element else []:
+        node = ET.SubElement(root, mapping.item_element)
+        for path, key in mapping.item:
+            if item.get(key) not in (None, "") and "/@" not in path:
                 put(node, path, item[key])
-        for path, key in ITEM:
-            if path.endswith("unitCode") and item.get(key):
+        for path, key in mapping.item:
+            if "/@" in path and item.get(key):
                 put(node, path, item[key])
     ET.indent(root)
     return ET.tostring(root, encoding="unicode", xml_declaration=False)

@@ -52,7 +52,8 @@ def test_post_json_answers_202_with_numero_and_link_then_worker_accepts(client, 
     d = client.get(body["url"], **auth(token)).json()
     assert d["estado_documento"] == "aceptado"
     assert d["numero_documento"] == f"028-{year}-10-00000001"
-    assert d["liquidacion"]["congelada"] is True
+    assert d["contenido"]["liquidacion"]["congelada"] is True
+    assert d["contenido"]["items"][0]["subpartida"] == "0901211000"
     assert [h["hacia"] for h in d["historial"]] == [
         "registrado",
         "recibido",

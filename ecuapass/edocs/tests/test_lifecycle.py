@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from ecuapass.customs.serializers import DaiSerializer
@@ -12,6 +14,12 @@ from ecuapass.edocs.testing import BROKER_CODE, BROKER_NAME, BROKER_RUC, dai_pay
 from ecuapass.notifications.models import Notification
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def accepted_stays_accepted(monkeypatch):
+    """These tests drive the DAI's lifecycle by hand: the despacho does not open by itself."""
+    monkeypatch.setattr(type(registry.get("DAI")), "after_acceptance", lambda self, edoc: None)
 
 
 def accepted(party, **payload_overrides) -> EDocument:
@@ -156,3 +164,44 @@ def test_1_3_filters_by_a_lifecycle_state(world, client):
     assert edoc.numero_entrega in page and "Canal de aforo asignado" in page
     page = client.get("/edocs/estados/", {"estado": "en_aforo"}).content.decode()
     assert edoc.numero_entrega not in page
+
+
+def test_api_schema_describes_every_field_of_the_detail(client):
+    schema = client.get("/api/v1/schema/", {"format": "json"}).json()
+    components = schema["components"]["schemas"]
+    detail = components["EdocDetail"]["properties"]
+    assert {"historial", "errores", "contenido", "estado_documento_nombre"} <= set(detail)
+    assert components["History"]["properties"]["rol"]
+    dai = components["DaiOutput"]["properties"]
+    assert {"importador_ruc", "items", "liquidacion", "distrito"} <= set(dai)
+
+
+def test_api_detail_shows_the_types_content_and_the_lifecycle_state_label(client, world):
+    from ecuapass.api.models import ApiToken
+
+    edoc = accepted(world.importer)
+    lifecycle.fire(edoc, "asignar_canal", process="riesgo", before=_set_canal("documental"))
+    _t, raw = ApiToken.issue(user=world.importer.user, oce_code=world.importer.oce, name="t")
+    d = client.get(
+        f"/api/v1/edocs/{edoc.numero_entrega}/", HTTP_AUTHORIZATION=f"Token {raw}"
+    ).json()
+    assert d["estado_documento"] == "canal_asignado"
+    assert d["estado_documento_nombre"] == "Canal de aforo asignado"
+    assert d["canal_aforo"] == "documental"
+    assert d["historial"][-1]["rol"] == "process"
+    assert d["contenido"]["liquidacion"]["totales"]["total_tributos"]
+
+
+def test_api_requires_the_document_type(client, world):
+    from ecuapass.api.models import ApiToken
+
+    _t, raw = ApiToken.issue(user=world.importer.user, oce_code=world.importer.oce, name="t")
+    payload = dai_payload()
+    del payload["tipo_documento"]
+    r = client.post(
+        "/api/v1/edocs/",
+        json.dumps(payload),
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Token {raw}",
+    )
+    assert r.status_code == 400 and "tipo_documento" in r.json()["fields"]

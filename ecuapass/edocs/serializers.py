@@ -1,0 +1,110 @@
+"""API output of the engine: a document's summary and detail, the same for every type.
+
+The detail's ``contenido`` is the type's own output (``DocumentType.output_serializer_class``),
+described in the OpenAPI schema as one of the registered types' shapes.
+"""
+
+from __future__ import annotations
+
+from django.urls import reverse
+from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema_field
+from rest_framework import serializers
+
+from . import registry
+from .lifecycle import state_label
+
+
+class EdocSummarySerializer(serializers.Serializer):
+    numero_entrega = serializers.CharField()
+    tipo_documento = serializers.CharField(source="doc_type")
+    nombre_documento = serializers.CharField(source="title")
+    fecha_entrega = serializers.DateTimeField(source="sent_on", allow_null=True)
+    canal = serializers.CharField(source="channel")
+    estado_transmision = serializers.CharField()
+    estado_documento = serializers.CharField()
+    estado_documento_nombre = serializers.SerializerMethodField()
+    numero_documento = serializers.SerializerMethodField()
+    url = serializers.SerializerMethodField()
+    portal_url = serializers.SerializerMethodField()
+
+    def get_estado_documento_nombre(self, edoc) -> str:
+        return state_label(edoc.estado_documento)
+
+    def get_numero_documento(self, edoc) -> str | None:
+        return edoc.document_number or None
+
+    def _absolute(self, path: str) -> str:
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request else path
+
+    def get_url(self, edoc) -> str:
+        return self._absolute(reverse("api:edocs_api:detail", args=[edoc.numero_entrega]))
+
+    def get_portal_url(self, edoc) -> str:
+        return self._absolute(edoc.get_absolute_url())
+
+
+class SubmitAnswerSerializer(EdocSummarySerializer):
+    reintento = serializers.BooleanField(help_text="True si la Idempotency-Key ya se había usado.")
+
+
+class ErrorSerializer(serializers.Serializer):
+    fase = serializers.CharField(source="phase")
+    codigo = serializers.CharField(source="code")
+    campo = serializers.CharField(source="field")
+    mensaje = serializers.CharField(source="message")
+
+
+class HistorySerializer(serializers.Serializer):
+    estado = serializers.CharField(source="field")
+    transicion = serializers.CharField(source="transition")
+    desde = serializers.CharField(source="from_state")
+    hacia = serializers.CharField(source="to_state")
+    fecha = serializers.DateTimeField(source="at")
+    usuario = serializers.SerializerMethodField()
+    rol = serializers.CharField(source="by_role")
+    proceso = serializers.SerializerMethodField()
+    nota = serializers.CharField(source="note")
+
+    def get_usuario(self, row) -> str | None:
+        return row.by_user.username if row.by_user_id else None
+
+    def get_proceso(self, row) -> str | None:
+        return row.by_process or None
+
+
+def _content_schema():
+    shapes = {
+        t.code: t.output_serializer_class()
+        for t in registry.all_types()
+        if t.output_serializer_class() is not None
+    }
+    return PolymorphicProxySerializer(
+        component_name="ContenidoEdoc",
+        serializers=list(shapes.values()) or [serializers.DictField()],
+        resource_type_field_name=None,
+        many=False,
+    )
+
+
+class EdocDetailSerializer(EdocSummarySerializer):
+    referencia = serializers.CharField(source="reference")
+    codigo_oce = serializers.CharField(source="filer_oce.code")
+    canal_aforo = serializers.CharField()
+    errores = ErrorSerializer(source="errors.all", many=True)
+    historial = serializers.SerializerMethodField()
+    contenido = serializers.SerializerMethodField()
+
+    @extend_schema_field(HistorySerializer(many=True))
+    def get_historial(self, edoc):
+        return HistorySerializer(edoc.history.select_related("by_user"), many=True).data
+
+    # The schema lists the registered types' shapes: this module is imported with the
+    # URLconf, after every app's ready() registered its types.
+    @extend_schema_field(_content_schema())
+    def get_contenido(self, edoc):
+        output = edoc.type.output_serializer_class()
+        content = edoc.content
+        if output is None or content is None:
+            return None
+        return output(content, context=self.context).data
