@@ -59,6 +59,8 @@ INSTALLED_APPS = [
     "simple_history",
     "django_tasks",
     "django_tasks_db",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     # Bounded contexts, in dependency order (reference and demo loaders follow it).
     "ecuapass.core",
     "ecuapass.ratelimit",
@@ -68,6 +70,7 @@ INSTALLED_APPS = [
     "ecuapass.tariff",
     "ecuapass.edocs",
     "ecuapass.customs",
+    "ecuapass.officers",
     "ecuapass.api",
 ]
 
@@ -82,6 +85,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "ecuapass.accounts.session_lifetime.SessionLifetimeMiddleware",  # SESSION_ABSOLUTE_HOURS
+    "django_otp.middleware.OTPMiddleware",
+    "ecuapass.officers.middleware.SecondFactorMiddleware",  # the OTP step after the password
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -177,6 +182,10 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "portal:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
+# Second factor (TOTP, django-otp; ecuapass.officers.second_factor): mandatory for SENAE
+# officers, optional for operators, mandatory for representatives when this is on.
+REQUIRE_TOTP_FOR_REPRESENTATIVES = env_bool("REQUIRE_TOTP_FOR_REPRESENTATIVES", False)
+OTP_TOTP_ISSUER = "ECUAPASS"
 
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_IDLE_MINUTES", "30")) * 60
 SESSION_SAVE_EVERY_REQUEST = True  # idle timeout: every request extends the session

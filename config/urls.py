@@ -16,6 +16,8 @@ urlpatterns = [
     path("arancel/", include("ecuapass.tariff.urls")),
     path("edocs/", include("ecuapass.edocs.urls")),
     path("declaraciones/", include("ecuapass.customs.urls")),
+    path("interno/", include("ecuapass.officers.urls")),
+    path("seguridad/", include("ecuapass.officers.security_urls")),
     path("api/v1/", include("ecuapass.api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),

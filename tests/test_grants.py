@@ -76,6 +76,12 @@ UNGATED = {
     "/mi-menu/1/quitar/": "Mi menú",
     "/mi-menu/estrella/": "Mi menú",
     "/sesion/mantener/": "session keep-alive",
+    # Not bound to operators' grants: officers' roles (ecuapass.officers.access) and the user's
+    # own second factor.
+    "/interno/": "portal interno: officers only (officer_required)",
+    "/interno/verificar/": "login: the second factor step",
+    "/seguridad/segundo-factor/": "the user's own TOTP setting",
+    "/api/v1/interno/yo/": "officers' API: OfficerRoleGranted",
 }
 
 GRANTABLE = ["1.1", "1.3", "2.1.1", "2.1.2"]

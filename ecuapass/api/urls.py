@@ -19,4 +19,5 @@ urlpatterns = [
     path("", include("ecuapass.tariff.api_urls")),
     path("", include("ecuapass.notifications.api_urls")),
     path("", include("ecuapass.edocs.api_urls")),
+    path("", include("ecuapass.officers.api_urls")),
 ]

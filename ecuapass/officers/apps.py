@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class OfficersConfig(AppConfig):
+    name = "ecuapass.officers"
+    label = "officers"
+    verbose_name = _("Funcionarios aduaneros")
+
+    def ready(self):
+        from .services import register_roles
+
+        register_roles()

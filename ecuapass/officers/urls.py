@@ -1,0 +1,17 @@
+"""The portal interno (namespace "interno", mounted at /interno/ in config/urls.py).
+
+The despacho context (bandeja, case pages, supervisor's workload) adds its own URLs to this
+namespace: it appends ``path("", include("ecuapass.despacho.urls_interno"))`` below, whose module
+must not declare an ``app_name`` (its names become ``interno:<name>``).
+"""
+
+from django.urls import path
+
+from . import views
+
+app_name = "interno"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("verificar/", views.verify, name="verificar"),
+]
