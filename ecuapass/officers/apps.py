@@ -8,6 +8,7 @@ class OfficersConfig(AppConfig):
     verbose_name = _("Funcionarios aduaneros")
 
     def ready(self):
+        from . import schema  # noqa: F401 - registers the OpenAPI auth extension
         from .services import register_roles
 
         register_roles()
