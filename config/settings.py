@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "ecuapass.edocs",
     "ecuapass.customs",
     "ecuapass.officers",
+    "ecuapass.risk",
     "ecuapass.api",
 ]
 

@@ -1,0 +1,68 @@
+"""The importer's history as the risk profiles see it: first import, infracciones, OEA.
+
+Infracciones (multas) belong to the despacho context, which does not exist yet
+when the motor de riesgo is built. ``infractions_of(ruc)`` therefore counts
+through *sources* that other contexts register::
+
+    # ecuapass/despacho/apps.py, in ready():
+    from ecuapass.risk.history import register_infraction_source
+    register_infraction_source(lambda ruc, before: Multa.objects.filter(
+        importer_ruc=ruc, imposed_on__lt=before).count())
+
+With no source registered it returns 0, so profiles on previous infracciones
+never match until despacho records multas. ``before`` is the moment the
+evaluated DAI was accepted: only earlier infracciones count (a simulation over
+an old DAI sees the history as it was then).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, datetime
+from decimal import Decimal
+
+InfractionSource = Callable[[str, datetime | None], int]
+_INFRACTION_SOURCES: list[InfractionSource] = []
+
+
+def register_infraction_source(source: InfractionSource) -> None:
+    """Add ``source(ruc, before) -> int`` to the count of an importer's infracciones."""
+    if source not in _INFRACTION_SOURCES:
+        _INFRACTION_SOURCES.append(source)
+
+
+def unregister_infraction_source(source: InfractionSource) -> None:
+    if source in _INFRACTION_SOURCES:
+        _INFRACTION_SOURCES.remove(source)
+
+
+def infractions_of(ruc: str, *, before: datetime | None = None) -> int:
+    """Previous infracciones (multas) of the importer ``ruc`` (0 until despacho registers them)."""
+    return sum(int(source(ruc, before)) for source in _INFRACTION_SOURCES)
+
+
+def is_first_import(ruc: str, *, edoc) -> bool:
+    """No DAI of the importer ``ruc`` was accepted before ``edoc``."""
+    from ecuapass.customs.models import Dai
+
+    earlier = Dai.objects.filter(importador_ruc=ruc, edoc__accepted_on__isnull=False).exclude(
+        edoc_id=edoc.pk
+    )
+    if edoc.accepted_on is not None:
+        earlier = earlier.filter(edoc__accepted_on__lt=edoc.accepted_on)
+    return not earlier.exists()
+
+
+def is_oea(ruc: str, *, on: date) -> bool:
+    """The operator ``ruc`` holds an OEA certification in force on ``on``."""
+    from .models import OeaCertification
+
+    return OeaCertification.objects.in_force(on).filter(operator__ruc=ruc).exists()
+
+
+def oea_factor(on: date) -> Decimal:
+    """The factor lowering OEA operators' sampling rates on ``on`` (1 when none is set)."""
+    from .models import OeaSamplingFactor
+
+    row = OeaSamplingFactor.objects.in_force(on)
+    return row.factor if row is not None else Decimal("1")
