@@ -19,7 +19,7 @@ from ecuapass.core.spreadsheets import (
     read_xlsx,
 )
 
-from . import spreadsheet_bombs as bombs
+from . import upload_bombs as bombs
 
 LIMITS = ReadLimits(max_rows=2_000, max_cells=30_000, max_uncompressed=20 * MB, max_columns=12)
 HEADER = ["Subpartida", "Descripción", "Fecha"]

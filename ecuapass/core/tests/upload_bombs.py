@@ -1,7 +1,8 @@
-"""Hostile .xlsx files, built on the spot for the upload tests (nothing is stored in the repo).
+"""Hostile uploads, built on the spot for the tests (nothing is stored in the repo).
 
-Each starts from a genuine workbook written by openpyxl and rewrites its first sheet, so that
-everything but the attack is a valid file.
+The .xlsx bombs start from a genuine workbook written by openpyxl and rewrite its first sheet,
+so that everything but the attack is a valid file. ``huge_body`` posts a body that claims a
+gigabyte and fails the test if the server reads any of it.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 import io
 import re
 import struct
+import time
 import zipfile
 from collections.abc import Iterable
 
@@ -134,3 +136,27 @@ def lying_size(xlsx: bytes, member: str = SHEET, declared: int = 100) -> bytes:
                 struct.pack_into("<I", data, start + size_at, declared)
             start += 4
     return bytes(data)
+
+
+class Unreadable(io.RawIOBase):
+    """A request body the server must not read: it claims a gigabyte and fails if touched."""
+
+    def readable(self):
+        return True
+
+    def read(self, size=-1):
+        raise AssertionError("the oversize body was read")
+
+    readinto = read
+
+
+def huge_body(client, path, content_type="multipart/form-data; boundary=xyz"):
+    started = time.perf_counter()
+    response = client.generic(
+        "POST",
+        path,
+        CONTENT_TYPE=content_type,
+        CONTENT_LENGTH=str(1024**3),
+        **{"wsgi.input": Unreadable()},
+    )
+    return response, time.perf_counter() - started

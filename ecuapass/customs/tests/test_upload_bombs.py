@@ -11,7 +11,7 @@ import time
 
 import pytest
 
-from ecuapass.core.tests import spreadsheet_bombs as bombs
+from ecuapass.core.tests import upload_bombs as bombs
 from ecuapass.core.uploads import RefusedUpload
 from ecuapass.customs import excel
 from ecuapass.customs.models import Dai
@@ -95,32 +95,8 @@ def test_a_file_over_5_mb_is_not_stored_and_the_field_says_so(oce_client, world)
     assert not Dai.objects.exists()
 
 
-class Unreadable(io.RawIOBase):
-    """A request body the server must not read: it claims a gigabyte and fails if touched."""
-
-    def readable(self):
-        return True
-
-    def read(self, size=-1):
-        raise AssertionError("the oversize body was read")
-
-    readinto = read
-
-
-def huge_body(client, path, content_type="multipart/form-data; boundary=xyz"):
-    started = time.perf_counter()
-    response = client.generic(
-        "POST",
-        path,
-        CONTENT_TYPE=content_type,
-        CONTENT_LENGTH=str(1024**3),
-        **{"wsgi.input": Unreadable()},
-    )
-    return response, time.perf_counter() - started
-
-
 def test_a_gigabyte_upload_is_refused_before_it_is_read(oce_client, world):
-    response, elapsed = huge_body(oce_client(world.importer), NEW)
+    response, elapsed = bombs.huge_body(oce_client(world.importer), NEW)
     assert response.status_code == 413 and elapsed < 1
     text = response.content.decode()
     assert (
@@ -130,7 +106,7 @@ def test_a_gigabyte_upload_is_refused_before_it_is_read(oce_client, world):
 
 def test_the_upload_handler_refuses_it_too_without_the_middleware(oce_client, world, settings):
     settings.MIDDLEWARE = [m for m in settings.MIDDLEWARE if "UploadLimit" not in m]
-    response, elapsed = huge_body(oce_client(world.importer), NEW)
+    response, elapsed = bombs.huge_body(oce_client(world.importer), NEW)
     assert response.status_code == 400 and elapsed < 1
 
 

@@ -13,8 +13,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from ecuapass.core.tests import spreadsheet_bombs as bombs
-from ecuapass.customs.tests.test_upload_bombs import huge_body
+from ecuapass.core.tests import upload_bombs as bombs
 from ecuapass.tariff.models import Commodity
 from ecuapass.tariff.services.loaders import load_arancel
 
@@ -87,7 +86,7 @@ def test_loader_reports_a_bomb_as_a_file_error(nomenclature):
 
 
 def test_a_body_over_the_upload_limit_is_refused_before_it_is_read(staff_client):  # noqa: F811
-    response, elapsed = huge_body(staff_client, reverse("admin:tariff_commodity_upload"))
+    response, elapsed = bombs.huge_body(staff_client, reverse("admin:tariff_commodity_upload"))
     assert response.status_code == 413 and elapsed < 1
     text = response.content.decode()
     assert "Archivo del arancel (.xlsx o .csv): El archivo enviado es demasiado grande" in text
