@@ -1,11 +1,16 @@
 from django.contrib import admin
 
+from ecuapass.edocs.admin import SentDocumentReadOnlyMixin
+
 from .models import Dai, DaiItem, Liquidacion
 
 
-class DaiItemInline(admin.TabularInline):
+class DaiItemInline(SentDocumentReadOnlyMixin, admin.TabularInline):
     model = DaiItem
     extra = 0
+
+    def has_add_permission(self, request, obj=None):
+        return not self._sent(obj) and super().has_add_permission(request, obj)
     fields = [
         "numero",
         "subpartida",
@@ -19,7 +24,7 @@ class DaiItemInline(admin.TabularInline):
 
 
 @admin.register(Dai)
-class DaiAdmin(admin.ModelAdmin):
+class DaiAdmin(SentDocumentReadOnlyMixin, admin.ModelAdmin):
     list_display = ["edoc", "distrito", "regimen", "importador_ruc", "factura_numero", "total_cif"]
     search_fields = [
         "importador_ruc",
@@ -32,6 +37,9 @@ class DaiAdmin(admin.ModelAdmin):
 
 
 @admin.register(Liquidacion)
-class LiquidacionAdmin(admin.ModelAdmin):
+class LiquidacionAdmin(SentDocumentReadOnlyMixin, admin.ModelAdmin):
     list_display = ["dai", "fecha", "total_tributos", "frozen_on"]
     raw_id_fields = ["dai"]
+
+    def document_of(self, obj):
+        return obj.dai.edoc

@@ -5,6 +5,28 @@ from django.contrib import admin
 from .models import DocumentError, EDocument, Envio, StatusChange
 
 
+class SentDocumentReadOnlyMixin:
+    """Back office for a document's content: once sent, nobody edits or deletes it here.
+
+    After "Enviar" a document changes only through the engine (processing, the
+    type's lifecycle transitions, approved corrections with their versions), never
+    through the admin. ``document_of(obj)`` returns the object's EDocument.
+    """
+
+    def document_of(self, obj):
+        return obj.edoc
+
+    def _sent(self, obj) -> bool:
+        edoc = self.document_of(obj) if obj is not None else None
+        return edoc is not None and not edoc.is_draft
+
+    def has_change_permission(self, request, obj=None):
+        return not self._sent(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return not self._sent(obj) and super().has_delete_permission(request, obj)
+
+
 class StatusChangeInline(admin.TabularInline):
     model = StatusChange
     extra = 0
@@ -17,6 +39,8 @@ class StatusChangeInline(admin.TabularInline):
         "at",
         "by_user",
         "by_process",
+        "by_role",
+        "ip",
         "note",
     ]
 
@@ -35,7 +59,7 @@ class DocumentErrorInline(admin.TabularInline):
 
 
 @admin.register(EDocument)
-class EDocumentAdmin(admin.ModelAdmin):
+class EDocumentAdmin(SentDocumentReadOnlyMixin, admin.ModelAdmin):
     list_display = [
         "numero_entrega",
         "doc_type",
@@ -59,6 +83,9 @@ class EDocumentAdmin(admin.ModelAdmin):
     ]
     inlines = [DocumentErrorInline, StatusChangeInline]
     date_hierarchy = "sent_on"
+
+    def document_of(self, obj):
+        return obj
 
 
 @admin.register(Envio)
