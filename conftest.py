@@ -106,3 +106,14 @@ def subprocess_env():
     env = dict(os.environ)
     env["DATABASE_URL"] = database_url_for_subprocess()
     return env
+
+
+@pytest.fixture
+def workers(subprocess_env, tmp_path):
+    """Start ``manage.py run_worker`` processes on the test database (fast heartbeat timings);
+    they are stopped when the test ends. See ``ecuapass.core.testing.WorkerProcesses``."""
+    from ecuapass.core.testing import WorkerProcesses
+
+    pool = WorkerProcesses(subprocess_env, tmp_path)
+    yield pool
+    pool.stop_all()

@@ -180,7 +180,7 @@ SCENARIOS.append(
 
 
 def submissions_extra(base: str, info: dict) -> str:
-    """Two db_worker processes run while the API receives DAI submissions."""
+    """Two run_worker processes run while the API receives DAI submissions."""
     import os
     import signal
     import subprocess
@@ -194,7 +194,7 @@ def submissions_extra(base: str, info: dict) -> str:
             [
                 sys.executable,
                 "manage.py",
-                "db_worker",
+                "run_worker",
                 "--queue-name",
                 "*",
                 "--interval",
@@ -220,7 +220,7 @@ def submissions_extra(base: str, info: dict) -> str:
     return "\n".join(
         [
             f"**DAI submissions through the API** (`POST /api/v1/edocs/`, 3 items each, JSON, token, "
-            f"8 client threads, {r['count']} submissions, 2 `db_worker` processes running on the same 2 cores):",
+            f"8 client threads, {r['count']} submissions, 2 `run_worker` processes running on the same 2 cores):",
             "",
             "| driver | req/s | p50 ms | p95 ms | p99 ms | statuses | vs plain view (p95 / throughput) |",
             "|---|---:|---:|---:|---:|---|---:|",

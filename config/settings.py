@@ -124,6 +124,8 @@ DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL", f"sqlite:///{SQLITE_PATH}"),
         conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "0")),
+        # A persistent connection broken by a database restart is replaced, not reused.
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -140,13 +142,24 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Background work ---------------------------------------------------------
 # The job row is written by the ORM in the same transaction as the document it
-# processes (ADR 0002); `manage.py db_worker` runs them.
+# processes (ADR 0002); `manage.py run_worker` runs them.
 TASKS = {
     "default": {
         "BACKEND": "django_tasks_db.DatabaseBackend",
         "QUEUES": ["default", "edocs", "notifications"],
     }
 }
+# Workers (`manage.py run_worker`) beat every few seconds; one silent for longer than
+# WORKER_STALE_SECONDS (or stopped) is dead and the job it held goes back to the queue.
+# Jobs failed for a transient reason are retried up to JOB_MAX_ATTEMPTS times; /healthz
+# answers 503 when no worker is fresh or a ready job waits longer than QUEUE_MAX_AGE_SECONDS.
+ECUAPASS_WORKER_HEARTBEAT_SECONDS = float(os.environ.get("WORKER_HEARTBEAT_SECONDS", "5"))
+ECUAPASS_WORKER_STALE_SECONDS = float(os.environ.get("WORKER_STALE_SECONDS", "30"))
+ECUAPASS_WORKER_RECOVERY_SECONDS = float(os.environ.get("WORKER_RECOVERY_SECONDS", "10"))
+ECUAPASS_UNTRACKED_JOB_SECONDS = 600  # a RUNNING job of a worker without heartbeat (db_worker)
+ECUAPASS_JOB_MAX_ATTEMPTS = int(os.environ.get("JOB_MAX_ATTEMPTS", "5"))
+ECUAPASS_QUEUE_MAX_AGE_SECONDS = float(os.environ.get("QUEUE_MAX_AGE_SECONDS", "300"))
+ECUAPASS_JOB_RECOVERY_HOOKS = ["ecuapass.edocs.recovery.recover_stalled"]
 
 # --- Authentication ----------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

@@ -1,14 +1,28 @@
 #!/bin/sh
-# Serves the portal and runs the background worker; Ctrl-C stops both.
+# Serves the portal (gunicorn) and runs the background worker under a supervisor; Ctrl-C stops
+# everything. A worker that dies is started again (its slot id lets the new one take back at
+# once the job the dead one held); it never takes the web server down. The worker itself
+# reconnects when the database restarts (manage.py run_worker).
 set -eu
 : "${PORT:=8000}" "${HOST:=127.0.0.1}" "${BIN:=.venv/bin}"
-"$BIN/python" manage.py db_worker --queue-name '*' --interval 1 --no-reload &
+SLOT=$(printf 'serve-%s-%s' "$PORT" "$(hostname)" | cut -c1-64)
+
+(
+  child=
+  trap 'trap - TERM INT; [ -n "$child" ] && kill "$child" 2>/dev/null; wait; exit 0' TERM INT
+  while :; do
+    "$BIN/python" manage.py run_worker --queue-name '*' --interval 1 --worker-id "$SLOT" &
+    child=$!
+    status=0
+    wait "$child" || status=$?
+    echo "ECUAPASS: el trabajador terminó (código $status); se reinicia en 1 s." >&2
+    sleep 1
+  done
+) &
 WORKER=$!
-# Janitor (cron in production): release expired lockouts (ALERTA DE DESBLOQUEO) and
-# re-enqueue documents whose worker died (django-tasks-db does not retry by itself).
+# Janitor (cron in production): release expired lockouts (ALERTA DE DESBLOQUEO).
 ( while sleep 60; do
     "$BIN/python" manage.py release_lockouts >/dev/null 2>&1 || true
-    "$BIN/python" manage.py edocs_recover >/dev/null 2>&1 || true
   done ) &
 JANITOR=$!
 "$BIN/gunicorn" config.wsgi:application --bind "$HOST:$PORT" --workers 2 --threads 4 \
@@ -25,5 +39,5 @@ echo ""
 echo "  ECUAPASS en http://$HOST:$PORT/  (Ctrl-C para detener)"
 echo "  Usuarios de demostración: ver README.md, sección «Usuarios de demostración»."
 echo ""
-# Exit as soon as either process dies, taking the other one down with it.
-while kill -0 "$WORKER" 2>/dev/null && kill -0 "$WEB" 2>/dev/null; do sleep 1; done
+# Runs as long as the web server does; the worker's supervisor restarts the worker.
+while kill -0 "$WEB" 2>/dev/null; do sleep 1; done

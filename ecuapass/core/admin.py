@@ -10,6 +10,7 @@ from .models import (
     OceType,
     Sequence,
     UnitOfMeasure,
+    WorkerHeartbeat,
 )
 
 
@@ -47,4 +48,18 @@ class SequenceAdmin(admin.ModelAdmin):
         return False  # numbering is never edited by hand
 
     def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(WorkerHeartbeat)
+class WorkerHeartbeatAdmin(admin.ModelAdmin):
+    """The workers' hosts and processes (/healthz, being public, shows neither)."""
+
+    list_display = ("worker", "host", "pid", "queues", "started_on", "seen_on", "stopped_on", "job")
+    ordering = ("-seen_on",)
+
+    def has_add_permission(self, request):
+        return False  # written by the workers themselves
+
+    def has_change_permission(self, request, obj=None):
         return False

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -160,10 +161,21 @@ class Sequence(models.Model):
 
 
 class WorkerHeartbeat(models.Model):
-    """Written by the ``core.tasks.heartbeat`` task; /healthz reads the last one."""
+    """One row per worker process (``manage.py run_worker``), refreshed every few seconds.
 
-    worker = models.CharField(max_length=100)
-    seen_on = models.DateTimeField(auto_now=True)
+    Recovery (``core.jobs``) takes a worker silent for longer than
+    ``ECUAPASS_WORKER_STALE_SECONDS``, or stopped, as dead and puts the job it held back in
+    the queue; /healthz reports each worker's freshness.
+    """
+
+    worker = models.CharField(_("trabajador"), max_length=64, unique=True)
+    host = models.CharField(_("equipo"), max_length=255, blank=True)
+    pid = models.PositiveIntegerField(_("proceso"), null=True, blank=True)
+    queues = models.CharField(_("colas"), max_length=255, blank=True)
+    started_on = models.DateTimeField(_("iniciado el"), default=timezone.now)
+    seen_on = models.DateTimeField(_("visto el"), default=timezone.now, db_index=True)
+    stopped_on = models.DateTimeField(_("detenido el"), null=True, blank=True)
+    job = models.CharField(_("trabajo en curso"), max_length=64, blank=True)
 
     class Meta:
         verbose_name = _("latido del trabajador")

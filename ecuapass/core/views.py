@@ -2,55 +2,39 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+import sys
 
-from django.db import connection
-from django.http import JsonResponse
+from django.db import DatabaseError, connection
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
-from django.utils import timezone
+from django.template.loader import render_to_string
 from django.utils.translation import gettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+
+from . import jobs
 
 
 @never_cache
 @require_GET
 def healthz(request):
-    """Database and queue status as JSON; 503 when the database is unreachable."""
-    status = {"database": "ok", "queue": {}}
-    code = 200
+    """Database, queue and workers as JSON (``core.jobs.health``).
+
+    200 "ok"; 503 "degraded" when no worker is fresh or the queue is ageing; 503 "error" when
+    the database is unreachable.
+    """
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             cursor.fetchone()
-    except Exception as exc:  # noqa: BLE001 - any failure means unhealthy
-        status["database"] = f"error: {exc.__class__.__name__}"
-        return JsonResponse({"status": "error", **status}, status=503)
-
-    from django_tasks_db.models import DBTaskResult
-
-    from .models import WorkerHeartbeat
-
-    counts = {
-        row["status"]: row["n"]
-        for row in DBTaskResult.objects.values("status").annotate(n=_count()).order_by()
-    }
-    last = WorkerHeartbeat.objects.order_by("-seen_on").values_list("seen_on", flat=True).first()
-    status["queue"] = {
-        "ready": counts.get("READY", 0),
-        "running": counts.get("RUNNING", 0),
-        "failed": counts.get("FAILED", 0),
-        "successful": counts.get("SUCCESSFUL", 0),
-        "last_worker_heartbeat": last.isoformat() if last else None,
-        "worker_recent": bool(last and timezone.now() - last < timedelta(minutes=5)),
-    }
-    return JsonResponse({"status": "ok", **status}, status=code)
-
-
-def _count():
-    from django.db.models import Count
-
-    return Count("id")
+        report = jobs.health()
+    except DatabaseError as exc:
+        return JsonResponse(
+            {"status": "error", "database": f"error: {exc.__class__.__name__}"}, status=503
+        )
+    return JsonResponse(
+        {"database": "ok", **report}, status=200 if report["status"] == "ok" else 503
+    )
 
 
 def _api_error(request, status: int, code: str, detail: str):
@@ -73,9 +57,28 @@ def error_404(request, exception=None):
 
 
 def error_500(request):
+    """500, or 503 when the database is unavailable (Django calls this handler while the
+    exception is being handled, so it is ``sys.exc_info()``)."""
+    if isinstance(sys.exc_info()[1], jobs.DATABASE_UNAVAILABLE):
+        return error_503(request)
     return _api_error(request, 500, "server_error", gettext("Error del sistema")) or (
         render(request, "errors/500.html", status=500)
     )
+
+
+# Seconds a client should wait before trying again while the database is unavailable.
+RETRY_AFTER_SECONDS = 30
+
+
+def error_503(request):
+    """The database is down or restarting. The page is rendered without the request's context:
+    the frame would query the database (user, menus, buzón) and fail again."""
+    detail = gettext("Servicio no disponible temporalmente. Intente nuevamente en unos minutos.")
+    response = _api_error(request, 503, "service_unavailable", detail) or HttpResponse(
+        render_to_string("errors/503.html", {"detail": detail}), status=503
+    )
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
 
 
 def error_400(request, exception=None):

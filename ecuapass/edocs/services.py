@@ -5,14 +5,13 @@
 * ``submit_payload`` — the API path: build the document from a payload, then submit.
 * ``process`` — run by the worker: operator, document and business phases,
   exactly once per document (row lock + state check).
-* ``recover_stalled`` — re-enqueue documents whose job failed or whose worker died.
+* recovery of documents whose job failed or whose worker died: ``edocs.recovery``.
 """
 
 from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import timedelta
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -271,49 +270,6 @@ def process(document_id: int, *, process_name: str = WORKER) -> str:
     return outcome
 
 
-def recover_stalled(*, stale_after: timedelta = timedelta(minutes=10), now=None) -> list[int]:
-    """Re-enqueue received documents whose job failed, vanished or whose worker died.
-
-    A job still READY is left alone; a RUNNING job older than ``stale_after``
-    belongs to a crashed worker. Processing is idempotent, so a spurious
-    re-enqueue never processes a document twice.
-    """
-    from django_tasks_db.models import DBTaskResult
-
-    from .tasks import process_document
-
-    now = now or timezone.now()
-    requeued: list[int] = []
-    candidates = EDocument.objects.filter(estado_transmision=T.RECIBIDO).values_list("pk", "job_id")
-    for pk, job_id in candidates.iterator():
-        job = DBTaskResult.objects.filter(pk=job_id).first() if job_id else None
-        if job is not None:
-            status = job.status
-            if status == "READY":
-                continue
-            if status == "RUNNING" and job.started_at and now - job.started_at < stale_after:
-                continue
-            if status == "RUNNING":
-                # The worker that claimed it is gone: close the orphan so it is not mistaken for live.
-                DBTaskResult.objects.filter(pk=job.pk, status="RUNNING").update(
-                    status="FAILED", finished_at=now
-                )
-        with transaction.atomic():
-            locked = (
-                EDocument.objects.select_for_update()
-                .filter(pk=pk, estado_transmision=T.RECIBIDO)
-                .first()
-            )
-            if locked is None:
-                continue
-            result = process_document.enqueue(pk)
-            EDocument.objects.filter(pk=pk).update(job_id=str(result.id))
-            requeued.append(pk)
-    if requeued:
-        logger.warning("edocs: re-enqueued %d stalled documents: %s", len(requeued), requeued)
-    return requeued
-
-
 __all__ = [
     "AlreadySent",
     "EdocError",
@@ -321,7 +277,6 @@ __all__ = [
     "create_draft",
     "delete_draft",
     "process",
-    "recover_stalled",
     "submit",
     "submit_payload",
 ]

@@ -10,9 +10,12 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
+from ecuapass.core import jobs
+from ecuapass.core.models import WorkerHeartbeat
 from ecuapass.customs.serializers import DaiSerializer
 from ecuapass.edocs import registry, services
 from ecuapass.edocs.models import EDocument, Envio
+from ecuapass.edocs.recovery import recover_stalled
 from ecuapass.edocs.states import DocumentState as S
 from ecuapass.edocs.states import TransmissionState as T
 from ecuapass.edocs.testing import BROKER_CODE, BROKER_NAME, BROKER_RUC, dai_payload
@@ -150,27 +153,50 @@ def test_a_crash_mid_processing_rolls_back_and_recovery_processes_exactly_once(w
     # Never lost: still Recibido, nothing half-written.
     assert (doc.estado_transmision, doc.estado_documento) == (T.RECIBIDO, S.REGISTRADO)
     assert doc.history.count() == 2 and not doc.errors.exists()
-    # The worker marked the job FAILED; recovery re-enqueues it.
-    DBTaskResult.objects.filter(pk=doc.job_id).update(status="FAILED", finished_at=timezone.now())
-    old_job = doc.job_id
-    assert services.recover_stalled() == [doc.pk]
+    # The worker marked the job FAILED; recovery puts the same job back in the queue.
+    DBTaskResult.objects.filter(pk=doc.job_id).update(
+        status="FAILED", finished_at=timezone.now(), worker_ids=["w1"]
+    )
+    assert recover_stalled() == [doc.pk]
     doc.refresh_from_db()
-    assert doc.job_id != old_job
+    assert DBTaskResult.objects.get(pk=doc.job_id).status == "READY"
     assert services.process(doc.pk) == "aceptado"
-    assert services.recover_stalled() == []
+    assert recover_stalled() == []
     assert doc.history.filter(to_state=S.ACEPTADO).count() == 1
 
 
-def test_recovery_leaves_ready_and_fresh_running_jobs_alone(world):
+def test_a_document_whose_job_keeps_failing_is_retried_with_backoff_never_given_up(world):
     doc = send(world.importer).envio.document
-    assert services.recover_stalled() == []  # READY
-    DBTaskResult.objects.filter(pk=doc.job_id).update(status="RUNNING", started_at=timezone.now())
-    assert services.recover_stalled() == []  # a live worker has it
+    now = timezone.now()
     DBTaskResult.objects.filter(pk=doc.job_id).update(
-        started_at=timezone.now() - timedelta(hours=1)
+        status="FAILED", finished_at=now, worker_ids=[f"w{n}" for n in range(12)]
     )
-    assert services.recover_stalled() == [doc.pk]  # its worker died
-    assert DBTaskResult.objects.filter(status="READY").count() == 1
+    assert recover_stalled(now=now + timedelta(minutes=59)) == []  # backoff capped at an hour
+    assert recover_stalled(now=now + timedelta(minutes=61)) == [doc.pk]
+
+
+def test_a_document_whose_job_vanished_gets_a_new_one(world):
+    doc = send(world.importer).envio.document
+    DBTaskResult.objects.filter(pk=doc.job_id).delete()
+    assert recover_stalled() == [doc.pk]
+    doc.refresh_from_db()
+    assert DBTaskResult.objects.get(pk=doc.job_id).status == "READY"
+
+
+def test_document_of_a_dead_worker_is_requeued_as_soon_as_the_worker_is_known_dead(world):
+    doc = send(world.importer).envio.document
+    assert jobs.recover()["orphans"] == [] and recover_stalled() == []  # READY
+    DBTaskResult.objects.filter(pk=doc.job_id).update(
+        status="RUNNING", started_at=timezone.now(), worker_ids=["w-1"]
+    )
+    WorkerHeartbeat.objects.create(worker="w-1", seen_on=timezone.now())
+    assert jobs.recover()["orphans"] == []  # a live worker has it
+    # Silent past ECUAPASS_WORKER_STALE_SECONDS (30 s): dead, its job goes back at once.
+    WorkerHeartbeat.objects.update(seen_on=timezone.now() - timedelta(seconds=31))
+    assert jobs.recover()["orphans"] == [doc.job_id]
+    assert DBTaskResult.objects.get(pk=doc.job_id).status == "READY"
+    assert recover_stalled() == []
+    assert services.process(doc.pk) == "aceptado"
 
 
 def test_idempotency_key_returns_the_same_envio(world):
