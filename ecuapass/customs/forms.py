@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.db.models import Q
-from django.forms import BaseInlineFormSet, inlineformset_factory
+from django.forms import BaseFormSet, formset_factory
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -140,19 +140,9 @@ class DaiForm(forms.ModelForm):
             )
         return data
 
-    def save_for(self, edoc):
-        from ecuapass.accounts.models import Operator
-
-        dai = self.instance
-        dai.edoc = edoc
-        operator = self.oce.registration.operator
-        dai.declarante_ruc = operator.ruc
-        dai.declarante_nombre = operator.legal_name
-        importer = Operator.objects.filter(ruc=self.cleaned_data["importador_ruc"]).first()
-        dai.importador = importer
-        dai.importador_nombre = importer.legal_name if importer else ""
-        dai.save()
-        return dai
+    def header(self) -> dict:
+        """The header as typed (cleaned): what ``services.save_draft`` writes."""
+        return {name: self.cleaned_data[name] for name in self._meta.fields}
 
 
 class DaiItemForm(forms.ModelForm):
@@ -184,8 +174,6 @@ class DaiItemForm(forms.ModelForm):
         self.fields["unidad_comercial"] = forms.ChoiceField(
             label=_("Unidad comercial"), choices=units
         )
-        if self.instance.pk:
-            self.initial["subpartida"] = dotted_subpartida(self.instance.subpartida)
         self.fields["subpartida"].widget.attrs["placeholder"] = "0901.21.10.00"
 
     def clean_subpartida(self):
@@ -215,8 +203,14 @@ def item_catalog_choices() -> dict:
     return {"countries": catalog_choices(Country), "units": catalog_choices(UnitOfMeasure)}
 
 
-class BaseItemFormSet(BaseInlineFormSet):
-    """Every item row shares the catalog choices, read once per formset (not per row)."""
+class BaseItemFormSet(BaseFormSet):
+    """The items grid: its rows, in order, are the DAI's items.
+
+    Not bound to the item rows in the database: a save replaces the items with the
+    rows of the grid (``services.save_draft``), so no posted id can point a row at
+    another item, twice at one item, or at another DAI's item.
+    Every row shares the catalog choices, read once per formset (not per row).
+    """
 
     def get_form_kwargs(self, index):
         kwargs = super().get_form_kwargs(index)
@@ -225,11 +219,33 @@ class BaseItemFormSet(BaseInlineFormSet):
         kwargs["item_choices"] = self._item_choices
         return kwargs
 
+    def items(self) -> list[dict]:
+        """The rows to keep, in order: neither marked «Eliminar» nor added and left blank."""
+        kept = []
+        for index, form in enumerate(self.forms):
+            if self.can_delete and self._should_delete_form(form):
+                continue
+            if index >= self.initial_form_count() and not form.has_changed():
+                continue
+            kept.append({name: form.cleaned_data[name] for name in DaiItemForm._meta.fields})
+        return kept
 
-ItemFormSet = inlineformset_factory(
-    Dai,
-    DaiItem,
-    form=DaiItemForm,
+
+def item_initial(dai) -> list[dict]:
+    """The grid's rows for a saved DAI."""
+    if dai is None or dai.pk is None:
+        return []
+    return [
+        {
+            **{name: getattr(item, name) for name in DaiItemForm._meta.fields},
+            "subpartida": dotted_subpartida(item.subpartida),
+        }
+        for item in dai.items.order_by("numero")
+    ]
+
+
+ItemFormSet = formset_factory(
+    DaiItemForm,
     formset=BaseItemFormSet,
     extra=0,
     can_delete=True,

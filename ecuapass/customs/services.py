@@ -1,7 +1,9 @@
-"""DAI services: build from a payload, snapshot as payload, liquidación, numbering."""
+"""DAI services: the editor's save, build from a payload, snapshot as payload, liquidación,
+numbering."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
@@ -9,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from ecuapass.accounts.models import Operator
+from ecuapass.core.db import retry_on_conflict
 from ecuapass.core.money import cents
 from ecuapass.core.numbering import next_value
 
@@ -115,6 +118,63 @@ def build_dai(edoc, data: dict) -> Dai:
     DaiItem.objects.bulk_create(items)
     recompute(dai, on=timezone.localdate())
     return dai
+
+
+@dataclass
+class SavedDraft:
+    edoc: object
+    dai: Dai
+    envio: object = None
+
+
+@retry_on_conflict
+def save_draft(
+    *, edoc_id: int | None, oce, user, header: dict, items: list[dict], send: bool = False
+) -> SavedDraft:
+    """The editor's "Guardar temporal", "Cálculo de tributos", "Importar" and "Enviar".
+
+    One transaction whose first statement locks the draft's row: the header, the items
+    (the grid's rows replace the saved ones), the liquidación and, for "Enviar", the
+    envío's snapshot are one consistent state. A request that finds the document sent
+    meanwhile is refused (``AlreadySent``) and writes nothing; a transient conflict
+    (deadlock, busy database) runs the whole save again.
+    """
+    from ecuapass.edocs import registry
+    from ecuapass.edocs import services as edocs
+    from ecuapass.edocs.states import Channel
+
+    with transaction.atomic():
+        if edoc_id is None:
+            edoc = edocs.create_draft(registry.get("DAI"), oce=oce, user=user)
+            dai = Dai(edoc=edoc)
+        else:
+            edoc = edocs.lock_draft(edoc_id, oce=oce)
+            dai = Dai.objects.filter(edoc=edoc).first() or Dai(edoc=edoc)
+        operator = oce.registration.operator
+        for name, value in header.items():
+            setattr(dai, name, value)
+        dai.declarante_ruc = operator.ruc
+        dai.declarante_nombre = operator.legal_name
+        dai.importador = Operator.objects.filter(ruc=dai.importador_ruc).first()
+        dai.importador_nombre = dai.importador.legal_name if dai.importador else ""
+        dai.save()
+        DaiItem.objects.filter(dai=dai).delete()
+        DaiItem.objects.bulk_create(
+            DaiItem(
+                dai=dai,
+                numero=n,
+                **{**item, "subpartida": normalize_subpartida(item["subpartida"])},
+            )
+            for n, item in enumerate(items, start=1)
+        )
+        edoc.reference = dai.factura_numero[:100]
+        edoc.modified_by = user
+        edoc.save(update_fields=["reference", "modified_by", "modified_on"])
+        if send:  # the snapshot is taken here, under the same lock (submit recomputes)
+            envio = edocs.submit(edoc, user=user, oce=oce, channel=Channel.PORTAL)
+            return SavedDraft(envio.document, dai, envio)
+        recompute(dai, on=timezone.localdate())
+    return SavedDraft(edoc, dai)
 
 
 def _s(value) -> str | None:

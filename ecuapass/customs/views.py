@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ecuapass.accounts.context import oce_required
@@ -15,20 +13,12 @@ from ecuapass.edocs import registry
 from ecuapass.edocs import services as edocs
 from ecuapass.edocs.access import document_for
 from ecuapass.edocs.models import EDocument
-from ecuapass.edocs.states import Channel
 from ecuapass.portal.permissions import menu_option_required
 
 from . import excel
-from .forms import DaiForm, ItemFormSet
-from .models import Dai, DaiItem
-from .services import normalize_subpartida, recompute
-
-
-def _draft(request, pk):
-    edoc = get_object_or_404(
-        EDocument.objects.drafts(), pk=pk, filer_oce=request.oce, doc_type="DAI"
-    )
-    return edoc, Dai.objects.filter(edoc=edoc).first()
+from .forms import DaiForm, ItemFormSet, item_initial
+from .models import Dai
+from .services import save_draft
 
 
 @menu_option_required("1.1")
@@ -57,112 +47,81 @@ def _editor(request, edoc, dai):
     oce = request.oce
     instance = dai or Dai()
     action = request.POST.get("accion", "")
-    import_errors = []
-    if request.method == "POST":
-        data = request.POST.copy()
-        if action == "agregar":
-            key = "items-TOTAL_FORMS"
-            try:
-                total = int(data.get(key) or 0)
-            except ValueError:
-                total = 0  # forged management form: the formset reports it
-            data[key] = str(min(max(total, 0) + 1, ItemFormSet.absolute_max))
-        form = DaiForm(data, instance=instance, oce=oce)
-        formset = ItemFormSet(data, instance=instance, prefix="items")
-        if action == "agregar":
+    if request.method != "POST":
+        form = DaiForm(instance=instance, oce=oce)
+        formset = ItemFormSet(prefix="items", initial=item_initial(dai))
+        return _render(request, edoc, form, formset, dai)
+    data = request.POST.copy()
+    if action == "agregar":
+        key = "items-TOTAL_FORMS"
+        try:
+            total = int(data.get(key) or 0)
+        except ValueError:
+            total = 0  # forged management form: the formset reports it
+        data[key] = str(min(max(total, 0) + 1, ItemFormSet.absolute_max))
+    form = DaiForm(data, instance=instance, oce=oce)
+    formset = ItemFormSet(data, prefix="items")
+    if action == "agregar":
+        return _render(request, edoc, form, formset, dai)
+    if action == "importar":
+        upload = request.FILES.get("archivo")
+        if upload is None:
+            import_errors = [(0, _("Seleccione el archivo .xlsx de ítems."))]
+        else:
+            items, import_errors = excel.parse(upload)
+        if import_errors:
+            return _render(request, edoc, form, formset, dai, import_errors=import_errors)
+        if not form.is_valid():
+            messages.error(request, _("Complete la cabecera antes de importar los ítems."))
             return _render(request, edoc, form, formset, dai)
-        if action == "importar":
-            upload = request.FILES.get("archivo")
-            if upload is None:
-                import_errors = [(0, _("Seleccione el archivo .xlsx de ítems."))]
-            else:
-                items, import_errors = excel.parse(upload)
-            if import_errors:
-                return _render(request, edoc, form, formset, dai, import_errors=import_errors)
-            if not form.is_valid():
-                messages.error(request, _("Complete la cabecera antes de importar los ítems."))
-                return _render(request, edoc, form, formset, dai)
-            with transaction.atomic():
-                edoc, dai = _save_header(request, edoc, form)
-                DaiItem.objects.filter(dai=dai).delete()
-                DaiItem.objects.bulk_create(
-                    DaiItem(
-                        dai=dai,
-                        numero=n,
-                        **{**item, "subpartida": normalize_subpartida(item["subpartida"])},
-                    )
-                    for n, item in enumerate(items, start=1)
-                )
-                recompute(dai, on=timezone.localdate())
-            messages.success(request, _("Se importaron %(n)d ítems.") % {"n": len(items)})
-            return redirect("customs:editar", edoc.pk)
-        if form.is_valid() and formset.is_valid():
-            with transaction.atomic():
-                edoc, dai = _save_header(request, edoc, form)
-                formset.instance = dai
-                _save_items(formset, dai)
-                recompute(dai, on=timezone.localdate())
-            if action == "enviar":
-                try:
-                    envio = edocs.submit(edoc, user=request.user, oce=oce, channel=Channel.PORTAL)
-                except edocs.AlreadySent as exc:
-                    return redirect(exc.edoc.get_absolute_url())
-                except edocs.EdocError as exc:
-                    messages.error(request, str(exc))
-                    return redirect("customs:editar", edoc.pk)
-                messages.success(
-                    request,
-                    _("DAI enviada con el número de entrega %(n)s. Estado: Recibido.")
-                    % {"n": envio.numero_entrega},
-                )
-                return redirect(envio.document.get_absolute_url())
-            if action == "calcular":
-                messages.success(request, _("Cálculo de tributos actualizado."))
-                return redirect(f"{_editor_url(edoc)}#liquidacion")
-            messages.success(request, _("Borrador guardado (Guardar temporal)."))
-            return redirect("customs:editar", edoc.pk)
+    elif form.is_valid() and formset.is_valid():
+        items = formset.items()
+    else:
         messages.error(request, _("Revise los campos marcados."))
         return _render(request, edoc, form, formset, dai)
-    form = DaiForm(instance=instance, oce=oce)
-    formset = ItemFormSet(instance=instance, prefix="items")
-    return _render(request, edoc, form, formset, dai)
+    try:
+        saved = save_draft(
+            edoc_id=edoc.pk if edoc else None,
+            oce=oce,
+            user=request.user,
+            header=form.header(),
+            items=items,
+            send=action == "enviar",
+        )
+    except edocs.AlreadySent as exc:
+        messages.error(
+            request,
+            _(
+                "El documento ya fue enviado con el número de entrega %(n)s: "
+                "no se guardaron los cambios."
+            )
+            % {"n": exc.edoc.numero_entrega},
+        )
+        return redirect(exc.edoc.get_absolute_url())
+    except edocs.EdocError as exc:
+        messages.error(request, str(exc))
+        return _render(request, edoc, form, formset, dai)
+    if saved.envio is not None:
+        messages.success(
+            request,
+            _("DAI enviada con el número de entrega %(n)s. Estado: Recibido.")
+            % {"n": saved.envio.numero_entrega},
+        )
+        return redirect(saved.edoc.get_absolute_url())
+    if action == "importar":
+        messages.success(request, _("Se importaron %(n)d ítems.") % {"n": len(items)})
+    elif action == "calcular":
+        messages.success(request, _("Cálculo de tributos actualizado."))
+        return redirect(f"{_editor_url(saved.edoc)}#liquidacion")
+    else:
+        messages.success(request, _("Borrador guardado (Guardar temporal)."))
+    return redirect("customs:editar", saved.edoc.pk)
 
 
 def _editor_url(edoc):
     from django.urls import reverse
 
     return reverse("customs:editar", args=[edoc.pk])
-
-
-def _save_header(request, edoc, form):
-    if edoc is None:
-        edoc = edocs.create_draft(registry.get("DAI"), oce=request.oce, user=request.user)
-    dai = form.save_for(edoc)
-    edoc.reference = dai.factura_numero[:100]
-    edoc.modified_by = request.user
-    edoc.save(update_fields=["reference", "modified_by", "modified_on"])
-    return edoc, dai
-
-
-def _save_items(formset, dai):
-    kept = []
-    for f in formset.forms:
-        if not f.has_changed() and not f.instance.pk:
-            continue
-        if formset.can_delete and formset._should_delete_form(f):
-            if f.instance.pk:
-                f.instance.delete()
-            continue
-        item = f.save(commit=False)
-        item.dai = dai
-        kept.append(item)
-    # Renumber 1..n in order; park numbers first to respect the unique constraint.
-    for i, item in enumerate(kept, start=1):
-        if item.pk:
-            DaiItem.objects.filter(pk=item.pk).update(numero=100000 + i)
-    for i, item in enumerate(kept, start=1):
-        item.numero = i
-        item.save()
 
 
 def _render(request, edoc, form, formset, dai, import_errors=()):

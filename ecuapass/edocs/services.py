@@ -94,6 +94,21 @@ def copy_as_draft(edoc: EDocument, *, oce, user) -> EDocument:
     return draft
 
 
+def lock_draft(pk: int, *, oce) -> EDocument:
+    """Lock a draft's row: the first statement of every transaction that changes or sends it.
+
+    Whoever holds the lock saves or sends; the others wait and then find it sent
+    (``AlreadySent``), so a save can never slip in between "Enviar" and its snapshot.
+    Call inside ``transaction.atomic()``.
+    """
+    edoc = EDocument.objects.select_for_update(of=("self",)).filter(pk=pk).first()
+    if edoc is None or edoc.filer_oce_id != oce.pk:
+        raise EdocError(_("El borrador pertenece a otro código de OCE."))
+    if not edoc.is_draft:
+        raise AlreadySent(edoc)
+    return edoc
+
+
 # --- transmission -------------------------------------------------------------
 @retry_on_conflict
 def submit(
@@ -110,11 +125,7 @@ def submit(
     from .tasks import process_document
 
     with transaction.atomic():
-        edoc = EDocument.objects.select_for_update().get(pk=edoc.pk)
-        if not edoc.is_draft:
-            raise AlreadySent(edoc)
-        if edoc.filer_oce_id != oce.pk:
-            raise EdocError(_("El borrador pertenece a otro código de OCE."))
+        edoc = lock_draft(edoc.pk, oce=oce)
         doc_type = edoc.type
         content = edoc.content
         now = timezone.now()
@@ -276,6 +287,7 @@ __all__ = [
     "S",
     "create_draft",
     "delete_draft",
+    "lock_draft",
     "process",
     "submit",
     "submit_payload",
