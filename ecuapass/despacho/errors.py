@@ -17,3 +17,7 @@ class DespachoError(Exception):
 
 class NotYourCase(DespachoError):
     """The officer may see the trámite but not act on it (not its técnico, not the role)."""
+
+
+class WrongState(DespachoError):
+    """The document or the case is not in a state where the action fits (the API's 409)."""

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -32,7 +34,7 @@ from ecuapass.officers.roles import Role
 from . import corrections as corr
 from . import files
 from .deadlines import due_for
-from .errors import DespachoError, NotYourCase
+from .errors import DespachoError, NotYourCase, WrongState
 from .models import (
     AforoCase,
     AforoEvent,
@@ -130,7 +132,7 @@ def _locked(case: AforoCase) -> AforoCase:
 
 def _require_state(case: AforoCase, *states: str) -> None:
     if case.edoc.estado_documento not in states:
-        raise DespachoError(
+        raise WrongState(
             _("El documento está en estado «%(s)s»: la acción no corresponde.")
             % {"s": lifecycle.state_label(case.edoc.estado_documento)}
         )
@@ -200,6 +202,23 @@ def open_despacho(edoc, *, canal: str | None = None) -> AforoCase | None:
     return case
 
 
+# The canal the next acceptances get instead of the motor de riesgo's (demo data only).
+_DECIDED_CANAL: ContextVar[str | None] = ContextVar("despacho_decided_canal", default=None)
+
+
+@contextmanager
+def canal_decided(canal: str):
+    """Within the block, accepted DAIs get ``canal`` without asking the motor de riesgo.
+
+    For the demo data, which shows a DAI in every canal; the product never uses it.
+    """
+    token = _DECIDED_CANAL.set(CanalAforo(canal).value)
+    try:
+        yield
+    finally:
+        _DECIDED_CANAL.reset(token)
+
+
 def despachar_aceptado(edoc) -> None:
     """The DAI's ``after_acceptance`` hook: open the despacho without ever undoing the acceptance.
 
@@ -208,7 +227,7 @@ def despachar_aceptado(edoc) -> None:
     """
     try:
         with transaction.atomic():
-            open_despacho(edoc)
+            open_despacho(edoc, canal=_DECIDED_CANAL.get())
     except Exception:
         logger.exception("despacho: no se pudo abrir el despacho de %s", edoc.pk)
 
@@ -286,7 +305,7 @@ def reassign(case: AforoCase, tecnico, *, officer, ip=None, note: str = "") -> A
                 _("Reasignar es del supervisor del distrito %(d)s.") % {"d": case.distrito}
             )
         if not case.is_open:
-            raise DespachoError(_("El aforo ya está cerrado."))
+            raise WrongState(_("El aforo ya está cerrado."))
         if (
             tecnico is None
             or not officers_for(case.distrito, Role.TECNICO).filter(pk=tecnico.pk).exists()
@@ -656,7 +675,7 @@ def _operator_case(edoc) -> AforoCase:
 
 def _require_open_for_operator(case: AforoCase) -> None:
     if not case.is_open or case.edoc.estado_documento not in (CANAL_ASIGNADO, EN_AFORO):
-        raise DespachoError(_("El aforo está cerrado: ya no se reciben respuestas."))
+        raise WrongState(_("El aforo está cerrado: ya no se reciben respuestas."))
 
 
 def _save_files(case, uploads, *, user, oce, request=None, observation=None) -> list[Attachment]:

@@ -89,3 +89,28 @@ class Officers:
             supervisor=make_officer([Role.SUPERVISOR], ["028"], username="supervisor1"),
             foreign=make_officer([Role.TECNICO], ["019"], username="aforador19"),
         )
+
+
+def factura_tipo():
+    from ecuapass.despacho.models import TipoDocumentoSoporte
+
+    return TipoDocumentoSoporte.objects.get(code="01")
+
+
+def employee_of(party, *, options=()):
+    """An employee of ``party``'s operator acting as its code, holding only menu ``options``."""
+    from ecuapass.accounts.models import Grant, User
+    from ecuapass.portal.models import GrantedOption, MenuEntry
+
+    user = User.objects.create_user(
+        party.operator.ruc,
+        f"empleado{next(_invoices)}",
+        "Empleado.Prueba.2026",
+        operator=party.operator,
+        kind=User.Kind.EMPLEADO,
+    )
+    grant = Grant.objects.create(user=user, oce_code=party.oce)
+    for number in options:
+        entry = MenuEntry.objects.get(number=number)
+        GrantedOption.objects.create(grant=grant, entry=entry)
+    return user
