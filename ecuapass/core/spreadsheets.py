@@ -3,9 +3,10 @@
 Reading (uploads): an .xlsx is a zip of XML files, so a few kilobytes can stand for gigabytes
 (a deflate bomb) or for a sheet that *declares* ``A1:L99999999`` and millions of empty rows.
 ``read_xlsx`` therefore checks the archive first (number of members, their declared sizes and
-the bytes they really decompress to), then streams the rows that are really in the first sheet
-— never the rows the declared dimension promises — with hard caps on the rows and cells read,
-empty ones included. Every problem is a ``SpreadsheetError`` with a message for the user; a
+the bytes they really decompress to), then counts the rows and cells of the first sheet in one
+streaming pass with hard caps (empty ones included, a row number far below counts as all the
+rows before it), and only then yields the rows that are really in the sheet — never the rows
+the declared dimension promises. Every problem is a ``SpreadsheetError`` with a message for the user; a
 malformed file is never a server error.
 
 Writing (exports): text from users (an item description, a document title) must come back as
@@ -124,17 +125,71 @@ def read_xlsx(file, limits: ReadLimits) -> Iterator[tuple[int, tuple]]:
     except Exception as exc:  # noqa: BLE001 - any unreadable workbook is the same user error
         raise _invalid() from exc
     try:
-        yield from _sheet_rows(workbook, sheet, limits)
+        with workbook._archive.open(sheet._worksheet_path) as source:
+            _scan(source, limits)
+        yield from _sheet_rows(workbook, sheet, limits.max_columns)
     finally:
         workbook.close()
 
 
-def _sheet_rows(workbook, sheet, limits: ReadLimits) -> Iterator[tuple[int, tuple]]:
+class _Refused(Exception):
+    pass
+
+
+def _scan(source, limits: ReadLimits) -> None:
+    """One pass of expat over the sheet's XML, counting <row> and <c> as they open (no tree is
+    built): a limit is seen at the element that passes it, however the rest is laid out. The
+    XML is also checked for well-formedness and for entity declarations (refused)."""
+    from xml.parsers import expat
+
+    rows = cells = last = 0
+
+    def start(name, attrs):  # names as written: "c", or "x:c" under a prefix
+        nonlocal rows, cells, last
+        if name == "c" or name[-2:] == ":c":
+            cells += 1
+            if cells > limits.max_cells:
+                raise _Refused(
+                    SpreadsheetError(
+                        _("La hoja tiene más de %(n)s celdas (también cuentan las vacías).")
+                        % {"n": limits.max_cells},
+                        "too_many_cells",
+                    )
+                )
+        elif name == "row" or name[-4:] == ":row":
+            rows += 1
+            try:
+                last = int(float(attrs["r"])) if "r" in attrs else last + 1
+            except ValueError as exc:
+                raise _Refused(_invalid()) from exc
+            if last < 1:
+                raise _Refused(_invalid())
+            if last > limits.max_rows or rows > limits.max_rows:
+                raise _Refused(too_many_rows(limits.max_rows))
+
+    def forbidden(*args):
+        raise _Refused(_invalid())
+
+    parser = expat.ParserCreate()
+    parser.StartElementHandler = start
+    parser.StartDoctypeDeclHandler = forbidden
+    parser.EntityDeclHandler = forbidden
+    try:
+        while chunk := source.read(64 * 1024):
+            parser.Parse(chunk, False)
+        parser.Parse(b"", True)
+    except _Refused as refused:
+        raise refused.args[0] from None
+    except Exception as exc:  # noqa: BLE001 - malformed XML
+        raise _invalid() from exc
+
+
+def _sheet_rows(workbook, sheet, max_columns: int) -> Iterator[tuple[int, tuple]]:
     # openpyxl's read-only sheet pads its rows out to the <dimension> the file declares and
-    # fills every gap between row numbers; its parser yields only the rows the XML holds.
+    # fills every gap between row numbers; its parser yields only the rows the XML holds
+    # (which _scan has counted).
     from openpyxl.worksheet._reader import WorkSheetParser
 
-    rows_read = cells_read = 0
     try:
         with workbook._archive.open(sheet._worksheet_path) as source:
             parser = WorkSheetParser(
@@ -146,27 +201,13 @@ def _sheet_rows(workbook, sheet, limits: ReadLimits) -> Iterator[tuple[int, tupl
                 timedelta_formats=workbook._timedelta_formats,
             )
             for number, cells in parser.parse():
-                rows_read += 1
-                cells_read += len(cells)
-                if number < 1:
-                    raise _invalid()
-                if number > limits.max_rows or rows_read > limits.max_rows:
-                    raise too_many_rows(limits.max_rows)
-                if cells_read > limits.max_cells:
-                    raise SpreadsheetError(
-                        _("La hoja tiene más de %(n)s celdas (también cuentan las vacías).")
-                        % {"n": limits.max_cells},
-                        "too_many_cells",
-                    )
-                width = min(limits.max_columns, max((c["column"] for c in cells), default=0))
+                width = min(max_columns, max((c["column"] for c in cells), default=0))
                 values = [None] * width
                 for cell in cells:
                     if 1 <= cell["column"] <= width:
                         values[cell["column"] - 1] = cell["value"]
                 yield number, tuple(values)
-    except SpreadsheetError:
-        raise
-    except Exception as exc:  # noqa: BLE001 - malformed XML (ParseError), bad references…
+    except Exception as exc:  # noqa: BLE001 - bad references (a shared string that is not there)…
         raise _invalid() from exc
 
 

@@ -76,6 +76,12 @@ def test_empty_cells_count_toward_the_cell_cap():
     assert refused(bombs.wide_row(bombs.workbook(HEADER), 40_000)).code == "too_many_cells"
 
 
+def test_prefixed_sheet_is_read_and_counted_the_same():
+    rows = read(bombs.prefixed(bombs.workbook(HEADER), HEADER, empty_cells=3))
+    assert rows == [(1, tuple(HEADER)), (2, (None, None, None))]
+    assert refused(bombs.prefixed(bombs.workbook(HEADER), HEADER, 40_000)).code == "too_many_cells"
+
+
 def test_deflate_bomb_is_refused_from_its_declared_size():
     data = bombs.deflate_bomb(bombs.workbook(HEADER, ROWS), 64)
     assert len(data) < MB

@@ -96,6 +96,23 @@ def wide_row(xlsx: bytes, cells: int) -> bytes:
     return _rewrite(xlsx, chunks)
 
 
+def prefixed(xlsx: bytes, header: list[str], empty_cells: int = 0) -> bytes:
+    """The sheet written with a namespace prefix (x:row, x:c), as some producers do: the header
+    row, then ``empty_cells`` empty cells in row 2."""
+    cells = "".join(
+        f'<x:c r="{chr(65 + i)}1" t="inlineStr"><x:is><x:t>{text}</x:t></x:is></x:c>'
+        for i, text in enumerate(header)
+    )
+    ns = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+
+    def chunks(_xml):
+        yield f'<x:worksheet xmlns:x="{ns}"><x:sheetData><x:row r="1">{cells}</x:row>'
+        yield '<x:row r="2">' + "<x:c/>" * empty_cells + "</x:row>"
+        yield "</x:sheetData></x:worksheet>"
+
+    return _rewrite(xlsx, chunks)
+
+
 def deflate_bomb(xlsx: bytes, megabytes: int) -> bytes:
     """A sheet that inflates to ``megabytes`` MB (blank space, which compresses ~1000:1)."""
     block = " " * (1024 * 1024)

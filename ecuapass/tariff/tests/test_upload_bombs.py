@@ -33,6 +33,7 @@ BOMBS = {
     "empty-rows": (lambda: bombs.empty_rows(genuine(), 20_000_000), "excede"),
     "empty-rows-under-size-cap": (lambda: bombs.empty_rows(genuine(), 40_000), "30000 filas"),
     "far-row": (lambda: bombs.far_row(genuine()), "30000 filas"),
+    "wide-row": (lambda: bombs.wide_row(genuine(), 600_000), "500000 celdas"),
     "deflate": (lambda: bombs.deflate_bomb(genuine(), 160), "excede"),
     "lying-size": (lambda: bombs.lying_size(genuine(), declared=64), "no es un libro"),
     "malformed-xml": (lambda: bombs.malformed(genuine()), "no es un libro"),
