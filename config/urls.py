@@ -16,6 +16,7 @@ urlpatterns = [
     path("arancel/", include("ecuapass.tariff.urls")),
     path("edocs/", include("ecuapass.edocs.urls")),
     path("declaraciones/", include("ecuapass.customs.urls")),
+    path("despacho/", include("ecuapass.despacho.urls")),
     path("interno/", include("ecuapass.officers.urls")),
     path("seguridad/", include("ecuapass.officers.security_urls")),
     path("api/v1/", include("ecuapass.api.urls")),

@@ -20,4 +20,5 @@ urlpatterns = [
     path("", include("ecuapass.notifications.api_urls")),
     path("", include("ecuapass.edocs.api_urls")),
     path("", include("ecuapass.officers.api_urls")),
+    path("", include("ecuapass.despacho.api_urls")),
 ]

@@ -195,6 +195,12 @@ class DaiType(registry.DocumentType):
     def distrito_of(self, content):
         return content.distrito if content is not None else ""
 
+    def after_acceptance(self, edoc):
+        """Canal de aforo by the motor de riesgo, then the aforo (ecuapass.despacho)."""
+        from ecuapass.despacho.services import despachar_aceptado
+
+        despachar_aceptado(edoc)
+
     def notice_context(self, edoc):
         canal = CanalAforo(edoc.canal_aforo).label if edoc.canal_aforo else ""
         return {"canal": canal}

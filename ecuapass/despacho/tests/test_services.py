@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from datetime import datetime, timedelta
 from decimal import Decimal
 
@@ -422,6 +423,7 @@ def test_a_failing_motor_de_riesgo_leaves_the_dai_accepted(world, officers, monk
     from ecuapass.risk import services as risk
 
     monkeypatch.undo()
+    real_assign = risk.assign_canal
 
     def broken(*args, **kwargs):
         raise RuntimeError("motor caído")
@@ -430,3 +432,10 @@ def test_a_failing_motor_de_riesgo_leaves_the_dai_accepted(world, officers, monk
     edoc = helpers.accepted(world.importer)
     assert (edoc.estado_documento, edoc.document_number.startswith("028-")) == ("aceptado", True)
     assert list(services.pending_openings()) == [edoc]
+    # Once the motor works again, the command opens what was left.
+    monkeypatch.setattr(risk, "assign_canal", real_assign)
+    from django.core.management import call_command
+
+    call_command("abrir_despachos", stdout=io.StringIO())
+    edoc.refresh_from_db()
+    assert edoc.canal_aforo and not services.pending_openings().exists()
