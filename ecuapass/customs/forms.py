@@ -19,7 +19,7 @@ from ecuapass.core.models import (
 )
 
 from .models import Dai, DaiItem
-from .services import dotted_subpartida, normalize_subpartida
+from .services import ITEM_FIELDS, clean_subpartida, dotted_subpartida
 
 
 def catalog_choices(model, **filters):
@@ -148,20 +148,7 @@ class DaiForm(forms.ModelForm):
 class DaiItemForm(forms.ModelForm):
     class Meta:
         model = DaiItem
-        fields = [
-            "subpartida",
-            "descripcion",
-            "pais_origen",
-            "cantidad_fisica",
-            "unidad_fisica",
-            "cantidad_comercial",
-            "unidad_comercial",
-            "peso_neto",
-            "peso_bruto",
-            "fob",
-            "flete",
-            "seguro",
-        ]
+        fields = ITEM_FIELDS
 
     def __init__(self, *args, item_choices: dict | None = None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -177,12 +164,10 @@ class DaiItemForm(forms.ModelForm):
         self.fields["subpartida"].widget.attrs["placeholder"] = "0901.21.10.00"
 
     def clean_subpartida(self):
-        value = normalize_subpartida(self.cleaned_data["subpartida"])
-        if not (value.isdigit() and len(value) == 10):
-            raise forms.ValidationError(_("La subpartida tiene 10 dígitos (p. ej. 0901.21.10.00)."))
-        return value
+        return clean_subpartida(self.cleaned_data["subpartida"])
 
     def clean(self):
+        # Digits and bounds come from the model's fields (their max_digits and validators).
         data = super().clean()
         if (
             data.get("peso_neto") is not None
@@ -190,12 +175,6 @@ class DaiItemForm(forms.ModelForm):
             and data["peso_neto"] > data["peso_bruto"]
         ):
             self.add_error("peso_neto", _("El peso neto es mayor que el peso bruto."))
-        for name in ("cantidad_fisica", "cantidad_comercial", "fob"):
-            if data.get(name) is not None and data[name] <= 0:
-                self.add_error(name, _("Debe ser mayor que cero."))
-        for name in ("peso_neto", "peso_bruto", "flete", "seguro"):
-            if data.get(name) is not None and data[name] < 0:
-                self.add_error(name, _("No puede ser negativo."))
         return data
 
 
@@ -219,16 +198,17 @@ class BaseItemFormSet(BaseFormSet):
         kwargs["item_choices"] = self._item_choices
         return kwargs
 
+    def kept_forms(self) -> list:
+        """The rows that are items, in order: neither marked «Eliminar» nor added and left blank."""
+        return [
+            form
+            for index, form in enumerate(self.forms)
+            if not (self.can_delete and self._should_delete_form(form))
+            and (index < self.initial_form_count() or form.has_changed())
+        ]
+
     def items(self) -> list[dict]:
-        """The rows to keep, in order: neither marked «Eliminar» nor added and left blank."""
-        kept = []
-        for index, form in enumerate(self.forms):
-            if self.can_delete and self._should_delete_form(form):
-                continue
-            if index >= self.initial_form_count() and not form.has_changed():
-                continue
-            kept.append({name: form.cleaned_data[name] for name in DaiItemForm._meta.fields})
-        return kept
+        return [{name: f.cleaned_data[name] for name in ITEM_FIELDS} for f in self.kept_forms()]
 
 
 def item_initial(dai) -> list[dict]:
@@ -237,7 +217,7 @@ def item_initial(dai) -> list[dict]:
         return []
     return [
         {
-            **{name: getattr(item, name) for name in DaiItemForm._meta.fields},
+            **{name: getattr(item, name) for name in ITEM_FIELDS},
             "subpartida": dotted_subpartida(item.subpartida),
         }
         for item in dai.items.order_by("numero")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -124,23 +125,45 @@ class Dai(models.Model):
         self.total_peso_bruto = sum((i.peso_bruto for i in items), ZERO)
 
 
+def positive(places: int):
+    """More than zero at the field's precision (the smallest amount it can hold)."""
+    return MinValueValidator(Decimal(1).scaleb(-places), message=_("Debe ser mayor que cero."))
+
+
+NOT_NEGATIVE = MinValueValidator(ZERO, message=_("No puede ser negativo."))
+
+
 class DaiItem(models.Model):
+    """An item of the DAI. Its declared fields (``services.ITEM_FIELDS``) are the item's one
+    shape: the editor's form and the API's serializer are built from them (lengths, digits,
+    bounds), and the liquidación's amounts are checked against these columns before a save."""
+
     dai = models.ForeignKey(Dai, on_delete=models.CASCADE, related_name="items")
     numero = models.PositiveIntegerField(_("ítem"))
     subpartida = models.CharField(_("subpartida"), max_length=13)
     descripcion = models.CharField(_("descripción comercial"), max_length=500)
     pais_origen = models.CharField(_("país de origen"), max_length=2)
-    cantidad_fisica = models.DecimalField(_("cantidad física"), max_digits=16, decimal_places=4)
+    cantidad_fisica = models.DecimalField(
+        _("cantidad física"), max_digits=16, decimal_places=4, validators=[positive(4)]
+    )
     unidad_fisica = models.CharField(_("unidad física"), max_length=8)
     cantidad_comercial = models.DecimalField(
-        _("cantidad comercial"), max_digits=16, decimal_places=4
+        _("cantidad comercial"), max_digits=16, decimal_places=4, validators=[positive(4)]
     )
     unidad_comercial = models.CharField(_("unidad comercial"), max_length=8)
-    peso_neto = models.DecimalField(_("peso neto (kg)"), max_digits=16, decimal_places=3)
-    peso_bruto = models.DecimalField(_("peso bruto (kg)"), max_digits=16, decimal_places=3)
-    fob = models.DecimalField(_("FOB"), max_digits=16, decimal_places=2)
-    flete = models.DecimalField(_("flete"), max_digits=16, decimal_places=2, default=ZERO)
-    seguro = models.DecimalField(_("seguro"), max_digits=16, decimal_places=2, default=ZERO)
+    peso_neto = models.DecimalField(
+        _("peso neto (kg)"), max_digits=16, decimal_places=3, validators=[NOT_NEGATIVE]
+    )
+    peso_bruto = models.DecimalField(
+        _("peso bruto (kg)"), max_digits=16, decimal_places=3, validators=[NOT_NEGATIVE]
+    )
+    fob = models.DecimalField(_("FOB"), max_digits=16, decimal_places=2, validators=[positive(2)])
+    flete = models.DecimalField(
+        _("flete"), max_digits=16, decimal_places=2, default=ZERO, validators=[NOT_NEGATIVE]
+    )
+    seguro = models.DecimalField(
+        _("seguro"), max_digits=16, decimal_places=2, default=ZERO, validators=[NOT_NEGATIVE]
+    )
     # Liquidación of the item (USD), from the tariff calculator.
     cif = money_field(_("CIF"))
     base_ad_valorem = money_field(_("base ad valorem"))

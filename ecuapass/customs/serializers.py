@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from .models import FormaPago, TipoDespacho
+from .models import Dai, DaiItem, FormaPago, TipoDespacho
+from .services import ITEM_FIELDS, AmountOverflow, check_amounts, clean_subpartida
 
 POSITIVE = {"min_value": Decimal("0")}
 
@@ -36,44 +39,37 @@ class FacturaSerializer(serializers.Serializer):
     fecha = serializers.DateField()
 
 
+def bounded(model, name: str, **kwargs) -> serializers.DecimalField:
+    """A decimal of the payload bounded like its column (digits and places from the model)."""
+    field = model._meta.get_field(name)
+    return serializers.DecimalField(
+        max_digits=field.max_digits, decimal_places=field.decimal_places, **kwargs
+    )
+
+
 class TotalesSerializer(serializers.Serializer):
-    fob = serializers.DecimalField(max_digits=16, decimal_places=2, required=False, **POSITIVE)
-    flete = serializers.DecimalField(max_digits=16, decimal_places=2, required=False, **POSITIVE)
-    seguro = serializers.DecimalField(max_digits=16, decimal_places=2, required=False, **POSITIVE)
-    cif = serializers.DecimalField(max_digits=16, decimal_places=2, required=False, **POSITIVE)
-    peso_neto = serializers.DecimalField(
-        max_digits=16, decimal_places=3, required=False, **POSITIVE
-    )
-    peso_bruto = serializers.DecimalField(
-        max_digits=16, decimal_places=3, required=False, **POSITIVE
-    )
+    fob = bounded(Dai, "total_fob", required=False, **POSITIVE)
+    flete = bounded(Dai, "total_flete", required=False, **POSITIVE)
+    seguro = bounded(Dai, "total_seguro", required=False, **POSITIVE)
+    cif = bounded(Dai, "total_cif", required=False, **POSITIVE)
+    peso_neto = bounded(Dai, "total_peso_neto", required=False, **POSITIVE)
+    peso_bruto = bounded(Dai, "total_peso_bruto", required=False, **POSITIVE)
     numero_items = serializers.IntegerField(required=False, min_value=1)
 
 
-class ItemSerializer(serializers.Serializer):
-    subpartida = serializers.RegexField(
-        r"^[\d.\s-]{10,16}$",
-        error_messages={"invalid": _("La subpartida tiene 10 dígitos (p. ej. 0901.21.10.00).")},
-    )
-    descripcion = serializers.CharField(max_length=500)
-    pais_origen = serializers.CharField(max_length=2, min_length=2)
-    cantidad_fisica = serializers.DecimalField(
-        max_digits=16, decimal_places=4, min_value=Decimal("0.0001")
-    )
-    unidad_fisica = serializers.CharField(max_length=8)
-    cantidad_comercial = serializers.DecimalField(
-        max_digits=16, decimal_places=4, min_value=Decimal("0.0001")
-    )
-    unidad_comercial = serializers.CharField(max_length=8)
-    peso_neto = serializers.DecimalField(max_digits=16, decimal_places=3, **POSITIVE)
-    peso_bruto = serializers.DecimalField(max_digits=16, decimal_places=3, **POSITIVE)
-    fob = serializers.DecimalField(max_digits=16, decimal_places=2, min_value=Decimal("0.01"))
-    flete = serializers.DecimalField(
-        max_digits=16, decimal_places=2, required=False, default=Decimal("0"), **POSITIVE
-    )
-    seguro = serializers.DecimalField(
-        max_digits=16, decimal_places=2, required=False, default=Decimal("0"), **POSITIVE
-    )
+class ItemSerializer(serializers.ModelSerializer):
+    """The item's shape is the model's (lengths, digits, bounds): the same as the editor's."""
+
+    class Meta:
+        model = DaiItem
+        fields = ITEM_FIELDS
+        extra_kwargs = {"pais_origen": {"min_length": 2}}
+
+    def validate_subpartida(self, value):
+        try:
+            return clean_subpartida(value)
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(exc.messages) from None
 
 
 class DaiSerializer(serializers.Serializer):
@@ -98,12 +94,8 @@ class DaiSerializer(serializers.Serializer):
     fecha_llegada = serializers.DateField(required=False, allow_null=True)
     incoterm = serializers.CharField(max_length=3)
     moneda = serializers.CharField(max_length=3, min_length=3)
-    tipo_cambio = serializers.DecimalField(
-        max_digits=14,
-        decimal_places=6,
-        required=False,
-        default=Decimal("1"),
-        min_value=Decimal("0.000001"),
+    tipo_cambio = bounded(
+        Dai, "tipo_cambio", required=False, default=Decimal("1"), min_value=Decimal("0.000001")
     )
     forma_pago = serializers.ChoiceField(
         choices=FormaPago.choices, required=False, default="contado"
@@ -111,3 +103,11 @@ class DaiSerializer(serializers.Serializer):
     factura = FacturaSerializer()
     items = ItemSerializer(many=True, allow_empty=False, max_length=999)
     totales = TotalesSerializer(required=False)
+
+    def validate(self, attrs):
+        """The totals and the liquidación these items make must fit their columns too."""
+        try:
+            check_amounts(attrs, on=timezone.localdate())
+        except AmountOverflow as exc:
+            raise serializers.ValidationError(exc.as_fields()) from None
+        return attrs

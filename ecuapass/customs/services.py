@@ -5,17 +5,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from ecuapass.accounts.models import Operator
 from ecuapass.core.db import retry_on_conflict
 from ecuapass.core.money import cents
 from ecuapass.core.numbering import next_value
 
-from .models import Dai, DaiItem, Liquidacion
+from .models import ZERO, Dai, DaiItem, Liquidacion
 
 ITEM_FIELDS = [
     "subpartida",
@@ -50,6 +52,17 @@ def normalize_subpartida(text: str) -> str:
 
     parsed = CommodityCode.try_parse(str(text or ""))
     return parsed.digits if parsed else str(text or "").strip()
+
+
+def clean_subpartida(text) -> str:
+    """The subpartida as typed → its 10 digits: one rule for the editor, the Excel import
+    and the API (anything else is a field error, never a value too long for the column)."""
+    value = normalize_subpartida(text)
+    if not (value.isdigit() and len(value) == 10):
+        raise ValidationError(
+            _("La subpartida tiene 10 dígitos (p. ej. 0901.21.10.00)."), code="invalid"
+        )
+    return value
 
 
 def dotted_subpartida(digits: str) -> str:
@@ -157,23 +170,29 @@ def save_draft(
         dai.declarante_nombre = operator.legal_name
         dai.importador = Operator.objects.filter(ruc=dai.importador_ruc).first()
         dai.importador_nombre = dai.importador.legal_name if dai.importador else ""
-        dai.save()
-        DaiItem.objects.filter(dai=dai).delete()
-        DaiItem.objects.bulk_create(
+        rows = [
             DaiItem(
-                dai=dai,
                 numero=n,
                 **{**item, "subpartida": normalize_subpartida(item["subpartida"])},
             )
             for n, item in enumerate(items, start=1)
-        )
+        ]
+        liq = (Liquidacion.objects.filter(dai=dai).first() if dai.pk else None) or Liquidacion()
+        # Computed before anything is written: amounts that do not fit raise AmountOverflow.
+        liquidate(dai, rows, liq, on=timezone.localdate())
+        dai.save()
+        DaiItem.objects.filter(dai=dai).delete()
+        for row in rows:
+            row.dai = dai
+        DaiItem.objects.bulk_create(rows)
+        liq.dai = dai
+        liq.save()
         edoc.reference = dai.factura_numero[:100]
         edoc.modified_by = user
         edoc.save(update_fields=["reference", "modified_by", "modified_on"])
         if send:  # the snapshot is taken here, under the same lock (submit recomputes)
             envio = edocs.submit(edoc, user=user, oce=oce, channel=Channel.PORTAL)
             return SavedDraft(envio.document, dai, envio)
-        recompute(dai, on=timezone.localdate())
     return SavedDraft(edoc, dai)
 
 
@@ -222,16 +241,69 @@ def payload_of(dai: Dai) -> dict:
 
 
 # --- liquidación ----------------------------------------------------------------
-def recompute(dai: Dai, *, on: date) -> Liquidacion:
-    """Recompute totals and tributes of a draft (never of a frozen liquidación)."""
+TOTAL_FIELDS = [
+    "total_fob",
+    "total_flete",
+    "total_seguro",
+    "total_cif",
+    "total_peso_neto",
+    "total_peso_bruto",
+]
+
+
+class AmountOverflow(Exception):
+    """Amounts of a DAI that its columns cannot hold: bad input, reported before any write.
+
+    ``errors``: ``(item index or None for the declaration's totals, Spanish message)``.
+    """
+
+    def __init__(self, errors: list[tuple[int | None, str]]):
+        super().__init__(" ".join(message for _index, message in errors))
+        self.errors = errors
+
+    def as_fields(self) -> dict:
+        """DRF-style: ``{"items": {"0": {"fob": [msg]}}, "non_field_errors": [msg]}``."""
+        fields: dict = {}
+        for index, message in self.errors:
+            if index is None:
+                fields.setdefault("non_field_errors", []).append(message)
+            else:
+                item = fields.setdefault("items", {}).setdefault(str(index), {})
+                item.setdefault("fob", []).append(message)
+        return fields
+
+
+def _too_large(instance, names) -> str | None:
+    """The first of ``names`` whose value the column cannot hold (its max_digits), as a
+    Spanish phrase; None when they all fit."""
+    from django.utils.formats import number_format
+
+    for name in names:
+        field = instance._meta.get_field(name)
+        value = getattr(instance, name)
+        step = Decimal(1).scaleb(-field.decimal_places)
+        largest = Decimal(10) ** (field.max_digits - field.decimal_places) - step
+        if value is not None and abs(value.quantize(step, rounding=ROUND_HALF_UP)) > largest:
+            return _("%(campo)s %(valor)s excede el máximo admitido (%(max)s)") % {
+                "campo": field.verbose_name,
+                "valor": number_format(value, field.decimal_places, force_grouping=True),
+                "max": number_format(largest, field.decimal_places, force_grouping=True),
+            }
+    return None
+
+
+def liquidate(dai: Dai, items: list[DaiItem], liq: Liquidacion, *, on: date) -> None:
+    """Totals and tributes of a DAI into its instances (nothing is written).
+
+    Raises ``AmountOverflow`` when a total, an item's liquidación or a total of the
+    liquidación does not fit its column (the model's max_digits, the one bound).
+    """
     from ecuapass.tariff.services.calculator import ItemInput, TariffError, calculate
 
-    liq, _created = Liquidacion.objects.get_or_create(dai=dai)
-    if liq.frozen:
-        return liq
-    items = list(dai.items.order_by("numero"))
     dai.recompute_totals(items)
-    dai.save()
+    problem = _too_large(dai, TOTAL_FIELDS)
+    if problem:
+        raise AmountOverflow([(None, _("Declaración: %(p)s.") % {"p": problem})])
     rate = dai.tipo_cambio or Decimal("1")
     liq.fecha = on
     liq.computed_on = timezone.now()
@@ -262,22 +334,59 @@ def recompute(dai: Dai, *, on: date) -> Liquidacion:
         liq.muestra = False
         for name in _total_names():
             setattr(liq, name, Decimal("0"))
-    else:
-        for item, result in zip(items, calc.items, strict=True):
-            for name in RESULT_FIELDS:
-                setattr(item, name, getattr(result, name))
-            item.fundamentos = result.fundamentos
-        t = calc.totales
-        liq.total_cif = t["cif"]
-        liq.total_ad_valorem = t["ad_valorem"]
-        liq.total_especifico = t["especifico"]
-        liq.total_salvaguardia = t.get("salvaguardia", Decimal("0"))
-        liq.total_fodinfa = t["fodinfa"]
-        liq.total_ice = t["ice"]
-        liq.total_iva = t["iva"]
-        liq.total_tributos = t["total_tributos"]
-        liq.detalle = calc.as_dict()
-        liq.muestra = calc.muestra
+        return
+    errors = []
+    for index, (item, result) in enumerate(zip(items, calc.items, strict=True)):
+        for name in RESULT_FIELDS:
+            setattr(item, name, getattr(result, name))
+        item.fundamentos = result.fundamentos
+        problem = _too_large(item, RESULT_FIELDS)
+        if problem:
+            errors.append((index, _("Ítem %(n)d: %(p)s.") % {"n": index + 1, "p": problem}))
+    t = calc.totales
+    liq.total_cif = t["cif"]
+    liq.total_ad_valorem = t["ad_valorem"]
+    liq.total_especifico = t["especifico"]
+    liq.total_salvaguardia = t.get("salvaguardia", Decimal("0"))
+    liq.total_fodinfa = t["fodinfa"]
+    liq.total_ice = t["ice"]
+    liq.total_iva = t["iva"]
+    liq.total_tributos = t["total_tributos"]
+    liq.detalle = calc.as_dict()
+    liq.muestra = calc.muestra
+    problem = _too_large(liq, _total_names())
+    if problem:
+        errors.append((None, _("Liquidación: %(p)s.") % {"p": problem}))
+    if errors:
+        raise AmountOverflow(errors)
+
+
+def check_amounts(data: dict, *, on: date) -> None:
+    """``liquidate`` over validated payload data (the API's serializer), without saving."""
+    dai = Dai(tipo_cambio=data.get("tipo_cambio") or Decimal("1"))
+    items = [
+        DaiItem(
+            **{name: item.get(name) for name in ITEM_FIELDS if name not in ("flete", "seguro")},
+            flete=item.get("flete") or ZERO,
+            seguro=item.get("seguro") or ZERO,
+        )
+        for item in data.get("items") or []
+    ]
+    liquidate(dai, items, Liquidacion(), on=on)
+
+
+def recompute(dai: Dai, *, on: date) -> Liquidacion:
+    """Recompute totals and tributes of a draft (never of a frozen liquidación).
+
+    Raises ``AmountOverflow`` before writing anything that does not fit (call it inside
+    the caller's transaction: the liquidación row it may have created rolls back).
+    """
+    liq, _created = Liquidacion.objects.get_or_create(dai=dai)
+    if liq.frozen:
+        return liq
+    items = list(dai.items.order_by("numero"))
+    liquidate(dai, items, liq, on=on)
+    dai.save()
     DaiItem.objects.bulk_update(items, [*RESULT_FIELDS, "fundamentos"])
     liq.save()
     return liq

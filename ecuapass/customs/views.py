@@ -18,7 +18,7 @@ from ecuapass.portal.permissions import menu_option_required
 from . import excel
 from .forms import DaiForm, ItemFormSet, item_initial
 from .models import Dai
-from .services import save_draft
+from .services import AmountOverflow, save_draft
 
 
 @menu_option_required("1.1")
@@ -100,6 +100,18 @@ def _editor(request, edoc, dai):
         return redirect(exc.edoc.get_absolute_url())
     except edocs.EdocError as exc:
         messages.error(request, str(exc))
+        return _render(request, edoc, form, formset, dai)
+    except AmountOverflow as exc:  # nothing was saved: the amounts come back with the reason
+        if action == "importar":
+            errors = [(0, message) for _index, message in exc.errors]  # messages name the item
+            return _render(request, edoc, form, formset, dai, import_errors=errors)
+        rows = formset.kept_forms()
+        for index, message in exc.errors:
+            if index is None:
+                form.add_error(None, message)
+            else:
+                rows[index].add_error("fob", message)
+        messages.error(request, _("Revise los campos marcados."))
         return _render(request, edoc, form, formset, dai)
     if saved.envio is not None:
         messages.success(
