@@ -8,7 +8,7 @@ class OfficersConfig(AppConfig):
     verbose_name = _("Funcionarios aduaneros")
 
     def ready(self):
-        from . import schema  # noqa: F401 - registers the OpenAPI auth extension
+        from . import schema, signals  # noqa: F401 - OpenAPI auth extension, login receiver
         from .services import register_roles
 
         register_roles()

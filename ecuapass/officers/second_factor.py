@@ -20,9 +20,10 @@ from base64 import b32encode
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.contrib.auth import logout
+from django.contrib.auth import get_user_model, logout
 from django.contrib.auth.signals import user_login_failed
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -51,10 +52,25 @@ def mandatory(user) -> bool:
 
 
 def required(user) -> bool:
-    """A password alone does not open a session for ``user``."""
+    """A password alone does not open a session for ``user`` (one query)."""
+    from .models import Officer
+
     if not getattr(user, "is_authenticated", False):
         return False
-    return mandatory(user) or confirmed_device(user) is not None
+    if getattr(settings, "REQUIRE_TOTP_FOR_REPRESENTATIVES", False) and getattr(
+        user, "is_representative", False
+    ):
+        return True
+    officer = Officer.objects.filter(user_id=OuterRef("pk"))
+    device = TOTPDevice.objects.filter(user_id=OuterRef("pk"), confirmed=True)
+    users = get_user_model().objects.filter(pk=user.pk)
+    return users.filter(Exists(officer) | Exists(device)).exists()
+
+
+def remember_requirement(request, user) -> None:
+    """Decide at login whether the session needs the OTP step (no query on later requests)."""
+    if request is not None and hasattr(request, "session"):
+        request.session[SESSION_REQUIRED] = {"user": user.pk, "required": required(user)}
 
 
 def is_verified(user) -> bool:
@@ -71,9 +87,8 @@ def pending_for_session(request) -> bool:
     cached = request.session.get(SESSION_REQUIRED)
     if isinstance(cached, dict) and cached.get("user") == user.pk:
         return bool(cached.get("required"))
-    needed = required(user)
-    request.session[SESSION_REQUIRED] = {"user": user.pk, "required": needed}
-    return needed
+    remember_requirement(request, user)  # a session opened before this rule existed
+    return request.session[SESSION_REQUIRED]["required"]
 
 
 def enrolment_device(user) -> TOTPDevice:
