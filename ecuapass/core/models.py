@@ -69,12 +69,43 @@ class Catalog(models.Model):
         return self.name
 
 
+class Capability(models.TextChoices):
+    """What a tipo de OCE may do: the rules ask this, never a type's code."""
+
+    TITULAR = "titular", _("Titular de la mercancía (importa/exporta a su nombre)")
+    AGENTE_ADUANA = "agente_aduana", _("Declara por cuenta de sus clientes (agente de aduana)")
+    DEPOSITO = "deposito", _("Opera un depósito (temporal o aduanero)")
+    CONSOLIDADORA = "consolidadora", _("Consolida y desconsolida carga")
+    AGENTE_CARGA = "agente_carga", _("Agente de carga")
+    TRANSPORTISTA = "transportista", _("Transportista (marítimo, aéreo o terrestre)")
+    COURIER = "courier", _("Courier / correos")
+
+
+class OceTypeQuerySet(ActiveCatalogQuerySet):
+    def with_capability(self, capability: str):
+        """Types holding ``capability`` (the catalog is small: filtered by code)."""
+        codes = [t.code for t in self.all() if t.has(capability)]
+        return self.filter(code__in=codes)
+
+
 class OceType(Catalog):
-    """Tipo de OCE (operador de comercio exterior)."""
+    """Tipo de OCE (operador de comercio exterior), with what it may do (``Capability``)."""
+
+    capabilities = models.CharField(
+        _("capacidades"),
+        max_length=200,
+        blank=True,
+        help_text=_("Códigos de capacidad separados por espacios (titular, agente_aduana…)."),
+    )
+
+    objects = OceTypeQuerySet.as_manager()
 
     class Meta(Catalog.Meta):
         verbose_name = _("tipo de OCE")
         verbose_name_plural = _("tipos de OCE")
+
+    def has(self, capability: str) -> bool:
+        return capability in self.capabilities.split()
 
 
 class CustomsDistrict(Catalog):

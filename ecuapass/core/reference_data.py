@@ -18,7 +18,7 @@ DATA = Path(__file__).resolve().parent / "data"
 
 
 def load(report: LoadReport) -> None:
-    load_catalog_csv(OceType, DATA / "oce_types.csv", report)
+    load_catalog_csv(OceType, DATA / "oce_types.csv", report, extra=["capabilities"])
     load_catalog_csv(CustomsDistrict, DATA / "districts.csv", report)
     load_catalog_csv(CustomsRegime, DATA / "regimes.csv", report, extra=["flow"])
     load_catalog_csv(IdentityDocumentType, DATA / "identity_document_types.csv", report)

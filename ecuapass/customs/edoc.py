@@ -7,14 +7,13 @@ from dataclasses import dataclass
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ecuapass.core.models import Capability
 from ecuapass.edocs import registry
 from ecuapass.edocs.lifecycle import PROCESS, Lifecycle, Notice, Transition
 from ecuapass.edocs.states import CanalAforo
 
-from .rules import DAI_RULES, IMPORTER_TYPE
+from .rules import DAI_RULES
 from .xml_mapping import DAI_XML
-
-IMPORTER_TYPES = {IMPORTER_TYPE}
 
 # SENAE roles (registered as lifecycle actors by ecuapass.officers).
 TECNICO = "tecnico_aforador"
@@ -162,7 +161,7 @@ class DaiType(registry.DocumentType):
         from ecuapass.accounts.models import BrokerClient, Operator
 
         filer = content.edoc.filer_oce.registration
-        if filer.oce_type.code in IMPORTER_TYPES:
+        if filer.oce_type.has(Capability.TITULAR):
             return filer.operator
         importer = Operator.objects.filter(ruc=content.importador_ruc).first()
         if importer is None:
@@ -211,7 +210,7 @@ DAI = registry.register(
         code="DAI",
         name=_("Declaración Aduanera de Importación"),
         operation=registry.Operation.IMPORTACION,
-        oce_types=("16", "01"),
+        filers=(Capability.TITULAR, Capability.AGENTE_ADUANA),
         content_model="customs.Dai",
         editor_url="customs:editar",
         create_url="customs:nueva",

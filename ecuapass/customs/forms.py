@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ecuapass.accounts.models import BrokerClient
 from ecuapass.core.models import (
+    Capability,
     Country,
     Currency,
     CustomsDistrict,
@@ -89,7 +90,7 @@ class DaiForm(forms.ModelForm):
         self.fields["moneda"] = forms.ChoiceField(
             label=_("Moneda"), choices=catalog_choices(Currency)
         )
-        if oce.registration.oce_type.code == "16":
+        if oce.registration.oce_type.has(Capability.TITULAR):
             clients = [(operator.ruc, f"{operator.ruc} - {operator.legal_name}")]
         else:
             today = timezone.localdate()

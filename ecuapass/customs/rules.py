@@ -9,17 +9,17 @@ from django.utils.translation import gettext_lazy as _
 
 from ecuapass.accounts.models import BrokerClient, OceRegistration, Operator
 from ecuapass.core.models import (
+    Capability,
     Country,
     Currency,
     CustomsDistrict,
     CustomsRegime,
     Incoterm,
+    OceType,
     UnitOfMeasure,
 )
 from ecuapass.edocs.rules import Phase, Rule
 from ecuapass.edocs.states import DocumentState
-
-IMPORTER_TYPE = "16"
 
 
 def same_name(a: str, b: str) -> bool:
@@ -139,7 +139,7 @@ class ImportadorRegistrado(Rule):
         ok = OceRegistration.objects.filter(
             operator__ruc=dai.importador_ruc,
             operator__state=Operator.State.ACTIVE,
-            oce_type__code=IMPORTER_TYPE,
+            oce_type__in=OceType.objects.with_capability(Capability.TITULAR),
             state=OceRegistration.State.ACTIVE,
         ).exists()
         if not ok:

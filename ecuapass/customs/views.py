@@ -25,7 +25,7 @@ from .services import AmountOverflow, save_draft
 @oce_required
 def nueva(request):
     dai_type = registry.get("DAI")
-    if not dai_type.may_file(request.oce.registration.oce_type.code):
+    if not dai_type.may_file(request.oce.registration.oce_type):
         messages.error(request, _("Su tipo de OCE no puede elaborar una DAI."))
         return redirect("edocs:elaboracion")
     return _editor(request, None, None)

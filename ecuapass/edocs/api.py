@@ -91,7 +91,7 @@ class EdocListCreate(APIView):
                 {"tipo_documento": [_("Tipo de documento desconocido: %(c)s.") % {"c": code}]}
             )
         oce = request.oce
-        if not doc_type.may_file(oce.registration.oce_type.code):
+        if not doc_type.may_file(oce.registration.oce_type):
             raise exceptions.PermissionDenied(
                 _("El tipo de OCE %(t)s no puede transmitir %(d)s.")
                 % {"t": oce.registration.oce_type.name, "d": doc_type.title}

@@ -43,7 +43,7 @@ class TipoOcePuedeDeclarar(Rule):
 
     def check(self, ctx):
         oce_type = ctx.edoc.filer_oce.registration.oce_type
-        if not ctx.doc_type.may_file(oce_type.code):
+        if not ctx.doc_type.may_file(oce_type):
             yield self.error(tipo=oce_type.name, documento=ctx.doc_type.title)
 
 

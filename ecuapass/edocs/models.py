@@ -38,8 +38,10 @@ def transmission_processed(instance) -> bool:
 
 
 def is_party_oce(oce) -> bool:
-    """Importer/exporter codes see what was filed for their operator."""
-    return oce.registration.oce_type.code == "16"
+    """Codes of a titular (importer/exporter) see what was filed for their operator."""
+    from ecuapass.core.models import Capability
+
+    return oce.registration.oce_type.has(Capability.TITULAR)
 
 
 class EDocumentQuerySet(models.QuerySet):

@@ -15,6 +15,7 @@ CATEGORY = "edocs"
 def recipients(edoc, *, filer: bool = True, party: bool = True) -> list:
     """The filer's code, and the party's importer codes when someone else filed."""
     from ecuapass.accounts.models import OceCode
+    from ecuapass.core.models import Capability, OceType
 
     codes = [edoc.filer_oce] if filer else []
     if (
@@ -24,7 +25,7 @@ def recipients(edoc, *, filer: bool = True, party: bool = True) -> list:
     ):
         party_codes = OceCode.objects.filter(
             registration__operator_id=edoc.party_operator_id,
-            registration__oce_type__code__in=edoc.type.oce_types,
+            registration__oce_type__in=OceType.objects.with_capability(Capability.TITULAR),
             state=OceCode.State.ACTIVE,
         ).exclude(pk=edoc.filer_oce_id)
         codes.extend(party_codes)

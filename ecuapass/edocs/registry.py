@@ -48,7 +48,8 @@ class DocumentType:
     code: str
     name: Any
     operation: str
-    oce_types: tuple[str, ...]
+    # Capabilities of the tipo de OCE that may file it (core.models.Capability), any of them.
+    filers: tuple[str, ...]
     # "app_label.Model" of the content; the content has a OneToOne ``edoc`` to EDocument.
     content_model: str
     # Django URL name of the portal editor: reverse(editor_url, args=[edoc.pk]).
@@ -122,8 +123,9 @@ class DocumentType:
     def title(self) -> str:
         return f"{self.code} - {self.name}"
 
-    def may_file(self, oce_type_code: str) -> bool:
-        return oce_type_code in self.oce_types
+    def may_file(self, oce_type) -> bool:
+        """May a código of this tipo de OCE (a ``core.OceType``) file the type?"""
+        return any(oce_type.has(capability) for capability in self.filers)
 
 
 _REGISTRY: dict[str, DocumentType] = {}
@@ -151,8 +153,8 @@ def all_types() -> list[DocumentType]:
     return sorted(_REGISTRY.values(), key=lambda t: t.code)
 
 
-def types_for(oce_type_code: str) -> list[DocumentType]:
-    return [t for t in all_types() if t.may_file(oce_type_code)]
+def types_for(oce_type) -> list[DocumentType]:
+    return [t for t in all_types() if t.may_file(oce_type)]
 
 
 def choices() -> list[tuple[str, str]]:

@@ -50,7 +50,7 @@ def channel_process(channel: str) -> str:
 
 # --- drafts -------------------------------------------------------------------
 def create_draft(doc_type: registry.DocumentType, *, oce, user) -> EDocument:
-    if not doc_type.may_file(oce.registration.oce_type.code):
+    if not doc_type.may_file(oce.registration.oce_type):
         raise EdocError(
             _("El tipo de OCE %(tipo)s no puede elaborar %(doc)s.")
             % {"tipo": oce.registration.oce_type.name, "doc": doc_type.title}

@@ -29,7 +29,7 @@ PAGE_SIZE = 25
 @oce_required
 def elaboracion(request):
     oce = request.oce
-    types = registry.types_for(oce.registration.oce_type.code)
+    types = registry.types_for(oce.registration.oce_type)
     drafts = (
         EDocument.objects.drafts()
         .filter(filer_oce=oce)

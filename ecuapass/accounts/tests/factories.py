@@ -19,8 +19,17 @@ OCE_TYPE_NAMES = {
 
 
 def oce_type(code: str) -> OceType:
+    """The catalog's tipo de OCE (with its capabilities), created from the shipped CSV if missing."""
+    from ecuapass.core.loading import read_csv
+    from ecuapass.core.reference_data import DATA
+
+    row = next((r for r in read_csv(DATA / "oce_types.csv") if r["code"] == code), {})
     return OceType.objects.get_or_create(
-        code=code, defaults={"name": OCE_TYPE_NAMES.get(code, code)}
+        code=code,
+        defaults={
+            "name": row.get("name") or OCE_TYPE_NAMES.get(code, code),
+            "capabilities": row.get("capabilities", ""),
+        },
     )[0]
 
 

@@ -38,18 +38,23 @@ def send(party, payload=None, key="", channel="S"):
     )
 
 
-def test_registry_has_the_dai_and_no_type_dispatch():
+def test_registry_has_the_dai_and_no_type_dispatch(world):
+    from ecuapass.core.models import OceType
+
     dai = registry.get("DAI")
     assert dai.title.startswith("DAI - Declaración Aduanera de Importación")
-    assert dai.may_file("16") and dai.may_file("01") and not dai.may_file("03")
-    assert [t.code for t in registry.types_for("16")] == ["DAI"]
+    types = {t.code: t for t in OceType.objects.all()}
+    assert dai.may_file(types["16"]) and dai.may_file(types["01"])
+    assert not dai.may_file(types["03"]) and not dai.may_file(types["04"])
+    assert "DAI" in [t.code for t in registry.types_for(types["16"])]
+    assert [t.code for t in registry.types_for(types["04"])] == []
     with pytest.raises(ValueError):
         registry.register(
             registry.DocumentType(
                 code="DAI",
                 name="x",
                 operation="importacion",
-                oce_types=(),
+                filers=(),
                 content_model="customs.Dai",
             )
         )
