@@ -11,6 +11,7 @@ class DaiItemInline(SentDocumentReadOnlyMixin, admin.TabularInline):
 
     def has_add_permission(self, request, obj=None):
         return not self._sent(obj) and super().has_add_permission(request, obj)
+
     fields = [
         "numero",
         "subpartida",
