@@ -161,6 +161,11 @@ ECUAPASS_UNTRACKED_JOB_SECONDS = 600  # a RUNNING job of a worker without heartb
 ECUAPASS_JOB_MAX_ATTEMPTS = int(os.environ.get("JOB_MAX_ATTEMPTS", "5"))
 ECUAPASS_QUEUE_MAX_AGE_SECONDS = float(os.environ.get("QUEUE_MAX_AGE_SECONDS", "300"))
 ECUAPASS_JOB_RECOVERY_HOOKS = ["ecuapass.edocs.recovery.recover_stalled"]
+# DAI prints (dai.pdf, liquidacion.pdf) of more items than this are rendered by a worker, never
+# in a web request (WeasyPrint lays out a page in a fraction of a second to a second): the page
+# says "Generando…" and serves the file once ready, from PRINTS_DIR (no URL serves that folder).
+ECUAPASS_PDF_SYNC_MAX_ITEMS = int(os.environ.get("PDF_SYNC_MAX_ITEMS", "25"))
+ECUAPASS_PRINTS_DIR = Path(os.environ.get("ECUAPASS_PRINTS_DIR", VAR_DIR / "impresiones"))
 
 # --- Authentication ----------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

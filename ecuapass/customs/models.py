@@ -7,8 +7,11 @@ API is rejected with an "Observación" instead of being lost.
 
 from __future__ import annotations
 
+import os
 from decimal import Decimal
 
+from django.conf import settings
+from django.core.files.storage import FileSystemStorage
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.urls import reverse
@@ -217,3 +220,70 @@ class Liquidacion(models.Model):
     @property
     def frozen(self) -> bool:
         return self.frozen_on is not None
+
+
+class PrintsStorage(FileSystemStorage):
+    """Where the prints rendered by workers are kept: ``ECUAPASS_PRINTS_DIR`` (read when used),
+    outside the web root; only the print views serve them, after their scope check."""
+
+    @property
+    def base_location(self):
+        return str(settings.ECUAPASS_PRINTS_DIR)
+
+    @property
+    def location(self):
+        return os.path.abspath(self.base_location)
+
+
+def prints_storage():
+    return PrintsStorage()
+
+
+def print_path(instance, filename: str) -> str:
+    return f"{instance.edoc_id}/{filename}"
+
+
+class Impresion(models.Model):
+    """A print (PDF) of a large DAI, rendered by a worker (``customs.prints``).
+
+    One per document, print, language and ``version`` (a fingerprint of what the print
+    shows): when the document changes, the next request makes a new one.
+    """
+
+    class Tipo(models.TextChoices):
+        DAI = "dai", _("DAI")
+        LIQUIDACION = "liquidacion", _("Liquidación")
+
+    class Estado(models.TextChoices):
+        PENDIENTE = "pendiente", _("Generando")
+        LISTA = "lista", _("Lista")
+        ERROR = "error", _("Error")
+
+    edoc = models.ForeignKey(
+        "edocs.EDocument", on_delete=models.CASCADE, related_name="impresiones"
+    )
+    tipo = models.CharField(_("impresión"), max_length=12, choices=Tipo.choices)
+    idioma = models.CharField(_("idioma"), max_length=8)
+    version = models.CharField(_("versión del documento"), max_length=64)
+    estado = models.CharField(
+        _("estado"), max_length=10, choices=Estado.choices, default=Estado.PENDIENTE
+    )
+    archivo = models.FileField(
+        _("archivo"), storage=prints_storage, upload_to=print_path, max_length=200, blank=True
+    )
+    job_id = models.CharField(_("trabajo en cola"), max_length=64, blank=True)
+    solicitada_el = models.DateTimeField(_("solicitada el"), auto_now_add=True)
+    terminada_el = models.DateTimeField(_("terminada el"), null=True, blank=True)
+    error = models.TextField(_("detalle del error"), blank=True)
+
+    class Meta:
+        verbose_name = _("impresión")
+        verbose_name_plural = _("impresiones")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["edoc", "tipo", "idioma", "version"], name="uniq_impresion_version"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.edoc_id} {self.tipo} {self.estado}"

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
 from ecuapass.accounts.context import oce_required
@@ -15,9 +14,9 @@ from ecuapass.edocs.access import document_for
 from ecuapass.edocs.models import EDocument
 from ecuapass.portal.permissions import menu_option_required
 
-from . import excel
+from . import excel, prints
 from .forms import DaiForm, ItemFormSet, item_initial
-from .models import Dai
+from .models import Dai, Impresion
 from .services import AmountOverflow, save_draft
 
 
@@ -174,47 +173,44 @@ def exportar_items(request, pk: int):
     return response
 
 
-def _pdf(request, template, context, filename):
-    from weasyprint import HTML
+def _print(request, pk: int, tipo: str):
+    """A print of the DAI: rendered here when small; otherwise the worker's file when ready,
+    else a "Generando…" page that reloads itself (no request waits for a large layout)."""
+    edoc = document_for(request, pk)
+    dai = get_object_or_404(Dai.objects.select_related("liquidacion"), edoc=edoc)
+    name = prints.filename(tipo, edoc)
+    if not prints.in_background(dai):
+        return _pdf_response(prints.render_pdf(tipo, edoc, dai), name)
+    impresion = prints.request_print(edoc, dai, tipo, retry="reintentar" in request.GET)
+    if impresion.estado == Impresion.Estado.LISTA:
+        response = FileResponse(impresion.archivo.open("rb"), content_type="application/pdf")
+        response["Content-Disposition"] = f'inline; filename="{name}"'
+        return response
+    response = render(
+        request,
+        "customs/impresion.html",
+        {"edoc": edoc, "impresion": impresion, "items": dai.numero_items},
+        status=202 if impresion.estado == Impresion.Estado.PENDIENTE else 200,
+    )
+    if impresion.estado == Impresion.Estado.PENDIENTE:
+        response["Refresh"] = str(REFRESH_SECONDS)
+    return response
 
-    html = render_to_string(template, context, request=request)
-    pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
+
+REFRESH_SECONDS = 3
+
+
+def _pdf_response(pdf: bytes, name: str) -> HttpResponse:
     response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{filename}.pdf"'
+    response["Content-Disposition"] = f'inline; filename="{name}"'
     return response
 
 
 @oce_required
 def dai_pdf(request, pk: int):
-    edoc = document_for(request, pk)
-    dai = get_object_or_404(Dai.objects.select_related("liquidacion"), edoc=edoc)
-    ctx = {
-        "edoc": edoc,
-        "dai": dai,
-        "items": dai.items.order_by("numero"),
-        "liq": getattr(dai, "liquidacion", None),
-    }
-    return _pdf(
-        request,
-        "customs/pdf/dai.html",
-        ctx,
-        f"DAI-{edoc.document_number or edoc.numero_entrega or edoc.pk}",
-    )
+    return _print(request, pk, Impresion.Tipo.DAI)
 
 
 @oce_required
 def liquidacion_pdf(request, pk: int):
-    edoc = document_for(request, pk)
-    dai = get_object_or_404(Dai.objects.select_related("liquidacion"), edoc=edoc)
-    ctx = {
-        "edoc": edoc,
-        "dai": dai,
-        "items": dai.items.order_by("numero"),
-        "liq": getattr(dai, "liquidacion", None),
-    }
-    return _pdf(
-        request,
-        "customs/pdf/liquidacion.html",
-        ctx,
-        f"liquidacion-{edoc.document_number or edoc.pk}",
-    )
+    return _print(request, pk, Impresion.Tipo.LIQUIDACION)
