@@ -54,6 +54,16 @@ GATED = [
     ("GET", "/api/v1/edocs/{numero}/", {"1.3"}, "token"),
     ("POST", "/api/v1/edocs/", {"1.1"}, "token"),
     ("POST", "/api/v1/edocs/", {"1.1"}, "session"),
+    # The despacho: the operator's answers in the aforo of a sent document (1.3).
+    ("GET", "/api/v1/despacho/{numero}/", {"1.3"}, "token"),
+    ("POST", "/api/v1/despacho/{numero}/solicitudes/{req}/archivo/", {"1.3"}, "token"),
+    ("POST", "/api/v1/despacho/{numero}/observaciones/{obs}/respuesta/", {"1.3"}, "token"),
+    ("POST", "/api/v1/despacho/{numero}/correcciones/{corr}/respuesta/", {"1.3"}, "token"),
+    ("GET", "/api/v1/despacho/{numero}/archivos/{att}/", {"1.3"}, "token"),
+    ("POST", "/despacho/{sent}/solicitudes/{req}/archivo/", {"1.3"}, "session"),
+    ("POST", "/despacho/{sent}/observaciones/{obs}/respuesta/", {"1.3"}, "session"),
+    ("POST", "/despacho/{sent}/correcciones/{corr}/respuesta/", {"1.3"}, "session"),
+    ("GET", "/despacho/{sent}/archivos/{att}/", {"1.3"}, "session"),
     # destructive ones last
     ("POST", "/edocs/tokens/{tok}/revocar/", {"1.1", "1.3"}, "session"),
     ("POST", "/edocs/borrador/{draft}/eliminar/", {"1.1"}, "session"),
@@ -82,6 +92,33 @@ UNGATED = {
     "/interno/verificar/": "login: the second factor step",
     "/seguridad/segundo-factor/": "the user's own TOTP setting",
     "/api/v1/interno/yo/": "officers' API: OfficerRoleGranted",
+    **{
+        url: "officers' API (despacho): OfficerRoleGranted"
+        for url in (
+            "/api/v1/interno/bandeja/",
+            "/api/v1/interno/tramites/abc/",
+            "/api/v1/interno/tramites/abc/archivos/1/",
+            "/api/v1/interno/tramites/abc/asignacion/",
+            "/api/v1/interno/tramites/abc/cierre/",
+            "/api/v1/interno/tramites/abc/correcciones/",
+            "/api/v1/interno/tramites/abc/correcciones/1/retiro/",
+            "/api/v1/interno/tramites/abc/iniciar/",
+            "/api/v1/interno/tramites/abc/inspecciones/",
+            "/api/v1/interno/tramites/abc/inspecciones/1/resultado/",
+            "/api/v1/interno/tramites/abc/observaciones/",
+            "/api/v1/interno/tramites/abc/solicitudes/",
+        )
+    },
+    **{
+        url: "portal interno (despacho): officer_required"
+        for url in (
+            "/interno/bandeja/",
+            "/interno/carga/",
+            "/interno/tramites/1/",
+            "/interno/tramites/1/archivos/1/",
+            "/interno/tramites/1/abc/",
+        )
+    },
 }
 
 GRANTABLE = ["1.1", "1.3", "2.1.1", "2.1.2"]
@@ -90,7 +127,7 @@ PROFILES = [(), *[(n,) for n in GRANTABLE], "all"]
 
 def _template_to_path(template: str) -> str:
     path = template.split("?")[0]
-    path = re.sub(r"\{(sent|draft|tok)\}", "1", path)
+    path = re.sub(r"\{(sent|draft|tok|req|obs|corr|att)\}", "1", path)
     return path.replace("{numero}", "abc")
 
 
@@ -102,7 +139,7 @@ def test_every_private_url_is_classified():
 
 
 @pytest.fixture
-def scene(world):  # noqa: F811 - the imported fixture
+def scene(world, settings, tmp_path):  # noqa: F811 - the imported fixture
     from ecuapass.core.loading import LoadReport
     from ecuapass.portal import reference_data as menu
 
@@ -134,7 +171,9 @@ def scene(world):  # noqa: F811 - the imported fixture
         channel=Channel.SOFTWARE,
     ).envio.document
     draft = services.copy_as_draft(sent, oce=importer.oce, user=importer.user)
+    despacho = _despacho(sent, importer, settings, tmp_path)
     return {
+        "despacho": despacho,
         "employee": employee,
         "representative": importer.user,
         "grant": grant,
@@ -142,6 +181,34 @@ def scene(world):  # noqa: F811 - the imported fixture
         "sent": sent,
         "draft": draft,
     }
+
+
+def _despacho(sent, importer, settings, tmp_path) -> dict:
+    """The sent DAI accepted into an aforo documental with a request (answered with a file), an
+    observation and a correction: the ids the despacho's operator URLs need."""
+    from ecuapass.despacho import services as despacho
+    from ecuapass.despacho.models import Correction, DocumentRequest, Observation
+    from ecuapass.despacho.tests import helpers
+
+    settings.ECUAPASS_UPLOADS_DIR = tmp_path / "uploads"
+    helpers.load_catalogs()
+    with despacho.canal_decided("documental"):
+        services.process(sent.pk)
+    case = sent.aforo_case
+    user = importer.user
+    req = DocumentRequest.objects.create(case=case, tipo=helpers.factura_tipo(), requested_by=user)
+    att = despacho.upload_document(req, helpers.pdf(), user=user, oce=importer.oce)
+    obs = Observation.objects.create(case=case, text="¿Flete?", raised_by=user)
+    corr = Correction.objects.create(
+        case=case,
+        item_numero=1,
+        field="fob",
+        old_value="1",
+        new_value="2",
+        reason="x",
+        proposed_by=user,
+    )
+    return {"req": req.pk, "obs": obs.pk, "corr": corr.pk, "att": att.pk}
 
 
 def _grant(scene, profile):
@@ -167,6 +234,7 @@ def _call(client, method, template, how, scene, raw_token):
         draft=scene["draft"].pk,
         numero=scene["sent"].numero_entrega,
         tok=scene["token"].pk,
+        **scene["despacho"],
     )
     extra = {"HTTP_AUTHORIZATION": f"Token {raw_token}"} if how == "token" else {}
     if method == "GET":
