@@ -73,7 +73,7 @@ def test_job_of_a_worker_killed_mid_job_is_requeued_at_once_and_runs_exactly_onc
 
     wait_for(lambda: job(result).status == "SUCCESSFUL", timeout=15, what="the job is rerun")
     # Dead after 1 s of silence, plus the survivor's recovery round: seconds, not 10 minutes.
-    assert time.monotonic() - killed_at < 6, workers.log(survivor)
+    assert time.monotonic() - killed_at < 10, workers.log(survivor)
     assert runs("killed") == 1
     survivor_id = WorkerHeartbeat.objects.get(pid=survivor.pid).worker
     assert job(result).worker_ids == [doomed_id, survivor_id]
