@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "ecuapass.officers",
     "ecuapass.risk",
     "ecuapass.despacho",
+    "ecuapass.correcciones",
     "ecuapass.api",
 ]
 
@@ -375,4 +376,7 @@ SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {}).update(
         "ResultadoInspeccionEnum": "ecuapass.despacho.models.Inspection.Outcome",
     }
 )
+# Corrections requested by the operator (ecuapass.correcciones): the term, in days from the
+# levante (salida autorizada), within which a declaración sustitutiva may be filed.
+ECUAPASS_SUSTITUTIVA_PLAZO_DIAS = int(os.environ.get("SUSTITUTIVA_PLAZO_DIAS", "365"))
 WHITENOISE_USE_FINDERS = True  # local: serve app static files without collectstatic

@@ -17,6 +17,7 @@ urlpatterns = [
     path("edocs/", include("ecuapass.edocs.urls")),
     path("declaraciones/", include("ecuapass.customs.urls")),
     path("despacho/", include("ecuapass.despacho.urls")),
+    path("correcciones/", include("ecuapass.correcciones.urls")),
     path("interno/riesgo/", include("ecuapass.risk.urls")),
     path("interno/", include("ecuapass.officers.urls")),
     path("seguridad/", include("ecuapass.officers.security_urls")),

@@ -21,4 +21,5 @@ urlpatterns = [
     path("", include("ecuapass.edocs.api_urls")),
     path("", include("ecuapass.officers.api_urls")),
     path("", include("ecuapass.despacho.api_urls")),
+    path("", include("ecuapass.correcciones.api_urls")),
 ]

@@ -5,7 +5,7 @@ namespace: it appends ``path("", include("ecuapass.despacho.urls_interno"))`` be
 must not declare an ``app_name`` (its names become ``interno:<name>``).
 """
 
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
@@ -14,4 +14,6 @@ app_name = "interno"
 urlpatterns = [
     path("", views.home, name="home"),
     path("verificar/", views.verify, name="verificar"),
+    # Requests on DAIs: corrección, sustitutiva, anulación (ecuapass.correcciones).
+    path("", include("ecuapass.correcciones.urls_interno")),
 ]

@@ -1,0 +1,168 @@
+"""The conditions of a request, defined once: the engine's rules, the portal's form, the officer's
+approval and the DAI page's buttons all ask these functions.
+
+* ``resolve_dai(oce, …)`` — the DAI referred to, only among the documents the filing código de
+  OCE sees (``EDocument.objects.visible_to``); None tells nothing about other OCEs' documents.
+* ``may_file_for(oce, dai)`` — the filer of the DAI or a code of its party (the importer).
+* ``refusal(code, dai)`` — why the DAI's state does not admit this kind of request now (None: it
+  does): a corrección before the cierre de aforo, a sustitutiva after the levante and within the
+  legal term, an anulación while the DAI's own "anular" transition may fire.
+* ``pending(dai)`` — requests on the DAI not decided yet (one at a time).
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ecuapass.customs.edoc import DAI_LIFECYCLE, DaiState
+from ecuapass.edocs.lifecycle import state_label
+from ecuapass.edocs.models import EDocument, StatusChange
+
+from . import kinds
+
+DAI = "DAI"
+# Before the cierre de aforo.
+CORRECTABLE = (DaiState.ACEPTADO, DaiState.CANAL_ASIGNADO, DaiState.EN_AFORO)
+# The levante: declared by the payments issue's lifecycle (not yet); a sustitutiva waits for it.
+SALIDA_AUTORIZADA = "salida_autorizada"
+DEFAULT_SUSTITUTIVA_DAYS = 365
+
+
+def anulable_states() -> tuple[str, ...]:
+    """Where the DAI's own "anular" transition starts (customs.edoc.DAI_LIFECYCLE)."""
+    return DAI_LIFECYCLE.get("anular").source
+
+
+def sustitutiva_days() -> int:
+    return int(getattr(settings, "ECUAPASS_SUSTITUTIVA_PLAZO_DIAS", DEFAULT_SUSTITUTIVA_DAYS))
+
+
+def resolve_dai(oce, *, numero_documento: str = "", numero_entrega: str = "") -> EDocument | None:
+    """The sent DAI with that número de documento and/or de entrega that ``oce`` sees."""
+    numero_documento = (numero_documento or "").strip()
+    numero_entrega = (numero_entrega or "").strip().upper()
+    if oce is None or not (numero_documento or numero_entrega):
+        return None
+    qs = EDocument.objects.visible_to(oce).sent().filter(doc_type=DAI)
+    if numero_entrega:
+        qs = qs.filter(numero_entrega=numero_entrega)
+    if numero_documento:
+        qs = qs.filter(document_number=numero_documento)
+    return qs.select_related("filer_oce__registration").first()
+
+
+def may_file_for(oce, dai: EDocument) -> bool:
+    """The DAI's filer, or a code of the operator it was filed for (its party)."""
+    if oce is None or dai is None:
+        return False
+    if dai.filer_oce_id == oce.pk:
+        return True
+    return bool(dai.party_operator_id) and oce.registration.operator_id == dai.party_operator_id
+
+
+def levante_on(dai: EDocument):
+    """When the DAI reached the salida autorizada (the last time), or None."""
+    row = (
+        StatusChange.objects.filter(
+            document=dai, field=StatusChange.Field.DOCUMENTO, to_state=SALIDA_AUTORIZADA
+        )
+        .order_by("-at")
+        .first()
+    )
+    return row.at if row else None
+
+
+def refusal(code: str, dai: EDocument, *, now=None) -> str | None:
+    """Why ``dai`` does not admit a request of type ``code`` now (None when it does)."""
+    state = dai.estado_documento
+    numero = dai.document_number or dai.numero_entrega
+    current = {"n": numero, "s": state_label(state)}
+    if code == kinds.CORRECCION:
+        if state not in CORRECTABLE:
+            return (
+                _(
+                    "La declaración %(n)s está en estado «%(s)s»: la solicitud de corrección se "
+                    "presenta antes del cierre del aforo (después del levante corresponde una "
+                    "declaración sustitutiva)."
+                )
+                % current
+            )
+        return None
+    if code == kinds.SUSTITUTIVA:
+        if state != SALIDA_AUTORIZADA:
+            return (
+                _(
+                    "La declaración %(n)s está en estado «%(s)s»: la declaración sustitutiva se "
+                    "presenta después del levante (salida autorizada); antes, solicite una "
+                    "corrección."
+                )
+                % current
+            )
+        levante = levante_on(dai)
+        days = sustitutiva_days()
+        now = now or timezone.now()
+        if levante is not None and now > levante + timedelta(days=days):
+            return _(
+                "Venció el plazo de %(d)s días desde el levante de la declaración %(n)s "
+                "(%(f)s) para presentar una declaración sustitutiva."
+            ) % {"d": days, "n": numero, "f": timezone.localtime(levante).strftime("%d/%m/%Y")}
+        return None
+    if code == kinds.ANULACION:
+        if state not in anulable_states():
+            return (
+                _(
+                    "La declaración %(n)s está en estado «%(s)s»: ya no se puede solicitar su "
+                    "anulación."
+                )
+                % current
+            )
+        return None
+    raise LookupError(code)
+
+
+def pending(dai: EDocument, *, exclude=None):
+    """Requests on ``dai`` sent and not decided yet (received or accepted)."""
+    qs = EDocument.objects.filter(
+        doc_type__in=kinds.CODES,
+        solicitud_dai__dai=dai,
+        estado_documento__in=kinds.PENDING_STATES,
+    )
+    if exclude is not None:
+        qs = qs.exclude(pk=exclude.pk)
+    return qs
+
+
+def current_version(dai: EDocument) -> int:
+    """The DAI's version number: 1 as accepted, one more per approved change."""
+    from .models import DaiVersion
+
+    last = DaiVersion.objects.filter(dai=dai).order_by("-numero").values_list("numero", flat=True)
+    return last.first() or 1
+
+
+def states_for(code: str) -> tuple[str, ...]:
+    """The DAI states in which a request of type ``code`` may be filed (lists, buttons)."""
+    if code == kinds.CORRECCION:
+        return CORRECTABLE
+    if code == kinds.SUSTITUTIVA:
+        return (SALIDA_AUTORIZADA,)
+    return anulable_states()
+
+
+def why_not(code: str, oce, dai: EDocument) -> str | None:
+    """Why ``oce`` may not file a request of type ``code`` on ``dai`` now (None: it may)."""
+    if not may_file_for(oce, dai):
+        return _("Solo el declarante de la DAI o su titular presentan solicitudes sobre ella.")
+    refused = refusal(code, dai)
+    if refused:
+        return refused
+    other = pending(dai).first()
+    if other is not None:
+        return _("La declaración ya tiene una solicitud pendiente de decisión (entrega %(n)s).") % {
+            "n": other.numero_entrega
+        }
+    return None
