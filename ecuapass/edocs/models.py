@@ -303,9 +303,9 @@ class StatusChange(models.Model):
 
     document = models.ForeignKey(EDocument, on_delete=models.CASCADE, related_name="history")
     field = models.CharField(_("estado"), max_length=12, choices=Field.choices)
-    transition = models.CharField(_("transición"), max_length=40)
-    from_state = models.CharField(_("desde"), max_length=20)
-    to_state = models.CharField(_("hacia"), max_length=20)
+    transition = models.CharField(_("transición"), max_length=60)
+    from_state = models.CharField(_("desde"), max_length=30)
+    to_state = models.CharField(_("hacia"), max_length=30)
     at = models.DateTimeField(_("fecha-hora"), default=timezone.now)
     by_user = models.ForeignKey(
         settings.AUTH_USER_MODEL,

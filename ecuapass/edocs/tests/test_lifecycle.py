@@ -205,3 +205,18 @@ def test_api_requires_the_document_type(client, world):
         HTTP_AUTHORIZATION=f"Token {raw}",
     )
     assert r.status_code == 400 and "tipo_documento" in r.json()["fields"]
+
+
+def test_every_registered_state_and_transition_fits_the_columns():
+    """A type's lifecycle is data: its values must fit the engine's columns (PostgreSQL enforces it)."""
+    limits = {
+        "estado_documento": EDocument._meta.get_field("estado_documento").max_length,
+        "to_state": StatusChange._meta.get_field("to_state").max_length,
+        "transition": StatusChange._meta.get_field("transition").max_length,
+    }
+    for doc_type in registry.all_types():
+        for state, _label in doc_type.lifecycle.states:
+            assert len(state) <= min(limits["estado_documento"], limits["to_state"]), state
+        for t in doc_type.lifecycle.transitions:
+            assert len(t.name) <= limits["transition"], t.name
+            assert len(t.target) <= limits["to_state"], t.target
