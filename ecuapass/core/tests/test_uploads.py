@@ -12,7 +12,7 @@ pytestmark = pytest.mark.django_db
 def test_api_json_body_over_the_limit_is_a_json_413(client):
     """DRF reads its stream without Django's DATA_UPLOAD_MAX_MEMORY_SIZE check."""
     response, elapsed = huge_body(client, "/api/v1/tributos/", content_type="application/json")
-    assert response.status_code == 413 and elapsed < 1
+    assert response.status_code == 413 and elapsed < 3
     body = response.json()
     assert body["error"] == "request_too_large"
     assert "8,0\xa0MB" in body["detail"] and "No se guardó nada" in body["detail"]
@@ -22,7 +22,7 @@ def test_form_body_over_the_limit_is_a_spanish_413_page(client):
     response, elapsed = huge_body(
         client, "/ingresar/", content_type="application/x-www-form-urlencoded"
     )
-    assert response.status_code == 413 and elapsed < 1
+    assert response.status_code == 413 and elapsed < 3
     text = response.content.decode()
     assert "La solicitud es demasiado grande (1,0\xa0GB)" in text
 

@@ -168,7 +168,7 @@ class Unreadable(io.RawIOBase):
 
 
 def huge_body(client, path, content_type="multipart/form-data; boundary=xyz"):
-    started = time.perf_counter()
+    started = time.process_time()
     response = client.generic(
         "POST",
         path,
@@ -176,4 +176,4 @@ def huge_body(client, path, content_type="multipart/form-data; boundary=xyz"):
         CONTENT_LENGTH=str(1024**3),
         **{"wsgi.input": Unreadable()},
     )
-    return response, time.perf_counter() - started
+    return response, time.process_time() - started
