@@ -8,6 +8,9 @@ from pathlib import Path
 
 import pytest
 
+# Test helpers live outside the production package: tests/support (world, workers, fixtures).
+pytest_plugins = ["tests.support.fixtures"]
+
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parent / "test-artifacts"
 # Django's async-unsafe guard trips on Playwright's event loop in the test thread.
@@ -45,7 +48,7 @@ def django_db_setup(django_db_setup, django_db_blocker):
     Tests run inside a transaction that rolls back, so the catalogs stay; a
     transactional test flushes them and the next ``world`` loads them again.
     """
-    from ecuapass.edocs.testing import load_catalogs
+    from tests.support.world import load_catalogs
 
     with django_db_blocker.unblock():
         load_catalogs()
@@ -111,8 +114,8 @@ def subprocess_env():
 @pytest.fixture
 def workers(subprocess_env, tmp_path):
     """Start ``manage.py run_worker`` processes on the test database (fast heartbeat timings);
-    they are stopped when the test ends. See ``ecuapass.core.testing.WorkerProcesses``."""
-    from ecuapass.core.testing import WorkerProcesses
+    they are stopped when the test ends. See ``tests.support.workers.WorkerProcesses``."""
+    from tests.support.workers import WorkerProcesses
 
     pool = WorkerProcesses(subprocess_env, tmp_path)
     yield pool

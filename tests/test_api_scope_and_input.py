@@ -7,16 +7,15 @@ import json
 import pytest
 
 from ecuapass.api.models import ApiToken
-from ecuapass.edocs.testing import dai_payload
-from ecuapass.edocs.tests.fixtures import world  # noqa: F401
 from ecuapass.edocs.xml import payload_to_xml
 from ecuapass.notifications.models import Notification
+from tests.support.world import dai_payload
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def two_codes(world):  # noqa: F811 - the imported fixture
+def two_codes(world):
     """The importer's representative with a second código; a notice in each mailbox."""
     from ecuapass.accounts.models import OceCode
 
@@ -60,7 +59,7 @@ def test_nul_in_the_oce_parameter_is_a_4xx(client, two_codes):
 
 
 @pytest.mark.parametrize("page", ["²", "1e3", "-1", "0", "9" * 30])
-def test_arancel_api_bad_page_is_a_4xx(client, world, page):  # noqa: F811
+def test_arancel_api_bad_page_is_a_4xx(client, world, page):
     r = client.get("/api/v1/arancel/", {"q": "cafe", "page": page})
     assert r.status_code in (200, 400, 404), r.status_code
     assert r["Content-Type"].startswith("application/json")
@@ -83,7 +82,7 @@ def _post(client, raw, body: bytes, content_type="application/json"):
     ],
     ids=["nul-key", "nul-value", "surrogate-key", "surrogate-value", "nested"],
 )
-def test_nul_and_lone_surrogates_in_json_are_refused(client, world, mutate):  # noqa: F811
+def test_nul_and_lone_surrogates_in_json_are_refused(client, world, mutate):
     _t, raw = ApiToken.issue(user=world.importer.user, oce_code=world.importer.oce, name="erp")
     payload = dai_payload()
     mutate(payload)
@@ -94,7 +93,7 @@ def test_nul_and_lone_surrogates_in_json_are_refused(client, world, mutate):  # 
     assert "no permitido" in r.json()["detail"]
 
 
-def test_xml_sent_as_utf16_is_refused_cleanly(client, world):  # noqa: F811
+def test_xml_sent_as_utf16_is_refused_cleanly(client, world):
     _t, raw = ApiToken.issue(user=world.importer.user, oce_code=world.importer.oce, name="erp")
     text = payload_to_xml(dai_payload())
     utf16 = text.replace('encoding="UTF-8"', 'encoding="UTF-16"').encode("utf-16")

@@ -20,8 +20,7 @@ from ecuapass.customs.serializers import DaiSerializer
 from ecuapass.customs.tests.test_editor import form_data
 from ecuapass.edocs import registry, services
 from ecuapass.edocs.models import EDocument
-from ecuapass.edocs.testing import dai_payload
-from ecuapass.edocs.tests.fixtures import oce_client, world  # noqa: F401
+from tests.support.world import dai_payload
 
 pytestmark = pytest.mark.django_db
 
@@ -62,7 +61,7 @@ def formulas(content: bytes) -> list[str]:
     ]
 
 
-def test_items_xlsx_writes_descriptions_as_text(oce_client, world):  # noqa: F811
+def test_items_xlsx_writes_descriptions_as_text(oce_client, world):
     edoc = submit_through_the_api(world.importer, HOSTILE)
     stored = list(DaiItem.objects.filter(dai__edoc=edoc).order_by("numero"))
     assert [i.descripcion for i in stored] == [t.strip() for t in HOSTILE]
@@ -73,7 +72,7 @@ def test_items_xlsx_writes_descriptions_as_text(oce_client, world):  # noqa: F81
     assert [row[1] for row in list(ws.values)[1:]] == [i.descripcion for i in stored]
 
 
-def test_exported_items_import_back_unchanged(oce_client, world):  # noqa: F811
+def test_exported_items_import_back_unchanged(oce_client, world):
     """The escape is Excel's quote prefix, not an added character: a round trip keeps the text."""
     edoc = submit_through_the_api(world.importer, HOSTILE)
     client = oce_client(world.importer)
@@ -88,13 +87,13 @@ def test_exported_items_import_back_unchanged(oce_client, world):  # noqa: F811
     assert formulas(client.get(f"/declaraciones/dai/{draft.edoc_id}/items.xlsx").content) == []
 
 
-def test_items_template_has_no_formula(oce_client, world):  # noqa: F811
+def test_items_template_has_no_formula(oce_client, world):
     response = oce_client(world.importer).get("/declaraciones/dai/plantilla-items.xlsx")
     assert formulas(response.content) == [] and response["Content-Type"] == excel.XLSX
 
 
 @pytest.fixture
-def hostile_titles(world):  # noqa: F811
+def hostile_titles(world):
     """Documents whose text columns hold formulas (today the title comes from the document
     type; the export must not depend on that)."""
     for n, text in enumerate(HOSTILE):
@@ -103,7 +102,7 @@ def hostile_titles(world):  # noqa: F811
     return HOSTILE
 
 
-def test_estados_xlsx_writes_text_as_text(oce_client, world, hostile_titles):  # noqa: F811
+def test_estados_xlsx_writes_text_as_text(oce_client, world, hostile_titles):
     response = oce_client(world.importer).get("/edocs/estados/?formato=xlsx")
     assert response.status_code == 200
     assert formulas(response.content) == []
@@ -112,7 +111,7 @@ def test_estados_xlsx_writes_text_as_text(oce_client, world, hostile_titles):  #
     assert sorted(row[6] for row in rows) == sorted(t[:30] for t in hostile_titles)
 
 
-def test_estados_csv_escapes_formula_starts(oce_client, world, hostile_titles):  # noqa: F811
+def test_estados_csv_escapes_formula_starts(oce_client, world, hostile_titles):
     response = oce_client(world.importer).get("/edocs/estados/?formato=csv")
     text = b"".join(response.streaming_content).decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(text)))[1:]

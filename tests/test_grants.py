@@ -18,9 +18,8 @@ from ecuapass.accounts.models import Grant, User
 from ecuapass.api.models import ApiToken
 from ecuapass.edocs import services
 from ecuapass.edocs.models import EDocument
-from ecuapass.edocs.testing import dai_payload
-from ecuapass.edocs.tests.fixtures import world  # noqa: F401
 from ecuapass.portal.models import GrantedOption, MenuEntry
+from tests.support.world import dai_payload
 from tests.test_url_security import ALL_URLS, _is_public
 
 pytestmark = pytest.mark.django_db
@@ -163,7 +162,7 @@ def test_every_private_url_is_classified():
 
 
 @pytest.fixture
-def scene(world, settings, tmp_path):  # noqa: F811 - the imported fixture
+def scene(world, settings, tmp_path):
     from ecuapass.core.loading import LoadReport
     from ecuapass.portal import reference_data as menu
 

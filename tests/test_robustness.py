@@ -13,8 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ecuapass.api.models import ApiToken
-from ecuapass.edocs.testing import dai_payload
-from ecuapass.edocs.tests.fixtures import oce_client, world  # noqa: F401
+from tests.support.world import dai_payload
 
 pytestmark = pytest.mark.django_db
 
@@ -33,7 +32,7 @@ def _no_throttle_carry_over():
 
 
 @pytest.fixture
-def token(world):  # noqa: F811
+def token(world):
     _t, raw = ApiToken.issue(user=world.importer.user, oce_code=world.importer.oce, name="erp")
     return raw
 
@@ -258,7 +257,7 @@ json_values = st.recursive(
 
 @HYPO
 @given(body=json_values)
-def test_api_tributos_fuzz_never_500(client, world, body):  # noqa: F811
+def test_api_tributos_fuzz_never_500(client, world, body):
     cache.clear()
     failures = []
     probe(failures, body, post_json(client, "/api/v1/tributos/", body))
@@ -277,7 +276,7 @@ def test_api_tributos_fuzz_never_500(client, world, body):  # noqa: F811
     ),
     tarifa=st.one_of(st.none(), st.sampled_from(WEIRD_NUMBERS + ["1000", "999.9999"])),
 )
-def test_api_tributos_item_fuzz_never_500(client, world, fob, fecha, subpartida, tarifa):  # noqa: F811
+def test_api_tributos_item_fuzz_never_500(client, world, fob, fecha, subpartida, tarifa):
     cache.clear()
     body = {
         "fecha": fecha,
@@ -296,7 +295,7 @@ def test_api_tributos_item_fuzz_never_500(client, world, fob, fecha, subpartida,
     assert not failures, failures
 
 
-def test_api_tributos_extremes(client, world):  # noqa: F811
+def test_api_tributos_extremes(client, world):
     item = {"subpartida": "0901211000", "fob": "1", "flete": "1"}
     big = {
         "subpartida": "0901211000",
@@ -405,7 +404,7 @@ GET_URLS = [
 ]
 
 
-def test_api_bad_query_strings_never_500(api, world):  # noqa: F811
+def test_api_bad_query_strings_never_500(api, world):
     failures = []
     for auth in ("token", "session"):
         if auth == "session":
@@ -434,7 +433,7 @@ UNKNOWN = [
 ]
 
 
-def test_api_unknown_objects_are_4xx(api, world):  # noqa: F811
+def test_api_unknown_objects_are_4xx(api, world):
     failures = []
     api.force_login(world.importer.user)
     for url in UNKNOWN:
@@ -455,7 +454,7 @@ BAD_AUTH = [
 ]
 
 
-def test_api_bad_authorization_is_4xx(world):  # noqa: F811
+def test_api_bad_authorization_is_4xx(world):
     failures = []
     for header in BAD_AUTH:
         for url in ["/api/v1/edocs/", "/api/v1/buzon/", "/api/v1/edocs/ABC/", "/api/v1/buzon/1/"]:
@@ -467,7 +466,7 @@ def test_api_bad_authorization_is_4xx(world):  # noqa: F811
     assert not failures, failures
 
 
-def test_api_other_methods_never_500(api, world):  # noqa: F811
+def test_api_other_methods_never_500(api, world):
     failures = []
     api.force_login(world.importer.user)
     for url in [
@@ -520,7 +519,7 @@ BAD_TEXT = [
 ]
 
 
-def test_login_steps_never_500(client, world):  # noqa: F811
+def test_login_steps_never_500(client, world):
     failures = []
     for ruc in [
         "",
@@ -548,7 +547,7 @@ def test_login_steps_never_500(client, world):  # noqa: F811
     assert not failures, failures
 
 
-def test_login_with_a_bad_ruc_comes_back_filled_with_a_spanish_message(client, world):  # noqa: F811
+def test_login_with_a_bad_ruc_comes_back_filled_with_a_spanish_message(client, world):
     r = client.post("/ingresar/", {"ruc": "12ab", "username": "rep", "password": "x"})
     assert r.status_code == 200
     assert "ruc" in form_errors(r)
@@ -578,7 +577,7 @@ ESTADOS_QUERIES = [
 ]
 
 
-def test_estados_filters_never_500(oce_client, world):  # noqa: F811
+def test_estados_filters_never_500(oce_client, world):
     client = oce_client(world.importer)
     failures = []
     for query in ESTADOS_QUERIES:
@@ -586,7 +585,7 @@ def test_estados_filters_never_500(oce_client, world):  # noqa: F811
     assert not failures, failures
 
 
-def test_estados_bad_dates_come_back_with_spanish_messages(oce_client, world):  # noqa: F811
+def test_estados_bad_dates_come_back_with_spanish_messages(oce_client, world):
     client = oce_client(world.importer)
     r = client.get("/edocs/estados/", {"desde": "2026-03-01", "hasta": "2026-01-01", "q": "abc"})
     assert "hasta" in form_errors(r)
@@ -616,7 +615,7 @@ BUZON_QUERIES = [
 ]
 
 
-def test_buzon_filters_never_500(oce_client, world):  # noqa: F811
+def test_buzon_filters_never_500(oce_client, world):
     client = oce_client(world.importer)
     failures = []
     for query in BUZON_QUERIES:
@@ -627,7 +626,7 @@ def test_buzon_filters_never_500(oce_client, world):  # noqa: F811
     assert not failures, failures
 
 
-def test_tariff_search_and_line_never_500(client, world):  # noqa: F811
+def test_tariff_search_and_line_never_500(client, world):
     failures = []
     for query in [
         {"q": "x" * 500},
@@ -674,7 +673,7 @@ def calc_data(**item):
     return data
 
 
-def test_calculator_never_500(client, world):  # noqa: F811
+def test_calculator_never_500(client, world):
     failures = []
     for field in [
         "fob",
@@ -716,7 +715,7 @@ def test_calculator_never_500(client, world):  # noqa: F811
     assert not failures, failures
 
 
-def test_calculator_letters_in_amount_come_back_filled_with_a_spanish_message(client, world):  # noqa: F811
+def test_calculator_letters_in_amount_come_back_filled_with_a_spanish_message(client, world):
     r = client.post("/arancel/calculadora/", calc_data(fob="abc", flete="12.5"))
     assert r.status_code == 200
     html = r.content.decode()
@@ -732,7 +731,7 @@ def test_dai_item_formset_never_builds_more_rows_than_a_dai_may_have():
     assert ItemFormSet.validate_max
 
 
-def test_dai_editor_never_500(oce_client, world):  # noqa: F811
+def test_dai_editor_never_500(oce_client, world):
     client = oce_client(world.importer)
     page_ok(failures := [], "get", client.get("/declaraciones/dai/nueva/"), ok=(200,))
     base = {
@@ -795,7 +794,7 @@ def _send(party, payload):
 
 
 @pytest.fixture
-def foreign(world):  # noqa: F811
+def foreign(world):
     """The importer's own sent DAI, its draft, and notices with an attachment for it."""
     from ecuapass.edocs import services
     from ecuapass.notifications.services import notify
@@ -846,7 +845,7 @@ def foreign_urls(foreign):
     return urls
 
 
-def test_the_owner_sees_the_fixture_data(oce_client, world, foreign):  # noqa: F811
+def test_the_owner_sees_the_fixture_data(oce_client, world, foreign):
     """Sanity check: the URLs really serve content to their owner (so 404 elsewhere means scoping)."""
     client = oce_client(world.importer)
     for url in foreign_urls(foreign):
@@ -854,9 +853,9 @@ def test_the_owner_sees_the_fixture_data(oce_client, world, foreign):  # noqa: F
 
 
 @pytest.mark.parametrize("who", ["broker", "broker_employee", "other"])
-def test_another_oce_never_sees_the_data(oce_client, world, foreign, who):  # noqa: F811
+def test_another_oce_never_sees_the_data(oce_client, world, foreign, who):
     from ecuapass.accounts.models import Grant, User
-    from ecuapass.edocs.testing import Party
+    from tests.support.world import Party
 
     if who == "broker_employee":
         b = world.broker
@@ -927,7 +926,7 @@ def test_another_oce_never_sees_the_data(oce_client, world, foreign, who):  # no
     assert not leaks, leaks
 
 
-def test_a_revoked_or_foreign_token_cannot_read(world, foreign):  # noqa: F811
+def test_a_revoked_or_foreign_token_cannot_read(world, foreign):
     token, raw = ApiToken.issue(user=world.importer.user, oce_code=world.importer.oce, name="erp")
     url = f"/api/v1/edocs/{foreign['sent'].numero_entrega}/"
     assert Client(HTTP_AUTHORIZATION=f"Token {raw}").get(url).status_code == 200
@@ -947,7 +946,7 @@ OPERATIONAL = [
 ]
 
 
-def test_logged_in_without_an_active_oce_goes_to_the_tipo_de_oce_step(client, world):  # noqa: F811
+def test_logged_in_without_an_active_oce_goes_to_the_tipo_de_oce_step(client, world):
     client.force_login(world.importer.user)  # step 1 only: no OCE chosen yet
     wrong = []
     for url in OPERATIONAL:
@@ -967,7 +966,7 @@ def test_logged_in_without_an_active_oce_goes_to_the_tipo_de_oce_step(client, wo
 # --- 5. CSRF ------------------------------------------------------------------------------------
 
 
-def test_portal_posts_without_the_csrf_token_are_rejected(world):  # noqa: F811
+def test_portal_posts_without_the_csrf_token_are_rejected(world):
     from ecuapass.accounts.context import SESSION_OCE_CODE, SESSION_OCE_TYPE
 
     client = Client(enforce_csrf_checks=True)

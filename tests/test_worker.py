@@ -16,7 +16,7 @@ from django.db import transaction
 from django_tasks_db.models import DBTaskResult
 
 from ecuapass.core.models import Sequence, WorkerHeartbeat
-from ecuapass.core.testing import FAST_WORKER_ENV, ROOT, closed_port, wait_for
+from tests.support.workers import FAST_WORKER_ENV, ROOT, closed_port, wait_for
 from tests.tasks import count_run
 
 

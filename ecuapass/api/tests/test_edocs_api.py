@@ -13,8 +13,8 @@ from django.utils import timezone
 from ecuapass.api.models import ApiToken
 from ecuapass.edocs import services
 from ecuapass.edocs.models import EDocument, Envio
-from ecuapass.edocs.testing import BROKER_CODE, BROKER_NAME, BROKER_RUC, dai_payload
 from ecuapass.edocs.xml import payload_to_xml
+from tests.support.world import BROKER_CODE, BROKER_NAME, BROKER_RUC, dai_payload
 
 pytestmark = pytest.mark.django_db
 ROOT = Path(__file__).resolve().parents[3]
@@ -189,7 +189,7 @@ def test_example_xml_is_accepted_as_is(client, world, token):
 
 
 def test_broker_filing_for_a_non_client_stays_with_the_broker(client, world, token):
-    from ecuapass.edocs.testing import OTHER_NAME, OTHER_RUC
+    from tests.support.world import OTHER_NAME, OTHER_RUC
 
     _t, broker = ApiToken.issue(user=world.broker.user, oce_code=world.broker.oce, name="b")
     _t, other = ApiToken.issue(user=world.other.user, oce_code=world.other.oce, name="o")

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from ecuapass.core.models import WorkerHeartbeat
-from ecuapass.core.testing import database_unreachable
+from tests.support.workers import database_unreachable
 from tests.tasks import count_run
 
 

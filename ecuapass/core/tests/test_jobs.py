@@ -14,9 +14,9 @@ from django_tasks_db.models import DBTaskResult
 from ecuapass.accounts.tests.factories import UserFactory
 from ecuapass.core import jobs
 from ecuapass.core.models import Sequence, WorkerHeartbeat
-from ecuapass.core.testing import closed_port
 from ecuapass.notifications.models import Category, Notification
 from ecuapass.notifications.services import notify
+from tests.support.workers import closed_port
 from tests.tasks import count_run
 
 pytestmark = pytest.mark.django_db

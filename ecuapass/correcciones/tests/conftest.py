@@ -1,3 +1,1 @@
-from ecuapass.edocs.tests.fixtures import *  # noqa: F401,F403
-
 from .fixtures import *  # noqa: F401,F403

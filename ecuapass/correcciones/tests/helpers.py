@@ -13,9 +13,9 @@ from ecuapass.customs.serializers import DaiSerializer
 from ecuapass.despacho.tests.helpers import PDF, PNG  # noqa: F401 - re-exported for the tests
 from ecuapass.edocs import registry, services
 from ecuapass.edocs.models import EDocument, StatusChange
-from ecuapass.edocs.testing import BROKER_CODE, BROKER_NAME, BROKER_RUC, dai_payload
 from ecuapass.officers.roles import Role
 from ecuapass.officers.tests.factories import make_officer
+from tests.support.world import BROKER_CODE, BROKER_NAME, BROKER_RUC, dai_payload
 
 _invoices = itertools.count(1)
 

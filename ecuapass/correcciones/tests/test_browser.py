@@ -15,9 +15,9 @@ def load_world():
     from ecuapass.accounts import demo_data as accounts_demo
     from ecuapass.core import reference_data as core_reference
     from ecuapass.core.loading import LoadReport
-    from ecuapass.edocs import testing
     from ecuapass.officers import demo_data as officers_demo
     from ecuapass.portal import reference_data as portal_reference
+    from tests.support import world as testing
 
     report = LoadReport(write=lambda s: None)
     for module in (core_reference, portal_reference, accounts_demo, officers_demo):
@@ -27,7 +27,7 @@ def load_world():
 
 def demo_broker():
     from ecuapass.accounts.models import OceCode, User
-    from ecuapass.edocs.testing import Party
+    from tests.support.world import Party
 
     oce = OceCode.objects.select_related("registration__operator").get(code="17910020")
     operator = oce.registration.operator

@@ -11,10 +11,10 @@ from ecuapass.correcciones.models import DaiVersion
 from ecuapass.customs.models import Dai
 from ecuapass.customs.payloads import COFFEE, LAPTOPS, SHOES
 from ecuapass.edocs.models import EDocument, StatusChange
-from ecuapass.edocs.testing import BROKER_CODE, BROKER_NAME, BROKER_RUC, make_party
 from ecuapass.notifications.models import Notification
 from ecuapass.officers.roles import Role
 from ecuapass.officers.tests.factories import make_officer
+from tests.support.world import BROKER_CODE, BROKER_NAME, BROKER_RUC, make_party
 
 from .helpers import accepted_dai, errors_of, file, put_in_state, request_payload
 

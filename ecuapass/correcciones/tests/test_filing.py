@@ -6,8 +6,8 @@ import pytest
 from django.utils import timezone
 
 from ecuapass.customs.payloads import COFFEE, LAPTOPS, SHOES
-from ecuapass.edocs.testing import BROKER_CODE, BROKER_NAME, BROKER_RUC, make_party
 from ecuapass.notifications.models import Notification
+from tests.support.world import BROKER_CODE, BROKER_NAME, BROKER_RUC, make_party
 
 from .helpers import PDF, accepted_dai, b64, errors_of, file, put_in_state, request_payload
 

@@ -30,7 +30,7 @@ def superuser_client(client, django_user_model):
 def _sent_dai(world):
     from ecuapass.customs.serializers import DaiSerializer
     from ecuapass.edocs import registry
-    from ecuapass.edocs.testing import dai_payload
+    from tests.support.world import dai_payload
 
     payload = dai_payload()
     serializer = DaiSerializer(data=payload)

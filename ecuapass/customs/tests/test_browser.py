@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from ecuapass.core.loading import LoadReport
-from ecuapass.edocs import testing
+from tests.support import world as testing
 
 ROOT = Path(__file__).resolve().parents[3]
 

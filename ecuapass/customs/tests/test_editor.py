@@ -11,7 +11,7 @@ from ecuapass.customs import excel
 from ecuapass.customs.models import Dai
 from ecuapass.edocs.models import EDocument, Envio
 from ecuapass.edocs.states import DocumentState as S
-from ecuapass.edocs.testing import dai_payload
+from tests.support.world import dai_payload
 
 pytestmark = pytest.mark.django_db
 

@@ -20,7 +20,7 @@ from ecuapass.customs.serializers import ItemSerializer
 from ecuapass.customs.services import ITEM_FIELDS
 from ecuapass.customs.tests.test_editor import ITEMS, form_data
 from ecuapass.edocs.models import EDocument, Envio
-from ecuapass.edocs.testing import dai_payload
+from tests.support.world import dai_payload
 
 pytestmark = pytest.mark.django_db
 

@@ -19,7 +19,7 @@ from django_tasks_db.models import DBTaskResult
 
 from ecuapass.customs.models import Impresion
 from ecuapass.edocs import registry, services
-from ecuapass.edocs.testing import dai_payload
+from tests.support.world import dai_payload
 
 # Far below any real print: the response must not wait for a layout.
 QUICK = 5.0

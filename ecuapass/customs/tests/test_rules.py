@@ -10,7 +10,7 @@ from django.utils import timezone
 from ecuapass.accounts.models import BrokerClient, OceCode, Operator
 from ecuapass.customs.serializers import DaiSerializer
 from ecuapass.edocs import registry, services
-from ecuapass.edocs.testing import (
+from tests.support.world import (
     BROKER_CODE,
     BROKER_NAME,
     BROKER_RUC,

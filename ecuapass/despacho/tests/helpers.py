@@ -10,9 +10,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from ecuapass.core.loading import LoadReport
 from ecuapass.customs.serializers import DaiSerializer
 from ecuapass.edocs import registry, services
-from ecuapass.edocs.testing import BROKER_CODE, BROKER_NAME, BROKER_RUC, dai_payload
 from ecuapass.officers.roles import Role
 from ecuapass.officers.tests.factories import make_officer
+from tests.support.world import BROKER_CODE, BROKER_NAME, BROKER_RUC, dai_payload
 
 _invoices = itertools.count(1)
 

@@ -15,10 +15,10 @@ def load_world():
     from ecuapass.accounts import demo_data as accounts_demo
     from ecuapass.core import reference_data as core_reference
     from ecuapass.core.loading import LoadReport
-    from ecuapass.edocs import testing
     from ecuapass.officers import demo_data as officers_demo
     from ecuapass.portal import reference_data as portal_reference
     from ecuapass.risk.tests.helpers import approved_profile
+    from tests.support import world as testing
 
     report = LoadReport(write=lambda s: None)
     for module in (core_reference, portal_reference, accounts_demo, officers_demo):

@@ -148,7 +148,7 @@ def test_actions_need_the_aforo_started(world, officers):
 def test_inspection_only_for_fisico_then_result_required_before_cierre(
     world, officers, despacho_world
 ):
-    from ecuapass.edocs.testing import make_party
+    from tests.support.world import make_party
 
     deposito = make_party("0992005009001", "Depósito Demo", "04", "09920050", username="bodega").oce
     doc_case = helpers.in_aforo(world.importer, "documental", officer=officers.tecnico)

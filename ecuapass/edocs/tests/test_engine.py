@@ -18,7 +18,7 @@ from ecuapass.edocs.models import EDocument, Envio
 from ecuapass.edocs.recovery import recover_stalled
 from ecuapass.edocs.states import DocumentState as S
 from ecuapass.edocs.states import TransmissionState as T
-from ecuapass.edocs.testing import BROKER_CODE, BROKER_NAME, BROKER_RUC, dai_payload
+from tests.support.world import BROKER_CODE, BROKER_NAME, BROKER_RUC, dai_payload
 
 pytestmark = pytest.mark.django_db
 

@@ -10,8 +10,8 @@ from ecuapass.customs.serializers import DaiSerializer
 from ecuapass.edocs import lifecycle, registry, services
 from ecuapass.edocs.lifecycle import TransitionNotAllowed
 from ecuapass.edocs.models import EDocument, StatusChange
-from ecuapass.edocs.testing import BROKER_CODE, BROKER_NAME, BROKER_RUC, dai_payload
 from ecuapass.notifications.models import Notification
+from tests.support.world import BROKER_CODE, BROKER_NAME, BROKER_RUC, dai_payload
 
 pytestmark = pytest.mark.django_db
 
@@ -134,7 +134,7 @@ def test_canal_automatico_closes_without_an_officer(world, tecnico):
 
 
 def test_transition_notice_reaches_the_broker_and_the_importer(world):
-    from ecuapass.edocs.testing import make_party
+    from tests.support.world import make_party
 
     broker = world.broker
     make_party(BROKER_RUC, BROKER_NAME, "01", BROKER_CODE)

@@ -15,13 +15,13 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from ecuapass.core.models import Sequence, WorkerHeartbeat
-from ecuapass.core.testing import database_restart, wait_for
 from ecuapass.customs.serializers import DaiSerializer
 from ecuapass.edocs import registry, services
 from ecuapass.edocs.models import EDocument, Envio
 from ecuapass.edocs.states import DocumentState as S
 from ecuapass.edocs.states import TransmissionState as T
-from ecuapass.edocs.testing import dai_payload
+from tests.support.workers import database_restart, wait_for
+from tests.support.world import dai_payload
 from tests.tasks import count_run
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -32,7 +32,7 @@ SUBMIT = textwrap.dedent(
     from ecuapass.accounts.models import OceCode, User
     from ecuapass.customs.serializers import DaiSerializer
     from ecuapass.edocs import registry, services
-    from ecuapass.edocs.testing import dai_payload
+    from tests.support.world import dai_payload
     tag, count, key = sys.argv[1], int(sys.argv[2]), sys.argv[3]
     oce = OceCode.objects.get(code="29000001")
     user = User.objects.get(login_ruc="0991003002001", username="rep")

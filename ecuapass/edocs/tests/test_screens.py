@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 from ecuapass.customs.serializers import DaiSerializer
 from ecuapass.edocs import registry, services
 from ecuapass.edocs.models import EDocument
-from ecuapass.edocs.testing import BROKER_CODE, BROKER_NAME, BROKER_RUC, dai_payload
+from tests.support.world import BROKER_CODE, BROKER_NAME, BROKER_RUC, dai_payload
 
 pytestmark = pytest.mark.django_db
 

@@ -9,8 +9,8 @@ from django.utils import timezone
 
 from ecuapass.customs.serializers import DaiSerializer
 from ecuapass.edocs import registry, services
-from ecuapass.edocs.testing import dai_payload
 from ecuapass.risk.models import CanalAssignment, RiskProfile
+from tests.support.world import dai_payload
 
 _codes = itertools.count(1)
 

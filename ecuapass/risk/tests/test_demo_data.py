@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_demo_data_is_idempotent_and_in_force(db):
-    from ecuapass.edocs.testing import load_catalogs
+    from tests.support.world import load_catalogs
 
     load_catalogs()
     report = LoadReport(write=lambda s: None)

@@ -1,10 +1,10 @@
-"""pytest fixtures over ecuapass.edocs.testing, imported by the conftests of edocs, customs, api."""
+"""pytest plugin (registered in the root conftest): the ``world`` of tests.support.world and ``oce_client``."""
 
 from __future__ import annotations
 
 import pytest
 
-from ecuapass.edocs import testing
+from tests.support import world as testing
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from django.db import connection
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[2]  # the repository
 
 # Worker timings for tests: beat 5 times a second, dead after 1 s of silence.
 FAST_WORKER_ENV = {

@@ -1,1 +1,0 @@
-from ecuapass.edocs.tests.fixtures import *  # noqa: F401,F403
