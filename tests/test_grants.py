@@ -95,45 +95,9 @@ UNGATED = {
     "/mi-menu/1/quitar/": "Mi menú",
     "/mi-menu/estrella/": "Mi menú",
     "/sesion/mantener/": "session keep-alive",
-    # Not bound to operators' grants: officers' roles (ecuapass.officers.access) and the user's
-    # own second factor.
-    "/interno/": "portal interno: officers only (officer_required)",
+    # Not bound to operators' grants: the second factor (login step and the user's own setting).
     "/interno/verificar/": "login: the second factor step",
     "/seguridad/segundo-factor/": "the user's own TOTP setting",
-    "/api/v1/interno/yo/": "officers' API: OfficerRoleGranted",
-    **{
-        url: "officers' API (despacho): OfficerRoleGranted"
-        for url in (
-            "/api/v1/interno/bandeja/",
-            "/api/v1/interno/tramites/abc/",
-            "/api/v1/interno/tramites/abc/archivos/1/",
-            "/api/v1/interno/tramites/abc/asignacion/",
-            "/api/v1/interno/tramites/abc/cierre/",
-            "/api/v1/interno/tramites/abc/correcciones/",
-            "/api/v1/interno/tramites/abc/correcciones/1/retiro/",
-            "/api/v1/interno/tramites/abc/iniciar/",
-            "/api/v1/interno/tramites/abc/inspecciones/",
-            "/api/v1/interno/tramites/abc/inspecciones/1/resultado/",
-            "/api/v1/interno/tramites/abc/observaciones/",
-            "/api/v1/interno/tramites/abc/solicitudes/",
-        )
-    },
-    **{
-        url: "portal interno (despacho): officer_required"
-        for url in (
-            "/interno/bandeja/",
-            "/interno/carga/",
-            "/interno/tramites/1/",
-            "/interno/tramites/1/archivos/1/",
-            "/interno/tramites/1/abc/",
-        )
-    },
-    "/interno/solicitudes-dai/": "portal interno: officers only (officer_required)",
-    "/interno/solicitudes-dai/1/": "portal interno: officers only (officer_required)",
-    "/interno/solicitudes-dai/1/decision/": "portal interno: officers only (officer_required)",
-    "/interno/solicitudes-dai/1/adjuntos/1/": "portal interno: officers only (officer_required)",
-    "/api/v1/interno/solicitudes-dai/": "officers' API: OfficerRoleGranted",
-    "/api/v1/interno/solicitudes-dai/abc/decision/": "officers' API: OfficerRoleGranted",
 }
 
 # Grant-bound URLs whose objects the scene above does not build; their grant is tested where noted.
@@ -143,6 +107,17 @@ GATED_ELSEWHERE = {
         " ecuapass/correcciones/tests/test_portal.py"
     ),
 }
+
+# The officers' side (portal interno and its API) is bound to SENAE roles, not to operators'
+# grants (ecuapass.officers.access): every URL under these prefixes refuses any operator.
+OFFICER_PREFIXES = ("/interno/", "/api/v1/interno/")
+
+
+def _is_officer_url(url: str) -> bool:
+    return url.startswith(OFFICER_PREFIXES) and url not in UNGATED
+
+
+OFFICER_URLS = sorted(u for u in ALL_URLS if _is_officer_url(u))
 
 GRANTABLE = ["1.1", "1.3", "2.1.1", "2.1.2"]
 PROFILES = [(), *[(n,) for n in GRANTABLE], "all"]
@@ -157,8 +132,28 @@ def _template_to_path(template: str) -> str:
 def test_every_private_url_is_classified():
     gated = {_template_to_path(t) for _m, t, _o, _h in GATED}
     private = {u for u in ALL_URLS if not _is_public(u)}
-    unclassified = private - gated - set(UNGATED) - set(GATED_ELSEWHERE)
+    officer = set(OFFICER_URLS)
+    unclassified = private - gated - set(UNGATED) - set(GATED_ELSEWHERE) - officer
     assert not unclassified, f"classify these URLs in GATED or UNGATED: {sorted(unclassified)}"
+
+
+def test_officer_urls_refuse_an_operator_holding_every_option(client, world):
+    """An importer's representative (every option of its code) reaches no officer URL."""
+    from ecuapass.accounts.tests.factories import login
+
+    assert len(OFFICER_URLS) > 10
+    login(client, world.importer.user, world.importer.oce)
+    reached = []
+    for url in OFFICER_URLS:
+        for method in ("get", "post"):
+            response = getattr(client, method)(url)
+            if response.status_code in (401, 403, 404, 405):
+                continue
+            location = response.get("Location", "")
+            if response.status_code == 302 and ("ingresar" in location or "verificar" in location):
+                continue
+            reached.append((method, url, response.status_code, location))
+    assert not reached, reached
 
 
 @pytest.fixture

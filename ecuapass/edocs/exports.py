@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from ecuapass.core import spreadsheets
 
-from .states import DocumentState, TransmissionState
+from .states import TransmissionState, document_state_choices
 
 MAX_ROWS = 100_000
 
@@ -27,7 +27,7 @@ def headers() -> list[str]:
 
 def rows(qs):
     tx = dict(TransmissionState.choices)
-    ds = dict(DocumentState.choices)
+    ds = dict(document_state_choices())  # the engine's and every type's lifecycle states
     fields = (
         "title",
         "numero_entrega",

@@ -50,7 +50,8 @@ def test_post_json_answers_202_with_numero_and_link_then_worker_accepts(client, 
     assert body["url"].endswith(f"/api/v1/edocs/{body['numero_entrega']}/")
     services.process(EDocument.objects.get().pk)
     d = client.get(body["url"], **auth(token)).json()
-    assert d["estado_documento"] == "aceptado"
+    # No perfil de riesgo in force: canal automático, the aforo closes at once.
+    assert d["estado_documento"] == "aforo_cerrado" and d["canal_aforo"] == "automatico"
     assert d["numero_documento"] == f"028-{year}-10-00000001"
     assert d["contenido"]["liquidacion"]["congelada"] is True
     assert d["contenido"]["items"][0]["subpartida"] == "0901211000"
@@ -59,6 +60,8 @@ def test_post_json_answers_202_with_numero_and_link_then_worker_accepts(client, 
         "recibido",
         "procesado",
         "aceptado",
+        "canal_asignado",
+        "aforo_cerrado",
     ]
 
 
@@ -131,7 +134,7 @@ def test_list_filters(client, world, token):
     services.process(EDocument.objects.get(numero_entrega=first).pk)
     get = lambda q: client.get(f"/api/v1/edocs/?{q}", **auth(token)).json()  # noqa: E731
     assert get("")["count"] == 2
-    assert get("estado=aceptado")["count"] == 1
+    assert get("estado=aforo_cerrado")["count"] == 1  # accepted, canal automático
     assert get("estado=recibido")["count"] == 1
     assert get(f"numero_entrega={first}")["results"][0]["numero_entrega"] == first
     assert get("q=B-2")["count"] == 1

@@ -101,18 +101,21 @@ def test_processing_accepts_with_number_freezes_liquidacion_and_runs_once(world)
     doc.refresh_from_db()
     year = timezone.localdate().year
     assert doc.document_number == f"028-{year}-10-00000001"
-    assert (doc.estado_transmision, doc.estado_documento) == (T.PROCESADO, S.ACEPTADO)
+    # Accepted, then the DAI's life goes on in the same transaction: with no perfil de riesgo
+    # in force the canal is automático and the aforo closes at once.
+    assert (doc.estado_transmision, doc.estado_documento) == (T.PROCESADO, "aforo_cerrado")
+    assert doc.canal_aforo == "automatico"
     assert doc.dai.liquidacion.frozen
     assert doc.dai.liquidacion.total_tributos > 0
     history = doc.history.count()
     # A duplicated or retried job is a no-op.
     assert services.process(doc.pk) == "already-processed"
-    assert doc.history.count() == history == 4
-    last = doc.history.last()
+    assert doc.history.count() == history == 6
+    accepted = doc.history.get(to_state=S.ACEPTADO)
     assert (
-        last.by_process == services.WORKER
-        and last.by_user is None
-        and last.note == doc.document_number
+        accepted.by_process == services.WORKER
+        and accepted.by_user is None
+        and accepted.note == doc.document_number
     )
     second = send(world.importer, dai_payload(invoice="FAC-2")).envio.document
     services.process(second.pk)

@@ -88,7 +88,7 @@ def test_broker_sees_only_what_it_filed_and_other_importer_sees_nothing(oce_clie
 @pytest.mark.parametrize(
     "query, expected",
     [
-        ("estado=aceptado", ["a"]),
+        ("estado=aforo_cerrado", ["a"]),  # accepted → canal automático → aforo cerrado
         ("estado=rechazado", ["b"]),
         ("estado=error", ["b"]),
         ("estado=recibido", ["c"]),
@@ -128,11 +128,12 @@ def test_estados_paginates_in_the_database(oce_client, world):
 
 def test_exports_xlsx_and_csv_with_the_filters(oce_client, world, docs):
     client = oce_client(world.importer)
-    r = client.get("/edocs/estados/?estado=aceptado&formato=xlsx")
+    r = client.get("/edocs/estados/?estado=aforo_cerrado&formato=xlsx")
     ws = load_workbook(io.BytesIO(r.content)).active
     rows = list(ws.values)
     assert rows[0][:3] == ("No", "Nombre del Documento", "Número de entrega")
-    assert len(rows) == 2 and rows[1][2] == docs[0].numero_entrega and rows[1][5] == "Aceptado"
+    assert len(rows) == 2 and rows[1][2] == docs[0].numero_entrega
+    assert rows[1][5] == "Aforo cerrado"
     r = client.get("/edocs/estados/?formato=csv")
     text = b"".join(r.streaming_content).decode("utf-8-sig")
     lines = list(csv.reader(io.StringIO(text)))
