@@ -357,7 +357,7 @@ ADMIN_URL = os.environ.get("ADMIN_URL", "backoffice/")
 
 # Despacho and aforo (ecuapass.despacho): the plazo of an aforo in business days per canal
 # (weekends and Ecuador's public holidays do not count), the operators' digitised documents
-# (PDF/JPEG/PNG, stored outside the web root) and which tipos de OCE are depósitos temporales.
+# (PDF/JPEG/PNG, stored outside the web root).
 ECUAPASS_AFORO_PLAZOS = {
     "electronico": int(os.environ.get("AFORO_PLAZO_ELECTRONICO", "1")),
     "documental": int(os.environ.get("AFORO_PLAZO_DOCUMENTAL", "1")),
@@ -367,7 +367,6 @@ ECUAPASS_AFORO_PLAZOS = {
 ECUAPASS_AFORO_PLAZO_DEFAULT = 2
 ECUAPASS_UPLOADS_DIR = Path(os.environ.get("ECUAPASS_UPLOADS_DIR", VAR_DIR / "uploads"))
 ECUAPASS_SOPORTE_MAX_BYTES = int(float(os.environ.get("SOPORTE_MAX_MB", "10")) * 1024 * 1024)
-ECUAPASS_DEPOSITO_OCE_TYPES = ("04",)
 # Operators see the officer's role on the trámite's timeline; the name only when this is on.
 ECUAPASS_OPERATORS_SEE_OFFICER_NAMES = env_bool("OPERATORS_SEE_OFFICER_NAMES", False)
 SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {}).update(

@@ -7,7 +7,6 @@ portal, API and the services' messages).
 from __future__ import annotations
 
 from django import forms
-from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -41,10 +40,11 @@ class InspectionForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         from ecuapass.accounts.models import OceCode
+        from ecuapass.core.models import Capability, OceType
 
         self.fields["deposito"].queryset = (
             OceCode.objects.filter(
-                registration__oce_type__code__in=settings.ECUAPASS_DEPOSITO_OCE_TYPES,
+                registration__oce_type__in=OceType.objects.with_capability(Capability.DEPOSITO),
                 state=OceCode.State.ACTIVE,
             )
             .select_related("registration__operator")

@@ -17,7 +17,6 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
@@ -25,6 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from ecuapass.core.models import Capability
 from ecuapass.core.numbering import next_value
 from ecuapass.edocs import lifecycle
 from ecuapass.edocs.lifecycle import FILER, PARTY, Notice
@@ -382,10 +382,7 @@ def schedule_inspection(
             raise DespachoError(_("Solo un aforo físico tiene inspección."))
         if case.inspections.filter(outcome="").exists():
             raise DespachoError(_("Ya hay una inspección programada sin resultado."))
-        if (
-            deposito is not None
-            and deposito.registration.oce_type.code not in settings.ECUAPASS_DEPOSITO_OCE_TYPES
-        ):
+        if deposito is not None and not deposito.registration.oce_type.has(Capability.DEPOSITO):
             raise DespachoError(_("Elija un depósito temporal."), field="deposito")
         inspection = Inspection.objects.create(
             case=case, scheduled_for=when, place=place, deposito=deposito, scheduled_by=officer.user
