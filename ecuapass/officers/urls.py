@@ -16,4 +16,6 @@ urlpatterns = [
     path("verificar/", views.verify, name="verificar"),
     # Requests on DAIs: corrección, sustitutiva, anulación (ecuapass.correcciones).
     path("", include("ecuapass.correcciones.urls_interno")),
+    # Bandeja de trámites, the trámite's aforo, the supervisor's workload (ecuapass.despacho).
+    path("", include("ecuapass.despacho.urls_interno")),
 ]

@@ -26,15 +26,3 @@ def no_despacho_on_acceptance(monkeypatch):
     from ecuapass.despacho import services
 
     monkeypatch.setattr(services, "despachar_aceptado", lambda edoc: None)
-
-
-@pytest.fixture(autouse=True)
-def interno_urls(settings):
-    """The despacho's officer pages in the "interno" namespace, until the project includes them."""
-    from django.urls import NoReverseMatch, clear_url_caches, reverse
-
-    try:
-        reverse("interno:bandeja")
-    except NoReverseMatch:
-        settings.ROOT_URLCONF = "ecuapass.despacho.tests.urls"
-        clear_url_caches()
