@@ -341,6 +341,17 @@ class StatusChange(models.Model):
             return value
 
     @property
+    def actor_display(self) -> str:
+        """Who did it, as an operator may read it: an officer by role, never by name."""
+        from .lifecycle import FILER, PARTY, PROCESS, actor_label
+
+        if self.by_role and self.by_role not in (FILER, PARTY, PROCESS):
+            return actor_label(self.by_role)
+        if self.by_user_id:
+            return self.by_user.username
+        return self.by_process
+
+    @property
     def from_label(self) -> str:
         return self.label(self.from_state)
 

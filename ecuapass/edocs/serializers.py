@@ -67,6 +67,9 @@ class HistorySerializer(serializers.Serializer):
     nota = serializers.CharField(source="note")
 
     def get_usuario(self, row) -> str | None:
+        """The operator's user; an officer appears by role only (``rol``)."""
+        if row.by_role not in ("", "filer", "party", "process"):
+            return None
         return row.by_user.username if row.by_user_id else None
 
     def get_proceso(self, row) -> str | None:

@@ -220,3 +220,21 @@ def test_every_registered_state_and_transition_fits_the_columns():
         for t in doc_type.lifecycle.transitions:
             assert len(t.name) <= limits["transition"], t.name
             assert len(t.target) <= limits["to_state"], t.target
+
+
+def test_operators_see_officers_by_role_never_by_name(client, world, tecnico):
+    from ecuapass.accounts.tests.factories import login
+    from ecuapass.api.models import ApiToken
+
+    edoc = accepted(world.importer)
+    edoc = lifecycle.fire(edoc, "asignar_canal", process="riesgo", before=_set_canal("documental"))
+    lifecycle.fire(edoc, "iniciar_aforo", user=tecnico)
+    login(client, world.importer.user, world.importer.oce)
+    page = client.get(f"/edocs/documento/{edoc.pk}/").content.decode()
+    assert "tecnico-prueba" not in page and "(Técnico)" in page
+    _t, raw = ApiToken.issue(user=world.importer.user, oce_code=world.importer.oce, name="t")
+    d = client.get(
+        f"/api/v1/edocs/{edoc.numero_entrega}/", HTTP_AUTHORIZATION=f"Token {raw}"
+    ).json()
+    last = d["historial"][-1]
+    assert (last["usuario"], last["rol"]) == (None, "tecnico_aforador")
