@@ -346,7 +346,10 @@ class StatusChange(models.Model):
         from .lifecycle import FILER, PARTY, PROCESS, actor_label
 
         if self.by_role and self.by_role not in (FILER, PARTY, PROCESS):
-            return actor_label(self.by_role)
+            role = actor_label(self.by_role)
+            if self.by_user_id and getattr(settings, "ECUAPASS_OPERATORS_SEE_OFFICER_NAMES", False):
+                return f"{role}: {self.by_user.get_full_name() or self.by_user.username}"
+            return role
         if self.by_user_id:
             return self.by_user.username
         return self.by_process
