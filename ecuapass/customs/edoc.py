@@ -44,6 +44,13 @@ def needs_officer(edoc) -> bool:
     return has_canal(edoc) and not is_automatico(edoc)
 
 
+def close_despacho(edoc) -> None:
+    """An anulada declaration leaves the bandeja: its open aforo (if any) is closed."""
+    from ecuapass.despacho.services import close_for_anulacion
+
+    close_for_anulacion(edoc)
+
+
 AFORO_CERRADO_NOTICE = Notice(
     subject=_("AFORO CERRADO - %(numero)s"),
     body=_("El aforo de la declaración %(numero)s (entrega %(entrega)s) fue cerrado. %(nota)s"),
@@ -118,6 +125,7 @@ DAI_LIFECYCLE = Lifecycle(
             source=(S.ACEPTADO, S.CANAL_ASIGNADO, S.EN_AFORO),
             target=S.ANULADO,
             actors=(SUPERVISOR, ADMINISTRADOR),
+            effects=(close_despacho,),
             notice=Notice(
                 subject=_("DECLARACIÓN ANULADA - %(numero)s"),
                 body=_("La declaración %(numero)s (entrega %(entrega)s) fue anulada. %(nota)s"),

@@ -451,6 +451,7 @@ class AforoEvent(models.Model):
         RETIRO = "retiro", _("Corrección retirada")
         RELIQUIDACION = "reliquidacion", _("Reliquidación")
         MULTA = "multa", _("Multa")
+        ANULADO = "anulado", _("Declaración anulada")
 
     # What the operator does not see on the document page (the officers' internal work).
     INTERNAL = frozenset({Kind.ASIGNADO, Kind.REASIGNADO})

@@ -532,6 +532,16 @@ class MultaInput:
     note: str = ""
 
 
+def close_for_anulacion(edoc) -> None:
+    """The DAI was anulada: its open case leaves the bandeja (closed, no resultado), logged."""
+    case = AforoCase.objects.select_for_update().filter(edoc=edoc, closed_on__isnull=True).first()
+    if case is None:
+        return
+    case.closed_on = timezone.now()
+    case.save(update_fields=["closed_on"])
+    _event(case, K.ANULADO, _("Declaración anulada: el trámite sale de la bandeja."))
+
+
 def close_aforo(
     case: AforoCase,
     *,

@@ -77,6 +77,8 @@ class Transition:
     actors: tuple[str, ...]
     conditions: tuple[Callable[[Any], bool], ...] = ()
     notice: Notice | None = None
+    # Run after the state changed, in the same transaction (e.g. close the aforo of an anulada).
+    effects: tuple[Callable[[Any], None], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -195,6 +197,8 @@ def fire(
             ip=ip,
             note=str(note)[:2000],
         )
+        for effect in t.effects:
+            effect(locked)
         if t.notice is not None:
             send_notice(locked, t.notice, note=note)
     return locked
