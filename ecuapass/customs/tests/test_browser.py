@@ -123,7 +123,9 @@ def test_dai_from_form_to_acceptance_in_the_browser(
     assert proc.returncode == 0, proc.stderr
     page.get_by_role("button", name="Consultar").click()
     row = page.locator("#estados tbody tr").filter(has_text=numero)
-    assert "Aceptado" in row.inner_text() and "Procesado" in row.inner_text()
+    # Accepted, then the despacho: no perfil de riesgo in the test database → canal automático →
+    # the aforo closes at once.
+    assert "Aforo cerrado" in row.inner_text() and "Procesado" in row.inner_text()
     assert "028-" in row.inner_text()
     page.screenshot(path=str(artifacts_dir / "edocs-1.3-aceptado.png"), full_page=True)
 
@@ -135,7 +137,9 @@ def test_dai_from_form_to_acceptance_in_the_browser(
     # The document page and the PDF.
     page.goto(live_server.url + "/edocs/estados/")
     page.get_by_role("link", name=numero).click()
-    assert "Aceptado" in page.locator("#estado-documento").inner_text()
+    assert "Aforo cerrado" in page.locator("#estado-documento").inner_text()
+    history = page.get_by_role("region", name="Historial de estados")
+    assert "Aceptado" in history.inner_text()
     href = page.get_by_role("link", name="Imprimir DAI (PDF)").get_attribute("href")
     response = page.request.get(live_server.url + href)
     assert response.status == 200 and response.headers["content-type"] == "application/pdf"
