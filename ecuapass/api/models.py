@@ -18,12 +18,51 @@ def hash_token(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
-class ApiTokenQuerySet(models.QuerySet):
+class TokenQuerySet(models.QuerySet):
     def active(self):
         return self.filter(revoked_on__isnull=True)
 
 
-class ApiToken(models.Model):
+class TokenBase(models.Model):
+    """A bearer token: shown once, stored hashed, revocable. The owner is the subclass's."""
+
+    name = models.CharField(_("nombre"), max_length=80)
+    prefix = models.CharField(_("prefijo"), max_length=16)
+    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_on = models.DateTimeField(_("creado el"), default=timezone.now)
+    last_used_on = models.DateTimeField(_("último uso"), null=True, blank=True)
+    revoked_on = models.DateTimeField(_("revocado el"), null=True, blank=True)
+
+    objects = TokenQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+        ordering = ["-created_on"]
+
+    def __str__(self) -> str:
+        return f"{self.prefix}… ({self.name})"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_on is None
+
+    @classmethod
+    def _issue(cls, public_prefix: str, *, name: str, **owner):
+        """Create a token for ``owner``; returns it and the raw value (never stored)."""
+        public = secrets.token_hex(4)
+        raw = f"{public_prefix}_{public}_{secrets.token_urlsafe(32)}"
+        token = cls.objects.create(
+            name=name[:80], prefix=f"{public_prefix}_{public}", key_hash=hash_token(raw), **owner
+        )
+        return token, raw
+
+    def revoke(self) -> None:
+        if self.revoked_on is None:
+            self.revoked_on = timezone.now()
+            self.save(update_fields=["revoked_on"])
+
+
+class ApiToken(TokenBase):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.CASCADE,
@@ -36,42 +75,12 @@ class ApiToken(models.Model):
         related_name="api_tokens",
         verbose_name=_("código de OCE"),
     )
-    name = models.CharField(_("nombre"), max_length=80)
-    prefix = models.CharField(_("prefijo"), max_length=16)
-    key_hash = models.CharField(max_length=64, unique=True, editable=False)
-    created_on = models.DateTimeField(_("creado el"), default=timezone.now)
-    last_used_on = models.DateTimeField(_("último uso"), null=True, blank=True)
-    revoked_on = models.DateTimeField(_("revocado el"), null=True, blank=True)
 
-    objects = ApiTokenQuerySet.as_manager()
-
-    class Meta:
+    class Meta(TokenBase.Meta):
         verbose_name = _("token de API")
         verbose_name_plural = _("tokens de API")
-        ordering = ["-created_on"]
-
-    def __str__(self) -> str:
-        return f"{self.prefix}… ({self.name})"
-
-    @property
-    def is_active(self) -> bool:
-        return self.revoked_on is None
 
     @classmethod
     def issue(cls, *, user, oce_code, name: str) -> tuple[ApiToken, str]:
         """Create a token; returns it and the raw value (shown once, never stored)."""
-        public = secrets.token_hex(4)
-        raw = f"{PREFIX}_{public}_{secrets.token_urlsafe(32)}"
-        token = cls.objects.create(
-            user=user,
-            oce_code=oce_code,
-            name=name[:80],
-            prefix=f"{PREFIX}_{public}",
-            key_hash=hash_token(raw),
-        )
-        return token, raw
-
-    def revoke(self) -> None:
-        if self.revoked_on is None:
-            self.revoked_on = timezone.now()
-            self.save(update_fields=["revoked_on"])
+        return cls._issue(PREFIX, name=name, user=user, oce_code=oce_code)

@@ -10,15 +10,13 @@
 
 from __future__ import annotations
 
-import secrets
-
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from ecuapass.api.models import TokenBase
 from ecuapass.core.models import AuditedModel
 
 from .roles import ALL_DISTRITOS, Role
@@ -136,50 +134,18 @@ class OfficerRole(models.Model):
         return f"{self.officer.user.username}: {self.get_role_display()}"
 
 
-class OfficerTokenQuerySet(models.QuerySet):
-    def active(self):
-        return self.filter(revoked_on__isnull=True)
-
-
-class OfficerToken(models.Model):
+class OfficerToken(TokenBase):
     """``Authorization: Token <token>`` on ``/api/v1/interno/``: acts as its officer."""
 
     officer = models.ForeignKey(
         Officer, on_delete=models.CASCADE, related_name="tokens", verbose_name=_("funcionario")
     )
-    name = models.CharField(_("nombre"), max_length=80)
-    prefix = models.CharField(_("prefijo"), max_length=16)
-    key_hash = models.CharField(max_length=64, unique=True, editable=False)
-    created_on = models.DateTimeField(_("creado el"), default=timezone.now)
-    last_used_on = models.DateTimeField(_("último uso"), null=True, blank=True)
-    revoked_on = models.DateTimeField(_("revocado el"), null=True, blank=True)
 
-    objects = OfficerTokenQuerySet.as_manager()
-
-    class Meta:
+    class Meta(TokenBase.Meta):
         verbose_name = _("token de sistema de SENAE")
         verbose_name_plural = _("tokens de sistemas de SENAE")
-        ordering = ["-created_on"]
-
-    def __str__(self) -> str:
-        return f"{self.prefix}… ({self.name})"
 
     @classmethod
     def issue(cls, *, officer: Officer, name: str) -> tuple[OfficerToken, str]:
         """Create a token; returns it and the raw value (shown once, never stored)."""
-        from ecuapass.api.models import hash_token
-
-        public = secrets.token_hex(4)
-        raw = f"{TOKEN_PREFIX}_{public}_{secrets.token_urlsafe(32)}"
-        token = cls.objects.create(
-            officer=officer,
-            name=name[:80],
-            prefix=f"{TOKEN_PREFIX}_{public}",
-            key_hash=hash_token(raw),
-        )
-        return token, raw
-
-    def revoke(self) -> None:
-        if self.revoked_on is None:
-            self.revoked_on = timezone.now()
-            self.save(update_fields=["revoked_on"])
+        return cls._issue(TOKEN_PREFIX, name=name, officer=officer)
