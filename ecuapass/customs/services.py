@@ -298,7 +298,7 @@ def liquidate(dai: Dai, items: list[DaiItem], liq: Liquidacion, *, on: date) -> 
     Raises ``AmountOverflow`` when a total, an item's liquidación or a total of the
     liquidación does not fit its column (the model's max_digits, the one bound).
     """
-    from ecuapass.tariff.services.calculator import ItemInput, TariffError, calculate
+    from ecuapass.tariff.services.calculator import TariffError, calculate
 
     dai.recompute_totals(items)
     problem = _too_large(dai, TOTAL_FIELDS)
@@ -315,19 +315,7 @@ def liquidate(dai: Dai, items: list[DaiItem], liq: Liquidacion, *, on: date) -> 
     try:
         if not items:
             raise TariffError("", field="items")
-        calc = calculate(
-            on,
-            [
-                ItemInput(
-                    subpartida=item.subpartida,
-                    fob=cents(item.fob * rate),
-                    flete=cents(item.flete * rate),
-                    seguro=cents(item.seguro * rate) if item.seguro else None,
-                    cantidad=item.cantidad_fisica or Decimal("1"),
-                )
-                for item in items
-            ],
-        )
+        calc = calculate(on, calculator_inputs(items, rate))
     except TariffError as exc:
         liq.error = f"Ítem {exc.index + 1}: {exc.message}" if exc.index is not None else exc.message
         liq.detalle = {}
@@ -373,6 +361,23 @@ def check_amounts(data: dict, *, on: date) -> None:
         for item in data.get("items") or []
     ]
     liquidate(dai, items, Liquidacion(), on=on)
+
+
+def calculator_inputs(items, rate: Decimal) -> list:
+    """The tariff calculator's inputs for DAI items (values in USD at ``rate``): one rule for
+    the editor's liquidación and the despacho's re-liquidation."""
+    from ecuapass.tariff.services.calculator import ItemInput
+
+    return [
+        ItemInput(
+            subpartida=item.subpartida,
+            fob=cents(item.fob * rate),
+            flete=cents(item.flete * rate),
+            seguro=cents(item.seguro * rate) if item.seguro else None,
+            cantidad=item.cantidad_fisica or Decimal("1"),
+        )
+        for item in items
+    ]
 
 
 def recompute(dai: Dai, *, on: date) -> Liquidacion:

@@ -189,24 +189,9 @@ def corrected_copy(dai, corrections: Iterable):
     return header, [items[n] for n in sorted(items)]
 
 
-def calculator_inputs(items, rate: Decimal) -> list:
-    """The calculator's inputs for DAI items, as ``customs.services.recompute`` builds them."""
-    from ecuapass.tariff.services.calculator import ItemInput
-
-    return [
-        ItemInput(
-            subpartida=item.subpartida,
-            fob=cents(item.fob * rate),
-            flete=cents(item.flete * rate),
-            seguro=cents(item.seguro * rate) if item.seguro else None,
-            cantidad=item.cantidad_fisica or Decimal("1"),
-        )
-        for item in items
-    ]
-
-
 def reliquidate(dai, corrections: Iterable) -> Outcome:
     """The liquidación of ``dai`` with ``corrections``, compared tribute by tribute."""
+    from ecuapass.customs.services import calculator_inputs
     from ecuapass.tariff.services.calculator import TariffError, calculate
 
     liq = dai.liquidacion
