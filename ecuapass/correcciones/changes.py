@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 
 from ecuapass.customs.models import Dai, DaiItem
 from ecuapass.customs.serializers import DaiSerializer, ItemSerializer
-from ecuapass.customs.services import ITEM_FIELDS, header_values, normalize_subpartida, payload_of
+from ecuapass.customs.services import header_values, item_rows, payload_of
 
 # Header data a request may not change: who declares, for whom, where, under which régimen
 # (the número de documento is distrito-año-régimen-secuencial and stays).
@@ -132,23 +132,6 @@ def _payload_field(field: str, whole: str) -> str:
     if numbered:  # a dict of errors keyed by the item's index (0-based)
         return f"items[{int(numbered.group(1)) + 1}]{numbered.group(2) or ''}"
     return field if field.startswith("items") else f"cabecera.{field}"
-
-
-def item_rows(items: list[dict], dai=None) -> list[DaiItem]:
-    """Unsaved ``DaiItem`` rows from validated items (``ItemSerializer`` data), numbered from 1."""
-    rows = []
-    for n, item in enumerate(items, start=1):
-        row = DaiItem(
-            dai=dai,
-            numero=n,
-            subpartida=normalize_subpartida(item["subpartida"]),
-            **{name: item.get(name) for name in ITEM_FIELDS if name != "subpartida"},
-        )
-        for name in ("flete", "seguro"):
-            if getattr(row, name) is None:
-                setattr(row, name, Decimal("0"))
-        rows.append(row)
-    return rows
 
 
 def corrected(dai: Dai, cabecera: dict | None, items: list | None) -> Corrected:

@@ -110,24 +110,29 @@ def _jsonable(value):
     return {k: str(v) for k, v in value.items() if v is not None}
 
 
+def item_rows(items: list[dict], dai=None) -> list[DaiItem]:
+    """Unsaved ``DaiItem`` rows from validated items (``ItemSerializer`` data), numbered from 1."""
+    rows = []
+    for n, item in enumerate(items, start=1):
+        row = DaiItem(
+            dai=dai,
+            numero=n,
+            subpartida=normalize_subpartida(item["subpartida"]),
+            **{name: item.get(name) for name in ITEM_FIELDS if name != "subpartida"},
+        )
+        for name in ("flete", "seguro"):
+            if getattr(row, name) is None:
+                setattr(row, name, Decimal("0"))
+        rows.append(row)
+    return rows
+
+
 @transaction.atomic
 def build_dai(edoc, data: dict) -> Dai:
     dai = Dai(edoc=edoc, **header_values(data))
     dai.importador = Operator.objects.filter(ruc=dai.importador_ruc).first()
     dai.save()
-    items = [
-        DaiItem(
-            dai=dai,
-            numero=n,
-            **{name: item.get(name) for name in ITEM_FIELDS if name != "subpartida"},
-            subpartida=normalize_subpartida(item["subpartida"]),
-        )
-        for n, item in enumerate(data["items"], start=1)
-    ]
-    for item in items:
-        for name in ("flete", "seguro"):
-            if getattr(item, name) is None:
-                setattr(item, name, Decimal("0"))
+    items = item_rows(data["items"], dai)
     DaiItem.objects.bulk_create(items)
     recompute(dai, on=timezone.localdate())
     return dai
