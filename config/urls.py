@@ -18,6 +18,7 @@ urlpatterns = [
     path("declaraciones/", include("ecuapass.customs.urls")),
     path("despacho/", include("ecuapass.despacho.urls")),
     path("correcciones/", include("ecuapass.correcciones.urls")),
+    path("mi-pagina/", include("ecuapass.mipagina.urls")),
     path("interno/riesgo/", include("ecuapass.risk.urls")),
     path("interno/", include("ecuapass.officers.urls")),
     path("seguridad/", include("ecuapass.officers.security_urls")),

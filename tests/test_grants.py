@@ -98,6 +98,7 @@ UNGATED = {
     # Not bound to operators' grants: the second factor (login step and the user's own setting).
     "/interno/verificar/": "login: the second factor step",
     "/seguridad/segundo-factor/": "the user's own TOTP setting",
+    "/mi-pagina/": "3.11.1 Mi página (access oce); each block shows only with its own option",
 }
 
 # Grant-bound URLs whose objects the scene above does not build; their grant is tested where noted.
