@@ -217,14 +217,13 @@ def send_notice(edoc, notice: Notice, *, note: str = "") -> None:
         "nota": note,
     }
     context.update(edoc.type.notice_context(edoc))
-    subject = str(notice.subject) % context
-    body = str(notice.body) % context
     codes = recipients(edoc, filer=FILER in notice.to, party=PARTY in notice.to)
     for code in codes:
-        notify(
+        notify(  # rendered in the reader's language when read
             oce_code=code,
-            subject=subject,
-            body=body,
+            subject=notice.subject,
+            body=notice.body,
+            params=context,
             sender=SENDER,
             category=CATEGORY,
             related=edoc,

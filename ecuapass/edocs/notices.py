@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import logging
 
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 logger = logging.getLogger(__name__)
 
 SENDER = "SENAE"
-CATEGORY = "edocs"
+CATEGORY = "edoc"  # notifications.models.Category.EDOC
 
 
 def recipients(edoc, *, filer: bool = True, party: bool = True) -> list:
@@ -39,36 +39,37 @@ def notify_outcome(edoc, errors) -> None:
         logger.warning("edocs: notifications.services.notify not available; notice skipped")
         return
     accepted = not errors
+    params = {
+        "doc": edoc.doc_type,
+        "titulo": edoc.title,
+        "entrega": edoc.numero_entrega,
+        "num": edoc.document_number,
+    }
     if accepted:
-        subject = _("%(doc)s ACEPTADA - %(num)s") % {
-            "doc": edoc.doc_type,
-            "num": edoc.document_number,
-        }
-        body = _(
+        kind = "edoc.aceptado"
+        subject = gettext_lazy("%(doc)s ACEPTADA - %(num)s")
+        body = gettext_lazy(
             "El documento %(titulo)s con número de entrega %(entrega)s fue ACEPTADO "
             "con el número de documento %(num)s."
-        ) % {"titulo": edoc.title, "entrega": edoc.numero_entrega, "num": edoc.document_number}
+        )
     else:
-        subject = _("%(doc)s RECHAZADA - entrega %(entrega)s") % {
-            "doc": edoc.doc_type,
-            "entrega": edoc.numero_entrega,
-        }
-        lines = [
-            _(
-                "El documento %(titulo)s con número de entrega %(entrega)s fue RECHAZADO con las siguientes observaciones:"
-            )
-            % {"titulo": edoc.title, "entrega": edoc.numero_entrega}
-        ]
-        lines += [
+        kind = "edoc.rechazado"
+        subject = gettext_lazy("%(doc)s RECHAZADA - entrega %(entrega)s")
+        body = "%(cabecera)s\n%(errores)s"
+        params["cabecera"] = gettext_lazy(
+            "El documento %(titulo)s con número de entrega %(entrega)s fue RECHAZADO con las siguientes observaciones:"
+        )
+        params["errores"] = [
             f"- [{e.code}] {e.field}: {e.message}" if e.field else f"- [{e.code}] {e.message}"
             for e in errors
         ]
-        body = "\n".join(lines)
     for code in recipients(edoc):
         notify(
             sender=SENDER,
             subject=subject,
             body=body,
+            params=params,
+            kind=kind,
             category=CATEGORY,
             oce_code=code,
             related=edoc,

@@ -26,8 +26,10 @@ class NoticeSerializer(serializers.Serializer):
     estado = serializers.SerializerMethodField()
     de = serializers.CharField(source="sender")
     destinatario = serializers.SerializerMethodField()
-    asunto = serializers.CharField(source="subject")
+    asunto = serializers.CharField(source="display_subject")
     categoria = serializers.CharField(source="category")
+    categoria_nombre = serializers.CharField(source="category_label")
+    tipo = serializers.CharField(source="kind")
     fecha = serializers.DateTimeField(source="created_on")
 
     def get_estado(self, obj) -> str:
@@ -38,7 +40,7 @@ class NoticeSerializer(serializers.Serializer):
 
 
 class NoticeDetailSerializer(NoticeSerializer):
-    mensaje = serializers.CharField(source="body")
+    mensaje = serializers.CharField(source="display_body")
     enlace = serializers.CharField(source="related_url")
     referencia = serializers.CharField(source="related_label")
     adjuntos = serializers.SerializerMethodField()

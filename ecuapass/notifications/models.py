@@ -88,6 +88,11 @@ class Notification(models.Model):
     related_url = models.CharField(_("enlace"), max_length=500, blank=True)
     related_label = models.CharField(_("referencia"), max_length=250, blank=True)
     created_on = models.DateTimeField(_("fecha"), default=timezone.now)
+    # A notice written with ``notify(kind=…, params=…)`` keeps its message templates (Spanish
+    # source strings) and parameters here and is rendered in the reader's language when read
+    # (``rendering``); ``subject``/``body`` hold its Spanish text (search, e-mail, old readers).
+    kind = models.CharField(_("tipo de aviso"), max_length=80, blank=True, default="")
+    message = models.JSONField(_("mensaje y parámetros"), default=dict, blank=True)
     emailed_on = models.DateTimeField(_("enviado por correo el"), null=True, blank=True)
 
     objects = NotificationQuerySet.as_manager()
@@ -109,6 +114,26 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.subject
+
+    @property
+    def display_subject(self) -> str:
+        """The subject in the active language (``rendering.subject``)."""
+        from .rendering import subject
+
+        return subject(self)
+
+    @property
+    def display_body(self) -> str:
+        from .rendering import body
+
+        return body(self)
+
+    @property
+    def category_label(self) -> str:
+        """The category's label; codes written by older callers map to their category."""
+        from .rendering import category_label
+
+        return category_label(self.category)
 
     @property
     def recipient_label(self) -> str:

@@ -11,6 +11,7 @@ from django.core.files.base import ContentFile, File
 from django.db import models, transaction
 from django.utils import timezone
 
+from . import rendering
 from .models import Notification, NotificationAttachment, NotificationRead
 
 SENDER_SENAE = "SENAE"
@@ -20,18 +21,26 @@ SENDER_SYSTEM = "SISTEMA"
 def notify(
     *,
     sender: str,
-    subject: str,
-    body: str,
+    subject,
+    body,
     category: str,
     user=None,
     oce_code=None,
     related=None,
     attachments: Iterable = (),
     created_on=None,
+    kind: str = "",
+    params: dict | None = None,
 ) -> Notification:
     """Write a notice to a BUZÓN PERSONAL (``user``) and/or an OCE mailbox (``oce_code``).
 
     ``sender``: a display string ("SENAE", "SISTEMA", an agency's name).
+    ``subject``/``body``: either final text (kept as written), or — with ``params`` — message
+    templates: ``gettext_lazy("… %(numero)s …")`` (or the Spanish source string) whose
+    ``%(name)s`` placeholders are filled from ``params`` *when the notice is read*, in the
+    reader's language (``rendering``); Decimal, date and datetime parameters are formatted
+    then (``47.860,00`` / ``47,860.00``), lazy translations given as parameters translated.
+    ``kind``: an optional stable code of the notice ("edoc.aceptado"), stored for filtering.
     ``category``: one of ``notifications.models.Category`` (free text is kept as is).
     ``related``: any model instance the notice is about; linked through
     contenttypes, with its ``get_absolute_url()`` when it has one.
@@ -44,12 +53,19 @@ def notify(
         raise ValueError("notify() needs a user, an oce_code or both")
     from .tasks import send_notification_email
 
+    message = {}
+    if params is not None:
+        message = rendering.pack(subject, body, params)
+        subject = rendering.spanish(message, "subject", rendering.source_text(subject))
+        body = rendering.spanish(message, "body", rendering.source_text(body))
     with transaction.atomic():
         notice = Notification(
-            sender=sender[:120],
-            subject=subject[:250],
-            body=body,
-            category=category,
+            sender=str(sender)[:120],
+            subject=str(subject)[:250],
+            body=str(body),
+            category=rendering.category_code(category),
+            kind=kind[:80],
+            message=message,
             user=user,
             oce_code=oce_code,
             created_on=created_on or timezone.now(),
