@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "ecuapass.risk",
     "ecuapass.despacho",
     "ecuapass.correcciones",
+    "ecuapass.carga",
     "ecuapass.mipagina",
     "ecuapass.api",
 ]

@@ -370,6 +370,25 @@ class DocumentoDeTransporte(Rule):
                 yield self.error()
 
 
+class CargaManifestada(Rule):
+    """The DAI's MRN + MSN + HSN name manifested cargo consigned to the importer, not declared
+    before, with the manifest's weight and freight (``ecuapass.carga.checks``; applies while a
+    ``carga.ControlCarga`` row is in force)."""
+
+    code = "DAI-307"
+    field = "documento_transporte.mrn"
+
+    def check(self, ctx):
+        from django.apps import apps
+
+        if not apps.is_installed("ecuapass.carga"):
+            return
+        from ecuapass.carga.checks import dai_cargo_errors
+
+        for field, message in dai_cargo_errors(ctx.content, ctx.edoc, ctx.on):
+            yield self.error(field=field, message=message)
+
+
 DAI_RULES = [
     DistritoEnCatalogo,
     RegimenDeImportacion,
@@ -388,4 +407,5 @@ DAI_RULES = [
     FacturaNoDuplicada,
     TipoDeCambio,
     DocumentoDeTransporte,
+    CargaManifestada,
 ]
