@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from ecuapass.core.db import retry_on_conflict
 
@@ -258,13 +259,15 @@ def process(document_id: int, *, process_name: str = WORKER) -> str:
         )
         if formal:
             edoc.marcar_error(
-                process=process_name, note=_("%(n)d errores formales") % {"n": len(errors)}
+                process=process_name,
+                note=ngettext("%(n)d error formal", "%(n)d errores formales", len(errors))
+                % {"n": len(errors)},
             )
-            edoc.rechazar(process=process_name, note=_("%(n)d errores") % {"n": len(errors)})
+            edoc.rechazar(process=process_name, note=_errors(len(errors)))
             outcome = "error"
         elif errors:
             edoc.marcar_procesado(process=process_name)
-            edoc.rechazar(process=process_name, note=_("%(n)d errores") % {"n": len(errors)})
+            edoc.rechazar(process=process_name, note=_errors(len(errors)))
             outcome = "rechazado"
         else:
             edoc.marcar_procesado(process=process_name)
@@ -292,3 +295,8 @@ __all__ = [
     "submit",
     "submit_payload",
 ]
+
+
+def _errors(n: int) -> str:
+    """ "1 error" / "3 errores" (the rejection's note in the history)."""
+    return ngettext("%(n)d error", "%(n)d errores", n) % {"n": n}
