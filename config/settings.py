@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "ecuapass.despacho",
     "ecuapass.correcciones",
     "ecuapass.carga",
+    "ecuapass.registro",
     "ecuapass.mipagina",
     "ecuapass.api",
 ]

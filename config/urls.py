@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("ecuapass.core.urls")),
     path("", include("ecuapass.portal.urls")),
     path("", include("ecuapass.accounts.urls")),
+    path("", include("ecuapass.registro.urls")),
     path("buzon/", include("ecuapass.notifications.urls")),
     path("arancel/", include("ecuapass.tariff.urls")),
     path("edocs/", include("ecuapass.edocs.urls")),
