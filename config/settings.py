@@ -74,13 +74,18 @@ INSTALLED_APPS = [
     "ecuapass.risk",
     "ecuapass.despacho",
     "ecuapass.correcciones",
+    "ecuapass.exportacion",
     "ecuapass.carga",
+    "ecuapass.obligaciones",
+    "ecuapass.vue",
     "ecuapass.registro",
     "ecuapass.mipagina",
     "ecuapass.api",
+    "ecuapass.ops",
 ]
 
 MIDDLEWARE = [
+    "ecuapass.ops.middleware.RequestIdMiddleware",  # request id, latency by view (metrics)
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -212,7 +217,10 @@ REQUIRE_TOTP_FOR_REPRESENTATIVES = env_bool("REQUIRE_TOTP_FOR_REPRESENTATIVES", 
 OTP_TOTP_ISSUER = "ECUAPASS"
 
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_IDLE_MINUTES", "30")) * 60
-SESSION_SAVE_EVERY_REQUEST = True  # idle timeout: every request extends the session
+# Idle timeout: a request extends the session when its last renewal is older than
+# SESSION_TOUCH_SECONDS (accounts.session_lifetime), not with an UPDATE on every request.
+SESSION_SAVE_EVERY_REQUEST = False
+SESSION_TOUCH_SECONDS = int(os.environ.get("SESSION_TOUCH_SECONDS", "60"))
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_IDLE_WARNING_SECONDS = int(os.environ.get("SESSION_IDLE_WARNING_SECONDS", "120"))
 # Absolute lifetime: a session ends this long after its login however active it is
@@ -341,15 +349,27 @@ CACHES = {
     }
 }
 if os.environ.get("REDIS_URL"):
+    # Redis away: reads miss and writes are dropped, the portal goes on (ecuapass.ops.cache).
     CACHES["default"] = {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "ecuapass.ops.cache.ResilientRedisCache",
         "LOCATION": os.environ["REDIS_URL"],
+        "OPTIONS": {
+            "socket_connect_timeout": float(os.environ.get("REDIS_TIMEOUT", "0.5")),
+            "socket_timeout": float(os.environ.get("REDIS_TIMEOUT", "0.5")),
+        },
     }
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # LOG_FORMAT=json: one JSON object per line with the request id / job id (ecuapass.ops).
+    "formatters": {"json": {"()": "ecuapass.ops.jsonlog.JsonFormatter"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            **({"formatter": "json"} if os.environ.get("LOG_FORMAT") == "json" else {}),
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
     "loggers": {"django_tasks": {"level": "INFO"}},
 }

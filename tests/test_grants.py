@@ -73,6 +73,10 @@ GATED = [
     ("POST", "/despacho/{sent}/observaciones/{obs}/respuesta/", {"1.3"}, "session"),
     ("POST", "/despacho/{sent}/correcciones/{corr}/respuesta/", {"1.3"}, "session"),
     ("GET", "/despacho/{sent}/archivos/{att}/", {"1.3"}, "session"),
+    # Ventanilla Única (ecuapass.vue): 4.2 Documentos de Acompañamiento.
+    ("GET", "/vue/", {"4.2"}, "session"),
+    ("GET", "/vue/nueva/", {"4.2"}, "session"),
+    ("GET", "/api/v1/vue/tipos/", {"4.2"}, "token"),
     # destructive ones last
     ("POST", "/edocs/tokens/{tok}/revocar/", {"1.1", "1.3"}, "session"),
     ("POST", "/edocs/borrador/{draft}/eliminar/", {"1.1"}, "session"),
@@ -103,6 +107,17 @@ UNGATED = {
 
 # Grant-bound URLs whose objects the scene above does not build; their grant is tested where noted.
 GATED_ELSEWHERE = {
+    **{
+        url: "a VUE request's or permit's page (4.2); ecuapass/vue/tests/test_portal.py"
+        for url in (
+            "/vue/borrador/1/",
+            "/vue/solicitud/1/subsanar/",
+            "/vue/solicitud/1/adjuntos/1/",
+            "/vue/documento/abc/pdf/",
+            "/api/v1/vue/solicitudes/abc/subsanacion/",
+            "/api/v1/vue/documentos/abc/",
+        )
+    },
     "/correcciones/solicitud/1/adjuntos/1/": (
         "a request's attachment: 1.1 as a draft, 1.3 once sent (edocs.access.document_for);"
         " ecuapass/correcciones/tests/test_portal.py"
@@ -111,7 +126,7 @@ GATED_ELSEWHERE = {
 
 # The officers' side (portal interno and its API) is bound to SENAE roles, not to operators'
 # grants (ecuapass.officers.access): every URL under these prefixes refuses any operator.
-OFFICER_PREFIXES = ("/interno/", "/api/v1/interno/")
+OFFICER_PREFIXES = ("/interno/", "/api/v1/interno/", "/entidad/")
 
 
 def _is_officer_url(url: str) -> bool:
@@ -120,7 +135,7 @@ def _is_officer_url(url: str) -> bool:
 
 OFFICER_URLS = sorted(u for u in ALL_URLS if _is_officer_url(u))
 
-GRANTABLE = ["1.1", "1.3", "2.1.1", "2.1.2"]
+GRANTABLE = ["1.1", "1.3", "2.1.1", "2.1.2", "4.2"]
 PROFILES = [(), *[(n,) for n in GRANTABLE], "all"]
 
 

@@ -11,12 +11,15 @@ from django.urls import URLPattern, URLResolver, get_resolver
 # (prefix of the route, why it is public)
 PUBLIC = [
     ("healthz", "monitoring"),
+    ("metrics", "monitoring: no login, refused unless from METRICS_ALLOWED_NETWORKS or with METRICS_TOKEN (ecuapass.ops)"),
     ("i18n/", "language switch"),
     ("jsi18n/", "JavaScript translation catalog"),
     ("ingresar/", "login, step 1"),
     ("salir/", "sign-out"),
     ("reiniciar-clave/", "password reset request"),
+    ("nuevo-registro/", "NUEVO REGISTRO: solicitud de uso (rate-limited)"),
     ("arancel/", "2.1.1 Consulta de arancel is a public service"),
+    ("vue/verificar/", "Verificar validez del documento original: public, by number and code"),
     ("tributos/", "Cálculo de tributos is a public service"),
     ("guia/", "Guía del uso"),
     ("api/v1/schema/", "OpenAPI schema"),

@@ -36,10 +36,29 @@ def confirmed_device(user) -> TOTPDevice | None:
     return TOTPDevice.objects.filter(user_id=user.pk, confirmed=True).order_by("pk").first()
 
 
-def is_officer(user) -> bool:
-    from .models import Officer
+# Profiles whose holders always need the second factor ("app_label.Model" with a ``user``):
+# SENAE's officers here; other contexts add theirs (the control agencies' staff, ecuapass.vue).
+MANDATORY_PROFILES = ["officers.Officer"]
 
-    return Officer.objects.filter(user_id=user.pk).exists()
+
+def _profile_exists():
+    from functools import reduce
+    from operator import or_
+
+    from django.apps import apps
+
+    return reduce(
+        or_,
+        (
+            Exists(apps.get_model(label).objects.filter(user_id=OuterRef("pk")))
+            for label in MANDATORY_PROFILES
+        ),
+    )
+
+
+def is_officer(user) -> bool:
+    """Holds a profile that always needs the second factor (an officer, an agency's staff)."""
+    return get_user_model().objects.filter(pk=user.pk).filter(_profile_exists()).exists()
 
 
 def mandatory(user) -> bool:
@@ -53,18 +72,15 @@ def mandatory(user) -> bool:
 
 def required(user) -> bool:
     """A password alone does not open a session for ``user`` (one query)."""
-    from .models import Officer
-
     if not getattr(user, "is_authenticated", False):
         return False
     if getattr(settings, "REQUIRE_TOTP_FOR_REPRESENTATIVES", False) and getattr(
         user, "is_representative", False
     ):
         return True
-    officer = Officer.objects.filter(user_id=OuterRef("pk"))
     device = TOTPDevice.objects.filter(user_id=OuterRef("pk"), confirmed=True)
     users = get_user_model().objects.filter(pk=user.pk)
-    return users.filter(Exists(officer) | Exists(device)).exists()
+    return users.filter(_profile_exists() | Exists(device)).exists()
 
 
 def remember_requirement(request, user) -> None:

@@ -33,12 +33,18 @@ def home(request):
     )
 
 
+# Where staff without códigos de OCE land after the second factor: (is it theirs?, URL name).
+# SENAE's officers here; other contexts append theirs (the agencies' workbench, ecuapass.vue).
+LANDINGS = [(lambda user: officer_of(user) is not None, "interno:home")]
+
+
 def _onward(request):
     """Where the login goes on after the second factor."""
     from ecuapass.accounts.views import SESSION_NEXT
 
-    if officer_of(request.user) is not None:
-        return redirect(request.session.pop(SESSION_NEXT, "") or "interno:home")
+    for applies, url_name in LANDINGS:
+        if applies(request.user):
+            return redirect(request.session.pop(SESSION_NEXT, "") or url_name)
     return redirect("accounts:select_type")  # the OCE steps keep the login's «next»
 
 

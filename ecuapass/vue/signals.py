@@ -1,0 +1,28 @@
+"""Wiring to other contexts: the tasa's payment, Mi página's block, the second factor, the landing."""
+
+from __future__ import annotations
+
+from ecuapass.obligaciones.services import obligation_paid
+
+from . import tasas
+
+obligation_paid.connect(tasas.on_paid, dispatch_uid="vue_tasa_paid")
+
+
+def _wire_staff() -> None:
+    """The agencies' staff need the second factor and land on their workbench."""
+    from ecuapass.officers import second_factor, views
+
+    if "vue.Funcionario" not in second_factor.MANDATORY_PROFILES:
+        second_factor.MANDATORY_PROFILES.append("vue.Funcionario")
+
+    def is_staff(user) -> bool:
+        from .access import funcionario_of
+
+        return funcionario_of(user) is not None
+
+    if not any(name == "entidad:bandeja" for _check, name in views.LANDINGS):
+        views.LANDINGS.append((is_staff, "entidad:bandeja"))
+
+
+_wire_staff()

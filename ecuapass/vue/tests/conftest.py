@@ -1,0 +1,101 @@
+"""The VUE's test world: the sample tariff plus apples (restricted by AGROCALIDAD), the agencies'
+catalog, and a técnico pair and a director per agency used in the tests."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from ecuapass.core.loading import LoadReport
+
+
+def add_apples() -> None:
+    from ecuapass.tariff.models import Commodity, Measure, Restriction, Section
+
+    section = Section.objects.get(number=2)
+    parent = None
+    for level in (2, 4, 6, 8, 10):
+        code = "0808100000"[:level]
+        parent, _ = Commodity.objects.get_or_create(
+            code=code,
+            defaults={
+                "level": level,
+                "parent": parent,
+                "section": section,
+                "description_es": "Manzanas frescas" if level == 10 else f"Nivel {code}",
+                "valid_from": date(2023, 9, 1) if level == 10 else None,
+                "sample": True,
+            },
+        )
+    Measure.objects.get_or_create(
+        line=parent,
+        kind="ad_valorem",
+        valid_from=date(2023, 9, 1),
+        defaults={"rate": 15, "legal_basis": "Muestra"},
+    )
+    Measure.objects.get_or_create(
+        line=parent,
+        kind="iva",
+        valid_from=date(2023, 9, 1),
+        defaults={"iva_class": "general", "legal_basis": "Muestra"},
+    )
+    Restriction.objects.get_or_create(
+        line=parent,
+        kind=Restriction.Kind.RESTRICTION,
+        agency="AGROCALIDAD",
+        document="Permiso fitosanitario de importación",
+        valid_from=date(2023, 9, 1),
+        defaults={"legal_basis": "Muestra"},
+    )
+
+
+@pytest.fixture
+def vue_world(world):
+    from ecuapass.vue import reference_data
+    from ecuapass.vue.models import Entidad, Funcionario, Rol
+
+    add_apples()
+    reference_data.load(LoadReport())
+    from ecuapass.accounts.models import Operator, User
+
+    staff = {}
+    for entidad in Entidad.objects.all():
+        operator, _ = Operator.objects.get_or_create(
+            ruc=entidad.ruc, defaults={"legal_name": entidad.name, "kind": Operator.Kind.PUBLICA}
+        )
+        for username, rol in (
+            (f"{entidad.code.lower()}.t1", Rol.TECNICO),
+            (f"{entidad.code.lower()}.t2", Rol.TECNICO),
+            (f"{entidad.code.lower()}.dir", Rol.DIRECTOR),
+        ):
+            user = User.objects.create_user(
+                entidad.ruc,
+                username,
+                "Clave.Segura.2026",
+                operator=operator,
+                kind=User.Kind.FUNCIONARIO,
+                first_name="F",
+                last_name=username,
+            )
+            staff[username] = Funcionario.objects.create(user=user, entidad=entidad, rol=rol)
+    world.staff = staff
+    return world
+
+
+@pytest.fixture
+def staff_client(client):
+    """A verified (second factor passed) session of an agency's staff member."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+
+    from ecuapass.officers.tests.factories import add_totp
+
+    def login(funcionario):
+        device = add_totp(funcionario.user)
+        client.force_login(funcionario.user, backend="ecuapass.accounts.backends.RucUserBackend")
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+        return client
+
+    return login
