@@ -9,12 +9,15 @@ MANAGE := $(BIN)/python manage.py
 PYTEST_WORKERS ?= auto
 
 .PHONY: run test test-browser lint format bench install install-test translations migrate data clean help
+.PHONY: cluster cluster-stop cluster-status chaos chaos-quick backup-test
 
 help:
 	@echo "make run    — instala, migra, carga datos y sirve http://$(HOST):$(PORT)"
 	@echo "make test   — instala lo necesario y corre toda la suite (SQLite; DATABASE_URL=postgres://… para PostgreSQL)"
 	@echo "make lint   — ruff check + ruff format --check"
 	@echo "make bench  — benchmarks (PostgreSQL) → docs/performance.md"
+	@echo "make cluster / cluster-stop — HAProxy + 2 web + 2 workers + PostgreSQL + Redis (docs/deploy.md)"
+	@echo "make chaos  — fault-injection suite → docs/reliability.md (chaos-quick: the CI subset)"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -66,3 +69,30 @@ bench: $(VENV)/.installed-test
 
 clean:
 	rm -rf $(VENV) var/*.sqlite3* var/static
+
+# --- Operations (docs/deploy.md, docs/operations.md) ----------------------------------------
+# The production topology on this machine: HAProxy (Debian package) → 2 gunicorn web nodes,
+# 2 workers, a private PostgreSQL and Redis under var/cluster. cluster-stop stops exactly those.
+CLUSTER_PORT ?= 8443
+cluster: $(VENV)/.installed
+	@command -v haproxy >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq haproxy)
+	CLUSTER_PORT=$(CLUSTER_PORT) $(BIN)/python deploy/cluster.py start
+
+cluster-stop:
+	CLUSTER_PORT=$(CLUSTER_PORT) $(BIN)/python deploy/cluster.py stop
+
+cluster-status:
+	CLUSTER_PORT=$(CLUSTER_PORT) $(BIN)/python deploy/cluster.py status
+
+# Fault injection against a private cluster (loopback only, own PostgreSQL/Redis, bounded).
+chaos: $(VENV)/.installed-test
+	@command -v haproxy >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq haproxy)
+	ECUAPASS_CHAOS=full $(BIN)/python -m pytest -p no:cacheprovider -p no:xdist tests/chaos $(PYTEST_ARGS)
+
+chaos-quick: $(VENV)/.installed-test
+	@command -v haproxy >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq haproxy)
+	ECUAPASS_CHAOS=quick $(BIN)/python -m pytest -p no:cacheprovider -p no:xdist tests/chaos $(PYTEST_ARGS)
+
+# Back up, destroy, restore into a private PostgreSQL and compare every count (docs/operations.md).
+backup-test: $(VENV)/.installed
+	$(BIN)/python deploy/backup_test.py

@@ -23,3 +23,10 @@ STORAGES = {
 }
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
 WHITENOISE_USE_FINDERS = False
+# Load balancers and monitoring call the nodes directly over HTTP (HAProxy terminates TLS):
+# the health checks and the metrics are not redirected to HTTPS.
+SECURE_REDIRECT_EXEMPT = [r"^healthz", r"^metrics$"]
+# Structured logs (ecuapass.ops.jsonlog) unless LOG_FORMAT says otherwise.
+if os.environ.get("LOG_FORMAT", "json") == "json":
+    LOGGING["handlers"]["console"]["formatter"] = "json"  # noqa: F405
+    LOGGING.setdefault("formatters", {})["json"] = {"()": "ecuapass.ops.jsonlog.JsonFormatter"}  # noqa: F405

@@ -26,6 +26,7 @@ from django.core.cache import caches
 from django.core.cache.backends.redis import RedisCache
 from django.db import connection
 from django.utils import timezone
+from redis.exceptions import RedisError
 
 
 class DatabaseCounter:
@@ -67,7 +68,10 @@ class CacheCounter:
     def incr(self, key: str, expires_on: datetime) -> int:
         timeout = max(1, math.ceil((expires_on - timezone.now()).total_seconds()))
         for _ in range(3):
-            self.cache.add(key, 0, timeout=timeout)
+            try:
+                self.cache.add(key, 0, timeout=timeout)
+            except (RedisError, OSError):  # Redis away: the limit holds, counted in the database
+                return DatabaseCounter().incr(key, expires_on)
             try:
                 return self.cache.incr(key)
             except ValueError:  # the key expired between add and incr: open it again
@@ -77,7 +81,7 @@ class CacheCounter:
     def decr(self, key: str) -> None:
         try:
             self.cache.decr(key)
-        except ValueError:  # the window is over already
+        except (ValueError, RedisError, OSError):  # the window is over already, or Redis away
             pass
 
 

@@ -1,0 +1,81 @@
+"""Django's Redis cache, degraded instead of failing when Redis is away.
+
+The cache holds what can be recomputed (unread badges, menus, tariff answers): when Redis does
+not answer, a read is a miss and a write is dropped, with one warning per minute in the logs,
+and the portal goes on from the database. ``incr`` raises ``ValueError`` as for a missing key
+(a version key bumped while Redis is away starts again). ``add`` still raises: the rate limits'
+counters (``ratelimit.windows.CacheCounter``) catch that and count in the database.
+Production settings use it for ``REDIS_URL`` with short socket timeouts (``REDIS_TIMEOUT``).
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import time
+
+from django.core.cache.backends.base import DEFAULT_TIMEOUT
+from django.core.cache.backends.redis import RedisCache
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+
+logger = logging.getLogger(__name__)
+
+UNAVAILABLE = (RedisConnectionError, RedisTimeoutError, OSError)
+_last_warning = 0.0
+
+
+def _warn(operation: str, exc: Exception) -> None:
+    global _last_warning
+    now = time.monotonic()
+    if now - _last_warning > 60:
+        _last_warning = now
+        logger.warning(
+            "cache: Redis unavailable (%s: %s); degraded to the database",
+            operation,
+            exc.__class__.__name__,
+            extra={"event": "cache_degraded"},
+        )
+
+
+def _degrade(default=None):
+    def decorate(method):
+        @functools.wraps(method)
+        def wrapper(self, *args, **kwargs):
+            try:
+                return method(self, *args, **kwargs)
+            except UNAVAILABLE as exc:
+                _warn(method.__name__, exc)
+                value = default() if callable(default) else default
+                if method.__name__ == "get":
+                    return kwargs.get("default", args[1] if len(args) > 1 else None)
+                return value
+
+        return wrapper
+
+    return decorate
+
+
+class ResilientRedisCache(RedisCache):
+    get = _degrade()(RedisCache.get)
+    set = _degrade()(RedisCache.set)
+    touch = _degrade(False)(RedisCache.touch)
+    delete = _degrade(False)(RedisCache.delete)
+    get_many = _degrade(dict)(RedisCache.get_many)
+    set_many = _degrade(list)(RedisCache.set_many)
+    delete_many = _degrade()(RedisCache.delete_many)
+    has_key = _degrade(False)(RedisCache.has_key)
+
+    def incr(self, key, delta=1, version=None):
+        try:
+            return super().incr(key, delta, version=version)
+        except UNAVAILABLE as exc:
+            _warn("incr", exc)
+            raise ValueError(f"cache unavailable: {key}") from exc
+
+    def get_or_set(self, key, default, timeout=DEFAULT_TIMEOUT, version=None):
+        try:
+            return super().get_or_set(key, default, timeout=timeout, version=version)
+        except UNAVAILABLE as exc:
+            _warn("get_or_set", exc)
+            return default() if callable(default) else default

@@ -1,0 +1,152 @@
+"""Liveness/readiness, /metrics and its protection, request ids, JSON logs, the degraded cache."""
+
+from __future__ import annotations
+
+import json
+import logging
+
+import pytest
+from django.core.cache.backends.redis import RedisCache
+from django.test import override_settings
+from django.utils import timezone
+
+from ecuapass.core.models import WorkerHeartbeat
+from ecuapass.ops import context
+from ecuapass.ops.cache import ResilientRedisCache
+from ecuapass.ops.jsonlog import JsonFormatter
+from ecuapass.ratelimit.models import RateCounter
+from ecuapass.ratelimit.windows import CacheCounter, FixedWindow
+from tests.support.workers import closed_port
+
+
+def test_liveness_needs_no_database(client):
+    response = client.get("/healthz/live")  # no django_db mark: any query would raise
+    assert response.status_code == 200 and response.json() == {"status": "ok"}
+
+
+@pytest.mark.django_db
+def test_readiness_is_503_without_a_fresh_worker_and_200_with_one(client):
+    response = client.get("/healthz/ready")
+    assert response.status_code == 503
+    assert response.json()["checks"] == {
+        "database": "ok",
+        "workers": "no_fresh_worker",
+        "queue_age": "ok",
+    }
+    WorkerHeartbeat.objects.create(worker="w1", host="h", pid=1, seen_on=timezone.now())
+    response = client.get("/healthz/ready")
+    assert response.status_code == 200, response.json()
+    assert response.json()["status"] == "ok" and response.json()["workers"]["fresh"] == 1
+
+
+@pytest.mark.django_db
+def test_metrics_from_loopback_have_documents_queue_and_latency_by_view(client, world):
+    client.get("/healthz/live")
+    response = client.get("/metrics", REMOTE_ADDR="127.0.0.1")
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert "ecuapass_database_up 1.0" in text
+    assert (
+        'ecuapass_http_request_duration_seconds_bucket{le="0.005",method="GET",view="ops:live"}'
+        in text
+    )
+    for name in (
+        "ecuapass_jobs",
+        "ecuapass_job_oldest_ready_seconds",
+        "ecuapass_workers_fresh",
+        "ecuapass_documents",
+        "ecuapass_envios_total",
+    ):
+        assert f"# TYPE {name.removesuffix('_total')}" in text, name
+
+
+@pytest.mark.django_db
+def test_metrics_refused_to_the_public_and_through_the_proxy(client, monkeypatch):
+    assert client.get("/metrics", REMOTE_ADDR="203.0.113.9").status_code == 403
+    forwarded = client.get("/metrics", REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="203.0.113.9")
+    assert forwarded.status_code == 403
+    assert forwarded.json()["error"] == "permission_denied"
+    monkeypatch.setenv("METRICS_TOKEN", "s3cret-token")
+    wrong = client.get("/metrics", REMOTE_ADDR="203.0.113.9", HTTP_AUTHORIZATION="Bearer nope")
+    assert wrong.status_code == 403
+    right = client.get(
+        "/metrics", REMOTE_ADDR="203.0.113.9", HTTP_AUTHORIZATION="Bearer s3cret-token"
+    )
+    assert right.status_code == 200
+
+
+def test_request_id_is_kept_when_valid_and_made_otherwise(client):
+    given = client.get("/healthz/live", HTTP_X_REQUEST_ID="abc12345-from-haproxy")
+    assert given["X-Request-ID"] == "abc12345-from-haproxy"
+    forged = client.get("/healthz/live", HTTP_X_REQUEST_ID="<script>\n")
+    assert forged["X-Request-ID"] != "<script>\n" and len(forged["X-Request-ID"]) == 32
+
+
+def test_json_log_line_carries_request_and_job_ids():
+    record = logging.makeLogRecord(
+        {
+            "name": "ecuapass.x",
+            "levelname": "INFO",
+            "msg": "hola %s",
+            "args": ("mundo",),
+            "event": "e1",
+        }
+    )
+    token_r = context.request_id.set("req-1234567")
+    token_j = context.job_id.set("job-42")
+    try:
+        line = json.loads(JsonFormatter().format(record))
+    finally:
+        context.request_id.reset(token_r)
+        context.job_id.reset(token_j)
+    assert line["message"] == "hola mundo" and line["event"] == "e1"
+    assert line["request_id"] == "req-1234567" and line["job_id"] == "job-42"
+    assert line["level"] == "INFO" and line["logger"] == "ecuapass.x"
+
+
+@pytest.mark.django_db
+def test_job_enqueued_log_has_the_request_id(caplog):
+    from tests.tasks import count_run
+
+    token = context.request_id.set("req-follow-me")
+    try:
+        with caplog.at_level(logging.INFO, logger="ecuapass.ops"):
+            result = count_run.enqueue("logged")
+    finally:
+        context.request_id.reset(token)
+    record = next(r for r in caplog.records if r.getMessage() == "job_enqueued")
+    assert record.job == str(result.id)
+    formatted = json.loads(JsonFormatter().format(record))
+    assert "request_id" not in formatted  # the contextvar was reset; the line is built at log time
+    assert formatted["job"] == str(result.id)
+
+
+def _dead_redis() -> ResilientRedisCache:
+    return ResilientRedisCache(
+        f"redis://127.0.0.1:{closed_port()}/0",
+        {"OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2}},
+    )
+
+
+def test_cache_without_redis_misses_and_drops_writes():
+    cache = _dead_redis()
+    assert isinstance(cache, RedisCache)
+    assert cache.get("k") is None and cache.get("k", "dflt") == "dflt"
+    cache.set("k", 1)  # dropped, no error
+    assert cache.get_many(["a", "b"]) == {}
+    assert cache.get_or_set("k", lambda: 7) == 7
+    with pytest.raises(ValueError):
+        cache.incr("version")  # as for a missing key: the caller sets it again
+
+
+@pytest.mark.django_db(transaction=True)
+def test_rate_limit_without_redis_still_limits_counting_in_the_database():
+    window = FixedWindow("test-degraded", limit=2, seconds=60, counter=CacheCounter(_dead_redis()))
+    hits = [window.hit("198.51.100.7") for _ in range(3)]
+    assert [h.allowed for h in hits] == [True, True, False]
+    assert RateCounter.objects.get(key=window.key("198.51.100.7")).count == 3
+
+
+@override_settings(SECURE_SSL_REDIRECT=True, SECURE_REDIRECT_EXEMPT=[r"^healthz", r"^metrics$"])
+def test_health_checks_are_not_redirected_to_https(client):
+    assert client.get("/healthz/live").status_code == 200

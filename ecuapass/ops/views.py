@@ -1,0 +1,91 @@
+"""Liveness, readiness and metrics: the operations' endpoints (no login; see each view)."""
+
+from __future__ import annotations
+
+import hmac
+import ipaddress
+import os
+
+from django.db import DatabaseError, connection
+from django.http import HttpResponse, JsonResponse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from ecuapass.core import jobs
+
+from . import metrics
+
+
+@never_cache
+@require_GET
+def live(request):
+    """Liveness: the process answers (no database). HAProxy's health check: a node is taken out
+    only when it cannot serve at all, never because the database or the queue is in trouble —
+    then every node answers the API's JSON 503 itself."""
+    return JsonResponse({"status": "ok"})
+
+
+@never_cache
+@require_GET
+def ready(request):
+    """Readiness: the database answers, a worker's heartbeat is fresh and the oldest ready job is
+    younger than QUEUE_MAX_AGE_SECONDS (``core.jobs.health``). 200 or 503, JSON."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+        report = jobs.health()
+    except DatabaseError as exc:
+        return JsonResponse(
+            {"status": "error", "checks": {"database": f"error: {exc.__class__.__name__}"}},
+            status=503,
+        )
+    checks = {
+        "database": "ok",
+        "workers": "ok" if "no_fresh_worker" not in report["problems"] else "no_fresh_worker",
+        "queue_age": "ok" if "queue_ageing" not in report["problems"] else "queue_ageing",
+    }
+    body = {
+        "status": report["status"],
+        "checks": checks,
+        "queue": report["queue"],
+        "workers": {k: v for k, v in report["workers"].items() if k != "list"},
+    }
+    return JsonResponse(body, status=200 if report["status"] == "ok" else 503)
+
+
+def _networks() -> list:
+    value = os.environ.get("METRICS_ALLOWED_NETWORKS", "127.0.0.1/32,::1/128")
+    return [
+        ipaddress.ip_network(item.strip(), strict=False)
+        for item in value.split(",")
+        if item.strip()
+    ]
+
+
+def metrics_allowed(request) -> bool:
+    """A scrape is allowed with ``Authorization: Bearer <METRICS_TOKEN>``, or straight from an
+    address of METRICS_ALLOWED_NETWORKS (default loopback) — not through the proxy: a request
+    HAProxy forwarded carries X-Forwarded-For and comes from the public side (HAProxy also
+    refuses /metrics at the edge)."""
+    token = os.environ.get("METRICS_TOKEN", "")
+    given = request.headers.get("Authorization", "")
+    if token and given.startswith("Bearer ") and hmac.compare_digest(given[7:], token):
+        return True
+    if "HTTP_X_FORWARDED_FOR" in request.META:
+        return False
+    try:
+        peer = ipaddress.ip_address(request.META.get("REMOTE_ADDR", ""))
+    except ValueError:
+        return False
+    return any(peer in network for network in _networks())
+
+
+@never_cache
+@require_GET
+def metrics_view(request):
+    if not metrics_allowed(request):
+        return JsonResponse({"error": "permission_denied", "detail": "Acceso denegado"}, status=403)
+    return HttpResponse(
+        metrics.exposition(), content_type="text/plain; version=0.0.4; charset=utf-8"
+    )
