@@ -28,6 +28,7 @@ class DaiState:
     EN_AFORO = "en_aforo"
     AFORO_CERRADO = "aforo_cerrado"
     LIQUIDACION_COMPLEMENTARIA = "liquidacion_complementaria"
+    SALIDA_AUTORIZADA = "salida_autorizada"
     ACEPTADO = "aceptado"
     ANULADO = "anulado"
 
@@ -47,8 +48,17 @@ def needs_officer(edoc) -> bool:
 def close_despacho(edoc) -> None:
     """An anulada declaration leaves the bandeja: its open aforo (if any) is closed."""
     from ecuapass.despacho.services import close_for_anulacion
+    from ecuapass.obligaciones.dai import after_anulacion
 
     close_for_anulacion(edoc)
+    after_anulacion(edoc)  # its open obligations are annulled
+
+
+def after_cierre(edoc) -> None:
+    """The cierre's charges enter the obligations ledger; the levante follows if all is paid."""
+    from ecuapass.obligaciones.dai import after_cierre as ledger_after_cierre
+
+    ledger_after_cierre(edoc)
 
 
 AFORO_CERRADO_NOTICE = Notice(
@@ -63,6 +73,7 @@ DAI_LIFECYCLE = Lifecycle(
         (S.EN_AFORO, _("En aforo")),
         (S.AFORO_CERRADO, _("Aforo cerrado")),
         (S.LIQUIDACION_COMPLEMENTARIA, _("Liquidación complementaria emitida")),
+        (S.SALIDA_AUTORIZADA, _("Salida autorizada")),
     ),
     transitions=(
         Transition(
@@ -88,6 +99,7 @@ DAI_LIFECYCLE = Lifecycle(
             actors=(PROCESS,),
             conditions=(is_automatico,),
             notice=AFORO_CERRADO_NOTICE,
+            effects=(after_cierre,),
         ),
         Transition(
             "iniciar_aforo",
@@ -104,6 +116,7 @@ DAI_LIFECYCLE = Lifecycle(
             target=S.AFORO_CERRADO,
             actors=(TECNICO,),
             notice=AFORO_CERRADO_NOTICE,
+            effects=(after_cierre,),
         ),
         Transition(
             "emitir_liquidacion_complementaria",
@@ -116,6 +129,21 @@ DAI_LIFECYCLE = Lifecycle(
                 body=_(
                     "El aforo de la declaración %(numero)s (entrega %(entrega)s) fue cerrado "
                     "con novedad y se emitió una liquidación complementaria. %(nota)s"
+                ),
+            ),
+            effects=(after_cierre,),
+        ),
+        Transition(
+            "autorizar_salida",
+            _("Autorizar la salida (levante)"),
+            source=(S.AFORO_CERRADO, S.LIQUIDACION_COMPLEMENTARIA),
+            target=S.SALIDA_AUTORIZADA,
+            actors=(PROCESS,),
+            notice=Notice(
+                subject=_("SALIDA AUTORIZADA - %(numero)s"),
+                body=_(
+                    "La declaración %(numero)s (entrega %(entrega)s) tiene salida autorizada: "
+                    "el aforo está cerrado y sus obligaciones cubiertas. %(nota)s"
                 ),
             ),
         ),
@@ -203,9 +231,12 @@ class DaiType(registry.DocumentType):
         return content.distrito if content is not None else ""
 
     def after_acceptance(self, edoc):
-        """Canal de aforo by the motor de riesgo, then the aforo (ecuapass.despacho)."""
+        """The liquidación enters the obligations ledger (ecuapass.obligaciones); then the canal
+        de aforo by the motor de riesgo and the aforo (ecuapass.despacho)."""
         from ecuapass.despacho.services import despachar_aceptado
+        from ecuapass.obligaciones.dai import issue_for_accepted
 
+        issue_for_accepted(edoc)
         despachar_aceptado(edoc)
 
     def notice_context(self, edoc):

@@ -1,0 +1,101 @@
+"""What the DAI owes: its liquidación at acceptance, then the despacho's liquidación
+complementaria and multas at the cierre. Called by the DAI type's hooks (customs.edoc); each
+call is idempotent (one obligation per source)."""
+
+from __future__ import annotations
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .models import Concept
+from .reference_data import codes_by_tributo
+from .services import Line, issue_obligation
+
+# The liquidación's tributes, in its order (customs.Liquidacion fields).
+TRIBUTES = ("ad_valorem", "especifico", "salvaguardia", "fodinfa", "ice", "iva")
+
+
+def issue_for_accepted(edoc):
+    """The DAI's liquidación becomes an obligation of the importer (None when nothing is owed)."""
+    dai = edoc.content
+    liq = getattr(dai, "liquidacion", None) if dai is not None else None
+    if liq is None or liq.total_tributos <= 0:
+        return None
+    codes = codes_by_tributo()
+    lines = [
+        Line(codes[t], getattr(liq, f"total_{t}")) for t in TRIBUTES if getattr(liq, f"total_{t}")
+    ]
+    return issue_obligation(
+        dai.importador_ruc,
+        Concept.LIQUIDACION,
+        lines,
+        source=dai,
+        distrito=dai.distrito,
+        edoc=edoc,
+        debtor_name=dai.importador_nombre,
+        description=_("Liquidación de la DAI %(n)s") % {"n": edoc.document_number},
+        issued_on=edoc.accepted_on or timezone.now(),
+    )
+
+
+def issue_for_cierre(edoc) -> list:
+    """The cierre's liquidación complementaria and multas become obligations."""
+    from ecuapass.despacho.models import Multa, Reliquidacion
+
+    dai = edoc.content
+    issued = []
+    codes = codes_by_tributo()
+    for rel in Reliquidacion.objects.filter(case__edoc=edoc).exclude(numero=""):
+        lines = [
+            Line(codes[t.tributo], t.diferencia)
+            for t in rel.tributos.all()
+            if t.tributo in codes and t.diferencia
+        ]
+        if sum(line.amount for line in lines) > 0:
+            issued.append(
+                issue_obligation(
+                    dai.importador_ruc,
+                    Concept.COMPLEMENTARIA,
+                    lines,
+                    source=rel,
+                    distrito=dai.distrito,
+                    edoc=edoc,
+                    debtor_name=dai.importador_nombre,
+                    description=_("Liquidación complementaria %(n)s") % {"n": rel.numero},
+                    issued_on=rel.issued_on,
+                )
+            )
+    for multa in Multa.objects.filter(case__edoc=edoc):
+        issued.append(
+            issue_obligation(
+                multa.importer_ruc,
+                Concept.MULTA,
+                [Line("MULTA", multa.amount, multa.legal_basis)],
+                source=multa,
+                distrito=dai.distrito,
+                edoc=edoc,
+                debtor_name=dai.importador_nombre,
+                description=_("Multa %(c)s - %(n)s") % {"c": multa.code, "n": multa.name},
+                issued_on=multa.imposed_on,
+            )
+        )
+    return issued
+
+
+def after_cierre(edoc) -> None:
+    """Effect of the DAI's cierre transitions: charges of the cierre, then the levante if due.
+
+    The liquidación's obligation is (re)issued first (idempotent), so a DAI never leaves
+    without its liquidación in the ledger, whatever path brought it here.
+    """
+    from .levante import release_if_covered
+
+    issue_for_accepted(edoc)
+    issue_for_cierre(edoc)
+    release_if_covered(edoc)
+
+
+def after_anulacion(edoc) -> None:
+    from .services import annul_for_document
+
+    annul_for_document(edoc)

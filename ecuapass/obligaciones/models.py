@@ -1,0 +1,274 @@
+"""The obligations ledger: what an operator owes SENAE and how it was paid.
+
+* ``Obligation`` — one amount owed (liquidación of a DAI, liquidación complementaria, multa,
+  tasa, dividend of a facilidad de pago…): its número de liquidación, the debtor (RUC), the
+  concept, when it became exigible and its state. Its amount is the sum of its
+  ``Component`` rows (tribute code, amount, legal basis) and never changes.
+* ``Payment`` — append-only: a payment collected by a bank, or the reversal of one (a new row
+  with negative amounts that points to the payment it reverses). Nothing is ever edited.
+* ``TasaInteres`` — the interest rate on late payment in force per trimester (dated rows with
+  legal basis).
+* ``Feriado`` — Ecuador's national holidays, a dated calendar (abandono's business days).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+ZERO = Decimal("0.00")
+
+
+def money_field(label, **kwargs):
+    return models.DecimalField(label, max_digits=16, decimal_places=2, **kwargs)
+
+
+class Concept(models.TextChoices):
+    LIQUIDACION = "liquidacion", _("Liquidación de la declaración")
+    COMPLEMENTARIA = "complementaria", _("Liquidación complementaria")
+    MULTA = "multa", _("Multa")
+    TASA = "tasa", _("Tasa")
+    INTERESES = "intereses", _("Intereses")
+    DIVIDENDO = "dividendo", _("Dividendo de facilidad de pago")
+    CUOTA_INICIAL = "cuota_inicial", _("Cuota inicial de facilidad de pago")
+
+
+class ObligationQuerySet(models.QuerySet):
+    def visible_to(self, oce):
+        """What an OCE may see: owed by its operator, or of documents it filed."""
+        return self.filter(Q(debtor_ruc=oce.registration.operator.ruc) | Q(edoc__filer_oce=oce))
+
+    def open(self):
+        return self.filter(state__in=Obligation.OPEN)
+
+
+class Obligation(models.Model):
+    class State(models.TextChoices):
+        PENDIENTE = "pendiente", _("Pendiente de pago")
+        PAGADA = "pagada", _("Pagada")
+        EN_FACILIDAD = "en_facilidad", _("En facilidad de pago")
+        ANULADA = "anulada", _("Anulada")
+        VENCIDA = "vencida", _("Vencida / título de crédito")
+
+    # States in which the obligation can still be paid.
+    OPEN = (State.PENDIENTE, State.VENCIDA)
+
+    numero = models.CharField(_("número de liquidación"), max_length=30, unique=True)
+    debtor_ruc = models.CharField(_("RUC del deudor"), max_length=13)
+    debtor_name = models.CharField(_("deudor"), max_length=300, blank=True)
+    concept = models.CharField(_("concepto"), max_length=20, choices=Concept.choices)
+    description = models.CharField(_("descripción"), max_length=300, blank=True)
+    distrito = models.CharField(_("distrito aduanero"), max_length=3)
+    # The document whose release depends on it (a DAI), if any.
+    edoc = models.ForeignKey(
+        "edocs.EDocument",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="obligations",
+        verbose_name=_("documento"),
+    )
+    # Where it comes from ("customs.dai:12", "despacho.multa:3", "vue.tasa:9"): one per source.
+    source_key = models.CharField(_("origen"), max_length=80, unique=True)
+    amount = money_field(_("monto (USD)"))
+    issued_on = models.DateTimeField(_("emitida el"))
+    exigible_on = models.DateField(_("exigible desde"))
+    state = models.CharField(
+        _("estado"), max_length=14, choices=State.choices, default=State.PENDIENTE
+    )
+    paid_on = models.DateTimeField(_("pagada el"), null=True, blank=True)
+    # The facilidad de pago that covers it, or whose dividend it is.
+    plan = models.ForeignKey(
+        "obligaciones.PaymentPlan",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("facilidad de pago"),
+    )
+    # Covered by an approved garantía (the goods may leave before payment).
+    garantia = models.ForeignKey(
+        "obligaciones.Garantia",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="covered",
+        verbose_name=_("garantía"),
+    )
+
+    objects = ObligationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("obligación")
+        verbose_name_plural = _("obligaciones")
+        ordering = ["-issued_on", "-pk"]
+        indexes = [
+            models.Index(fields=["debtor_ruc", "state", "-issued_on"], name="oblig_debtor"),
+            models.Index(fields=["edoc", "state"], name="oblig_edoc"),
+            models.Index(fields=["state", "exigible_on"], name="oblig_exigible"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.numero} ({self.amount} USD)"
+
+    @property
+    def is_open(self) -> bool:
+        return self.state in self.OPEN
+
+
+class Component(models.Model):
+    obligation = models.ForeignKey(Obligation, on_delete=models.CASCADE, related_name="components")
+    code = models.CharField(_("código"), max_length=20)
+    amount = money_field(_("monto (USD)"))
+    legal_basis = models.CharField(_("base legal"), max_length=300)
+
+    class Meta:
+        verbose_name = _("componente")
+        verbose_name_plural = _("componentes")
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.amount}"
+
+
+class Payment(models.Model):
+    """A payment, or the reversal of one (negative amounts, ``reverses`` set). Never edited."""
+
+    class Kind(models.TextChoices):
+        PAGO = "pago", _("Pago")
+        REVERSO = "reverso", _("Reverso")
+
+    obligation = models.ForeignKey(Obligation, on_delete=models.PROTECT, related_name="payments")
+    kind = models.CharField(_("tipo"), max_length=8, choices=Kind.choices, default=Kind.PAGO)
+    principal = money_field(_("capital"))
+    interest = money_field(_("intereses"), default=ZERO)
+    total = money_field(_("total"))
+    paid_at = models.DateTimeField(_("fecha y hora"))
+    fecha_contable = models.DateField(_("fecha contable"))
+    # The collecting bank (banca.EntidadFinanciera.code) and its own reference.
+    collector = models.CharField(_("entidad recaudadora"), max_length=20, blank=True)
+    reference = models.CharField(_("referencia"), max_length=60, blank=True)
+    reverses = models.OneToOneField(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="reversal",
+        verbose_name=_("reversa a"),
+    )
+    by_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("pago")
+        verbose_name_plural = _("pagos")
+        ordering = ["paid_at", "pk"]
+        indexes = [
+            models.Index(fields=["collector", "fecha_contable"], name="pago_conciliacion"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.total} {self.obligation_id}"
+
+
+class TasaInteres(models.Model):
+    """The annual interest rate on late payment in force in a trimester."""
+
+    valid_from = models.DateField(_("vigente desde"))
+    valid_to = models.DateField(_("vigente hasta"), null=True, blank=True)
+    annual_rate = models.DecimalField(_("tasa anual (%)"), max_digits=7, decimal_places=4)
+    legal_basis = models.CharField(_("base legal"), max_length=300)
+
+    class Meta:
+        verbose_name = _("tasa de interés por mora")
+        verbose_name_plural = _("tasas de interés por mora")
+        ordering = ["valid_from"]
+        constraints = [models.UniqueConstraint(fields=["valid_from"], name="uniq_tasa_desde")]
+
+    def __str__(self) -> str:
+        return f"{self.valid_from} {self.annual_rate} %"
+
+
+class Feriado(models.Model):
+    """A national holiday (the calendar of business days of the abandono)."""
+
+    fecha = models.DateField(_("fecha"), unique=True)
+    name = models.CharField(_("feriado"), max_length=120)
+    legal_basis = models.CharField(_("base legal"), max_length=300)
+
+    class Meta:
+        verbose_name = _("feriado nacional")
+        verbose_name_plural = _("feriados nacionales")
+        ordering = ["fecha"]
+
+    def __str__(self) -> str:
+        return f"{self.fecha} {self.name}"
+
+
+class PaymentPlan(models.Model):
+    """A facilidad de pago approved from a 1.11 request (filled by slice 4)."""
+
+    class State(models.TextChoices):
+        VIGENTE = "vigente", _("Vigente")
+        CANCELADA = "cancelada", _("Cancelada por incumplimiento")
+        TERMINADA = "terminada", _("Terminada")
+
+    edoc = models.OneToOneField(
+        "edocs.EDocument", on_delete=models.PROTECT, related_name="payment_plan"
+    )
+    debtor_ruc = models.CharField(_("RUC del deudor"), max_length=13)
+    state = models.CharField(
+        _("estado"), max_length=10, choices=State.choices, default=State.VIGENTE
+    )
+    approved_on = models.DateTimeField(_("aprobada el"))
+    cancelled_on = models.DateTimeField(_("cancelada el"), null=True, blank=True)
+    total = money_field(_("total"))
+
+    class Meta:
+        verbose_name = _("facilidad de pago")
+        verbose_name_plural = _("facilidades de pago")
+
+    def __str__(self) -> str:
+        return f"{self.edoc_id} {self.state}"
+
+
+class Garantia(models.Model):
+    """A garantía general (per operator) or específica (per declaration) (slice 6)."""
+
+    class Tipo(models.TextChoices):
+        GENERAL = "general", _("General")
+        ESPECIFICA = "especifica", _("Específica")
+
+    class State(models.TextChoices):
+        REGISTRADA = "registrada", _("Registrada")
+        APROBADA = "aprobada", _("Aprobada")
+        RECHAZADA = "rechazada", _("Rechazada")
+        EFECTIVIZADA = "efectivizada", _("Efectivizada")
+        VENCIDA = "vencida", _("Vencida")
+
+    tipo = models.CharField(_("tipo"), max_length=10, choices=Tipo.choices)
+    operator_ruc = models.CharField(_("RUC del operador"), max_length=13, db_index=True)
+    edoc = models.ForeignKey(
+        "edocs.EDocument", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    garante = models.CharField(_("garante (banco o aseguradora)"), max_length=200)
+    numero = models.CharField(_("número de la garantía"), max_length=40)
+    amount = money_field(_("monto (USD)"))
+    valid_from = models.DateField(_("vigente desde"))
+    valid_to = models.DateField(_("vigente hasta"))
+    state = models.CharField(
+        _("estado"), max_length=12, choices=State.choices, default=State.REGISTRADA
+    )
+    registered_on = models.DateTimeField(_("registrada el"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("garantía")
+        verbose_name_plural = _("garantías")
+
+    def __str__(self) -> str:
+        return f"{self.numero} ({self.garante})"

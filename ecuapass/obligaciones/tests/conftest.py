@@ -1,0 +1,3 @@
+from ecuapass.despacho.tests.fixtures import *  # noqa: F401,F403
+
+from .fixtures import *  # noqa: F401,F403
