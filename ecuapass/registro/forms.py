@@ -99,3 +99,216 @@ class ResetConfirmForm(NewPasswordMixin):
 
     def clean_username(self):
         return self.cleaned_data["username"].strip().lower()
+
+
+# --- NUEVO REGISTRO ------------------------------------------------------------------------
+DOCUMENT_MAX_BYTES = 5 * 1024 * 1024
+USERNAME_RE = r"^[a-zA-Z0-9._-]{3,40}$"
+COMPANY_KINDS = {
+    User.Kind.REPRESENTANTE,
+    User.Kind.ENTIDAD_PUBLICA,
+    User.Kind.ORGANISMO,
+}
+
+
+class RegistroForm(NewPasswordMixin):
+    """The solicitud de uso of one kind of user; the fields shown depend on ``kind``."""
+
+    ruc = forms.CharField(label=_("RUC"), max_length=20)
+    legal_name = forms.CharField(label=_("Razón social"), max_length=300, required=False)
+    address = forms.CharField(label=_("Dirección"), max_length=300, required=False)
+    oce_types = forms.MultipleChoiceField(
+        label=_("Tipos de OCE que solicita"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    oce_codes = forms.CharField(
+        label=_("Códigos de OCE solicitados"),
+        max_length=200,
+        required=False,
+        help_text=_("Los códigos de OCE de la empresa, separados por comas."),
+    )
+    documento = forms.FileField(
+        label=_("Documentos de la empresa (PDF)"),
+        required=False,
+        help_text=_("Nombramiento del representante legal y RUC, en un PDF."),
+    )
+    first_name = forms.CharField(label=_("Nombres"), max_length=150)
+    last_name = forms.CharField(label=_("Apellidos"), max_length=150)
+    id_number = forms.CharField(label=_("Cédula o pasaporte"), max_length=20, required=False)
+    email = forms.EmailField(label=_("Correo electrónico"))
+    phone = forms.CharField(label=_("Teléfono"), max_length=40, required=False)
+    username = forms.RegexField(
+        label=_("ID Usuario"),
+        regex=USERNAME_RE,
+        max_length=40,
+        error_messages={
+            "invalid": _(
+                "El ID Usuario tiene de 3 a 40 letras, dígitos, puntos, guiones o guiones bajos."
+            )
+        },
+    )
+    convenio = forms.BooleanField(
+        label=_("Acepto el Convenio de uso de ECUAPASS"),
+        required=False,
+    )
+
+    def __init__(self, *args, kind: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.kind = kind
+        from ecuapass.core.models import OceType
+
+        self.fields["oce_types"].choices = [
+            (t.code, f"{t.code} - {t.localized_name}") for t in OceType.objects.order_by("code")
+        ]
+        if kind == User.Kind.USUARIO_GENERAL:
+            self.fields["ruc"].label = _("Cédula")
+        if kind == User.Kind.EMPLEADO:
+            self.fields["ruc"].label = _("RUC de la empresa")
+        keep = {
+            "ruc",
+            "first_name",
+            "last_name",
+            "id_number",
+            "email",
+            "phone",
+            "username",
+            "password1",
+            "password2",
+            "convenio",
+        }
+        if kind in COMPANY_KINDS:
+            keep |= {"legal_name", "address", "documento"}
+            self.fields["legal_name"].required = True
+            self.fields["documento"].required = True
+        if kind == User.Kind.REPRESENTANTE:
+            keep.add("oce_types")
+            self.fields["oce_types"].required = True
+        if kind == User.Kind.EMPLEADO:
+            keep.add("oce_codes")
+            self.fields["oce_codes"].required = True
+        for name in list(self.fields):
+            if name not in keep:
+                del self.fields[name]
+        self.order_fields(
+            [
+                "ruc",
+                "legal_name",
+                "address",
+                "oce_types",
+                "oce_codes",
+                "documento",
+                "first_name",
+                "last_name",
+                "id_number",
+                "email",
+                "phone",
+                "username",
+                "password1",
+                "password2",
+                "convenio",
+            ]
+        )
+        self.ruc_warnings: list[str] = []
+
+    def clean_ruc(self):
+        from ecuapass.core.identity import validate_cedula, validate_ruc
+
+        value = self.cleaned_data["ruc"]
+        check = (
+            validate_cedula(value)
+            if self.kind == User.Kind.USUARIO_GENERAL
+            else validate_ruc(value)
+        )
+        self.ruc_warnings = check.warnings
+        if self.kind == User.Kind.EMPLEADO:
+            from ecuapass.accounts.models import Operator
+
+            if not Operator.objects.filter(ruc=check.number, state=Operator.State.ACTIVE).exists():
+                raise ValidationError(
+                    _("El RUC de la empresa no está registrado en ECUAPASS."), "unknown"
+                )
+        self._operator_kind = {
+            "ruc_natural": "natural",
+            "ruc_publico": "publica",
+            "ruc_sociedad": "sociedad",
+        }.get(check.kind, "")
+        return check.number
+
+    def clean_username(self):
+        return self.cleaned_data["username"].strip().lower()
+
+    def clean_oce_codes(self):
+        raw = self.cleaned_data.get("oce_codes", "")
+        items = [c for c in (x.strip() for x in raw.replace(";", ",").split(",")) if c]
+        if any(not (c.isdigit() and len(c) == 8) for c in items):
+            raise ValidationError(_("Cada código de OCE tiene 8 dígitos."), "format")
+        return items
+
+    def clean_documento(self):
+        from django.template.defaultfilters import filesizeformat
+
+        f = self.cleaned_data.get("documento")
+        if not f:
+            return f
+        if f.size > DOCUMENT_MAX_BYTES:
+            raise ValidationError(
+                _("El archivo es demasiado grande (%(size)s): el máximo es %(max)s.")
+                % {"size": filesizeformat(f.size), "max": filesizeformat(DOCUMENT_MAX_BYTES)},
+                "size",
+            )
+        f.seek(0)
+        if not f.name.lower().endswith(".pdf") or f.read(5) != b"%PDF-":
+            raise ValidationError(_("Adjunte los documentos en un archivo PDF."), "type")
+        f.seek(0)
+        return f
+
+    def clean(self):
+        data = super().clean()
+        if self.kind in COMPANY_KINDS | {User.Kind.EMPLEADO} and not data.get("convenio"):
+            self.add_error("convenio", _("Debe aceptar el Convenio de uso."))
+        ruc, username = data.get("ruc"), data.get("username")
+        if ruc and username:
+            from .services import availability
+
+            if not availability(ruc, username):
+                self.add_error("username", _("El ID Usuario no está disponible para este RUC."))
+        if self.kind == User.Kind.EMPLEADO and ruc and data.get("oce_codes"):
+            from ecuapass.accounts.models import OceCode
+
+            held = set(
+                OceCode.objects.filter(
+                    code__in=data["oce_codes"], registration__operator__ruc=ruc
+                ).values_list("code", flat=True)
+            )
+            missing = [c for c in data["oce_codes"] if c not in held]
+            if missing:
+                self.add_error(
+                    "oce_codes",
+                    _("Los códigos %(codes)s no pertenecen a la empresa.")
+                    % {"codes": ", ".join(missing)},
+                )
+        data["operator_kind"] = getattr(self, "_operator_kind", "")
+        data["kind"] = self.kind
+        return data
+
+
+class AvailabilityForm(forms.Form):
+    ruc = forms.CharField(max_length=20)
+    username = forms.CharField(max_length=40)
+
+    def clean_ruc(self):
+        return clean_login_ruc(self.cleaned_data["ruc"])
+
+
+class CodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("Código de seguridad"),
+        max_length=12,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+        error_messages={"required": _("Ingrese el código de seguridad.")},
+    )
+
+
+class DecisionForm(forms.Form):
+    reason = forms.CharField(label=_("Motivo"), required=False, widget=forms.Textarea)

@@ -22,3 +22,10 @@ def send_code_email(code_id: int, subject: str, body: str) -> int:
     send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [code.email])
     SecurityCode.objects.filter(pk=code_id).update(sent_on=timezone.now())
     return 1
+
+
+@task(queue_name="notifications")
+def send_plain_email(to: str, subject: str, body: str) -> int:
+    """An e-mail to someone who has no buzón yet (a solicitud's applicant before approval)."""
+    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [to])
+    return 1
