@@ -4,7 +4,7 @@ products, the DAI's check and the descargo.
 The tariff's restriction rows (``tariff.Restriction``, kind restricción, dated) name the permit by
 agency and document; the ``TipoDocumento`` with that agency code and ``documento_arancel`` is the
 permit the VUE issues for it. A restriction whose agency issues nothing through this VUE (no such
-type) is shown by the tariff but not enforced here (docs/adr/0011-vue-agencies.md).
+type) is shown by the tariff but not enforced here (docs/adr/0009-vue-agencies-and-permits.md).
 """
 
 from __future__ import annotations
