@@ -23,6 +23,7 @@ WORKER=$!
 # Janitor (cron in production): release expired lockouts (ALERTA DE DESBLOQUEO).
 ( while sleep 60; do
     "$BIN/python" manage.py release_lockouts >/dev/null 2>&1 || true
+    "$BIN/python" manage.py vue_avisos >/dev/null 2>&1 || true
   done ) &
 JANITOR=$!
 "$BIN/gunicorn" config.wsgi:application --bind "$HOST:$PORT" --workers 2 --threads 4 \

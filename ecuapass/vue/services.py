@@ -322,3 +322,66 @@ def update_draft(draft, data: dict) -> Solicitud:
     draft.reference = solicitud.tipo.code
     draft.save(update_fields=["reference", "modified_on"])
     return solicitud
+
+
+# --- certificados por vencer ------------------------------------------------------------------
+AVISO_DIAS = 30
+
+
+def expiring(operator_id, today, *, limit=None):
+    """The operator's permits in force that expire within ``AVISO_DIAS`` (soonest first)."""
+    queryset = (
+        DocumentoEmitido.objects.filter(
+            titular_id=operator_id,
+            estado=DocumentoEmitido.Estado.VIGENTE,
+            valido_hasta__gte=today,
+            valido_hasta__lte=today + timedelta(days=AVISO_DIAS),
+        )
+        .select_related("tipo__entidad")
+        .order_by("valido_hasta")
+    )
+    return queryset[:limit] if limit else queryset
+
+
+def notify_expiring(today=None) -> int:
+    """Tell each holder, once, that a permit expires within 30 days (buzón of the filing code)."""
+    from ecuapass.core import formatting
+    from ecuapass.notifications.services import notify
+
+    today = today or timezone.localdate()
+    pending = DocumentoEmitido.objects.filter(
+        estado=DocumentoEmitido.Estado.VIGENTE,
+        aviso_vencimiento_el__isnull=True,
+        valido_hasta__gte=today,
+        valido_hasta__lte=today + timedelta(days=AVISO_DIAS),
+    ).select_related("tipo__entidad", "solicitud__edoc__filer_oce")
+    sent = 0
+    for documento in pending:
+        with transaction.atomic():
+            locked = (
+                DocumentoEmitido.objects.select_for_update()
+                .filter(pk=documento.pk, aviso_vencimiento_el__isnull=True)
+                .first()
+            )
+            if locked is None:
+                continue
+            notify(
+                oce_code=documento.solicitud.edoc.filer_oce,
+                sender=documento.tipo.entidad.code,
+                subject=_("CERTIFICADO POR VENCER - %(n)s") % {"n": documento.numero},
+                body=_(
+                    "El documento %(n)s (%(t)s) vence el %(f)s. Solicite uno nuevo a tiempo en "
+                    "Ventanilla Única."
+                )
+                % {
+                    "n": documento.numero,
+                    "t": documento.tipo.name,
+                    "f": formatting.fecha(documento.valido_hasta),
+                },
+                category="vue",
+                related=documento,
+            )
+            locked.aviso_vencimiento_el = timezone.now()
+            locked.save(update_fields=["aviso_vencimiento_el"])
+            sent += 1
+    return sent

@@ -26,3 +26,25 @@ def _wire_staff() -> None:
 
 
 _wire_staff()
+
+
+def _register_block() -> None:
+    from django.utils.translation import gettext_lazy as _
+
+    from ecuapass.mipagina.blocks import Block, register
+
+    from .mipagina import expiring_permits
+
+    register(
+        Block(
+            key="vue.por_vencer",
+            title=_("Certificados VUE por vencer"),
+            rows=expiring_permits,
+            link="vue:inicio",
+            menu_options=("4.2",),
+            order=45,
+        )
+    )
+
+
+_register_block()

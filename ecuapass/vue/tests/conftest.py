@@ -99,3 +99,13 @@ def staff_client(client):
         return client
 
     return login
+
+
+@pytest.fixture
+def token(vue_world):
+    from ecuapass.api.models import ApiToken
+
+    _t, raw = ApiToken.issue(
+        user=vue_world.importer.user, oce_code=vue_world.importer.oce, name="erp"
+    )
+    return {"HTTP_AUTHORIZATION": f"Token {raw}"}

@@ -3,7 +3,6 @@ assignment, subsanación, issuing, verification, scoping, descargo."""
 
 from __future__ import annotations
 
-import base64
 from datetime import timedelta
 from decimal import Decimal
 
@@ -14,72 +13,11 @@ from django.utils import timezone
 
 from ecuapass.api.models import ApiToken
 from ecuapass.edocs import lifecycle
-from ecuapass.edocs import services as edocs
 from ecuapass.edocs.models import EDocument
 from ecuapass.obligaciones import services as ledger
 from ecuapass.vue import schema, services
 from ecuapass.vue.models import Actuacion, DocumentoEmitido, Saldo, Solicitud, TipoDocumento
-
-PDF = base64.b64encode(
-    b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
-).decode()
-APPLES = {
-    "subpartida": "0808.10.00.00",
-    "descripcion": "Manzanas",
-    "cantidad": "1000",
-    "unidad": "KG",
-}
-
-
-def payload(**overrides):
-    data = {
-        "tipo_documento": "VUE",
-        "tipo": "AGRO-PFI",
-        "datos": {
-            "pais_origen": "Chile",
-            "puerto_ingreso": "Guayaquil",
-            "fecha_embarque": "2026-12-20",
-            "uso": "Consumo",
-        },
-        "productos": [dict(APPLES)],
-        "adjuntos": [
-            {
-                "etiqueta": "Certificado fitosanitario del país de origen",
-                "nombre": "c.pdf",
-                "contenido": PDF,
-            }
-        ],
-    }
-    data.update(overrides)
-    return data
-
-
-@pytest.fixture
-def token(vue_world):
-    _t, raw = ApiToken.issue(
-        user=vue_world.importer.user, oce_code=vue_world.importer.oce, name="erp"
-    )
-    return {"HTTP_AUTHORIZATION": f"Token {raw}"}
-
-
-def file(client, token, data=None) -> EDocument:
-    r = client.post("/api/v1/edocs/", data or payload(), content_type="application/json", **token)
-    assert r.status_code == 202, r.content
-    edoc = EDocument.objects.get(numero_entrega=r.json()["numero_entrega"])
-    edocs.process(edoc.pk)
-    edoc.refresh_from_db()
-    return edoc
-
-
-def pay(edoc):
-    obligation = ledger.for_source(edoc.content)
-    ledger.pay(
-        obligation,
-        amount=ledger.amount_due(obligation).total,
-        collector="BANCO-PRUEBA",
-        reference=f"R{edoc.pk}",
-    )
-    edoc.refresh_from_db()
+from ecuapass.vue.tests.helpers import APPLES, PDF, file, pay, payload
 
 
 def test_schema_drives_the_form_and_the_api():
@@ -283,3 +221,22 @@ def test_descargo_never_overdraws(client, vue_world, token):
     # The database refuses an overdraw even if a caller skipped the check.
     with pytest.raises(IntegrityError), transaction.atomic():
         Saldo.objects.filter(pk=saldo.pk).update(descargado=Decimal("1001"))
+
+
+def test_expiry_notices_once_and_mi_pagina_block(client, vue_world, token, oce_client):
+    from ecuapass.notifications.models import Notification
+
+    edoc = file(client, token)
+    pay(edoc)
+    lifecycle.fire(edoc, "emitir", user=Solicitud.objects.get(edoc=edoc).asignado_a.user)
+    documento = DocumentoEmitido.objects.get(solicitud__edoc=edoc)
+    assert services.notify_expiring() == 0  # 90 days of validity: not yet
+    documento.valido_hasta = timezone.localdate() + timedelta(days=10)
+    documento.save()
+    assert services.notify_expiring() == 1
+    assert services.notify_expiring() == 0  # once
+    notice = Notification.objects.get(subject__startswith="CERTIFICADO POR VENCER")
+    assert notice.oce_code == vue_world.importer.oce and documento.numero in notice.body
+    page = oce_client(vue_world.importer).get("/mi-pagina/")
+    assert 'data-block="vue.por_vencer"' in page.content.decode()
+    assert documento.numero in page.content.decode()
