@@ -77,6 +77,9 @@ GATED = [
     ("GET", "/vue/", {"4.2"}, "session"),
     ("GET", "/vue/nueva/", {"4.2"}, "session"),
     ("GET", "/api/v1/vue/tipos/", {"4.2"}, "token"),
+    # 3.2.4 Administración de empleado: the representative only, never grantable to an employee.
+    ("GET", "/empleados/", {"3.2.4"}, "session"),
+    ("GET", "/empleados/1/", {"3.2.4"}, "session"),
     # destructive ones last
     ("POST", "/edocs/tokens/{tok}/revocar/", {"1.1", "1.3"}, "session"),
     ("POST", "/edocs/borrador/{draft}/eliminar/", {"1.1"}, "session"),
