@@ -49,8 +49,8 @@ XLSX = XLSX_CONTENT_TYPE
 FILE_FIELD = gettext_lazy("Archivo de ítems (.xlsx)")
 
 
-def _workbook(rows):
-    labels = [str(label) for _name, label in COLUMNS]
+def _workbook(rows, columns=None):
+    labels = [str(label) for _name, label in (columns or COLUMNS)]
     book = XlsxBook()
     items = book.sheet(
         _("Items"), header=labels, widths=[max(14, len(text) + 2) for text in labels]
@@ -72,8 +72,9 @@ def _workbook(rows):
     return book.to_bytes()
 
 
-def template_bytes() -> bytes:
-    return _workbook([])
+def template_bytes(columns=None) -> bytes:
+    """The empty template (``columns``: another document's item columns, e.g. the DAE's)."""
+    return _workbook([], columns)
 
 
 def export_bytes(dai) -> bytes:
@@ -99,7 +100,7 @@ def _text(value) -> str:
     return str(value).strip()
 
 
-def _accepted_headers() -> list[list[str]]:
+def _accepted_headers(columns=None) -> list[list[str]]:
     """Row 1 as written by the template in any of the portal's languages: a file
     downloaded in English imports in a Spanish session and the other way round."""
     from django.conf import settings
@@ -108,7 +109,7 @@ def _accepted_headers() -> list[list[str]]:
     accepted = []
     for code, _name in settings.LANGUAGES:
         with translation.override(code):
-            accepted.append([str(label) for _n, label in COLUMNS])
+            accepted.append([str(label) for _n, label in (columns or COLUMNS)])
     return accepted
 
 
@@ -116,15 +117,18 @@ def _file_error(message) -> tuple[list, list[tuple[int, str]]]:
     return [], [(0, f"{FILE_FIELD}: {message}")]
 
 
-def parse(file) -> tuple[list[dict], list[tuple[int, str]]]:
+def parse(file, *, columns=None, item_form=None) -> tuple[list[dict], list[tuple[int, str]]]:
     """Rows → item dicts, or the errors as (Excel row number, reason). Never partial.
 
     The file is read within ``READ_LIMITS`` (see ``ecuapass.core.spreadsheets``): a file
-    larger than MAX_BYTES, a bomb or a malformed workbook is one error on the file field."""
+    larger than MAX_BYTES, a bomb or a malformed workbook is one error on the file field.
+
+    ``columns`` and ``item_form`` (``item_form(data) -> bound form``) let another document
+    (the DAE) read its own item columns with its own item form; the DAI's by default."""
     if getattr(file, "size", 0) > MAX_BYTES:
         return _file_error(_("El archivo excede 5 MB."))
     try:
-        return _parse_rows(read_xlsx(file, READ_LIMITS))
+        return _parse_rows(read_xlsx(file, READ_LIMITS), columns or COLUMNS, item_form)
     except SpreadsheetError as exc:
         if exc.code == "invalid":
             return _file_error(
@@ -133,14 +137,20 @@ def parse(file) -> tuple[list[dict], list[tuple[int, str]]]:
         return _file_error(exc.message)
 
 
-def _parse_rows(rows) -> tuple[list[dict], list[tuple[int, str]]]:
-    from .forms import DaiItemForm, item_catalog_choices
+def _parse_rows(rows, columns, item_form=None) -> tuple[list[dict], list[tuple[int, str]]]:
+    if item_form is None:
+        from .forms import DaiItemForm, item_catalog_choices
+
+        choices = item_catalog_choices()  # once for the whole file, not per row
+
+        def item_form(data):
+            return DaiItemForm(data=data, item_choices=choices)
 
     first = next(rows, None)
-    expected = [str(label) for _n, label in COLUMNS]
+    expected = [str(label) for _n, label in columns]
     header = [_text(h) for h in first[1]] if first and first[0] == 1 else []
-    header += [""] * (len(COLUMNS) - len(header))
-    if header not in _accepted_headers():
+    header += [""] * (len(columns) - len(header))
+    if header not in _accepted_headers(columns):
         return [], [
             (
                 1,
@@ -150,7 +160,6 @@ def _parse_rows(rows) -> tuple[list[dict], list[tuple[int, str]]]:
         ]
     items, errors = [], []
     data_rows = 0
-    choices = item_catalog_choices()  # once for the whole file, not per row
     for number, row in rows:
         if all(v in (None, "") for v in row):
             continue
@@ -159,14 +168,14 @@ def _parse_rows(rows) -> tuple[list[dict], list[tuple[int, str]]]:
             errors.append((number, _("Se admiten como máximo %(n)d ítems.") % {"n": MAX_ROWS}))
             break
         data = {
-            name: _text(row[i] if i < len(row) else None) for i, (name, _l) in enumerate(COLUMNS)
+            name: _text(row[i] if i < len(row) else None) for i, (name, _l) in enumerate(columns)
         }
-        form = DaiItemForm(data=data, item_choices=choices)
+        form = item_form(data)
         if form.is_valid():
-            items.append({name: form.cleaned_data[name] for name, _l in COLUMNS})
+            items.append({name: form.cleaned_data[name] for name, _l in columns})
         else:
             for field, messages in form.errors.items():
-                label = dict(COLUMNS).get(field, field)
+                label = dict(columns).get(field, field)
                 for message in messages:
                     errors.append((number, f"{label}: {message}"))
     if not items and not errors:

@@ -1,0 +1,175 @@
+"""API of the export trámite (channel S). The DAE and the manifest are filed and read through the
+engine's ``/api/v1/edocs/``; here, the steps of the other actors:
+
+* ``GET  /api/v1/exportacion/deposito/dae/`` — the DAEs naming the depósito (menu 1.14).
+* ``POST /api/v1/exportacion/dae/<número>/ingreso/`` — Informe de Ingreso (depósito, 1.14).
+* ``POST /api/v1/exportacion/dae/<número>/salida/`` — Informe de Salida (depósito, 1.14).
+* ``POST /api/v1/exportacion/dae/<número>/regularizacion/`` — the exporter's regularización (1.3).
+
+``<número>`` is the DAE's number (``028-2026-40-00000001``) or its número de entrega.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Q
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema
+from rest_framework import exceptions, serializers, status
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from ecuapass.api.parsers import SafeJSONParser
+from ecuapass.api.permissions import MenuOptionGranted
+from ecuapass.edocs.access import SENT_OPTION, visible_documents
+from ecuapass.edocs.lifecycle import state_label
+
+from . import services
+from .serializers import InformeOutputSerializer, InformeSerializer, RegularizacionSerializer
+
+DEPOSITO_OPTION = "1.14"
+NOT_FOUND = _("No existe la DAE o no es visible para su código de OCE.")
+
+
+def _numero(value: str) -> Q:
+    if "\x00" in value:
+        raise exceptions.NotFound(NOT_FOUND)
+    value = value.strip().upper()
+    return Q(document_number=value) | Q(numero_entrega=value)
+
+
+def _refusal(exc: services.ExportError):
+    return exceptions.ValidationError({exc.field or "non_field_errors": [str(exc)]})
+
+
+class DaeDepositoSerializer(serializers.Serializer):
+    numero_documento = serializers.CharField(source="document_number")
+    numero_entrega = serializers.CharField()
+    estado = serializers.CharField(source="estado_documento")
+    estado_label = serializers.SerializerMethodField()
+    exportador = serializers.CharField(source="dae.exportador_nombre")
+    bultos = serializers.IntegerField(source="dae.bultos")
+    peso_bruto = serializers.DecimalField(
+        source="dae.total_peso_bruto", max_digits=16, decimal_places=3
+    )
+    fecha_embarque_estimada = serializers.DateField(source="dae.fecha_embarque_estimada")
+
+    def get_estado_label(self, edoc) -> str:
+        return state_label(edoc.estado_documento)
+
+
+class Pagination(PageNumberPagination):
+    page_size = 50
+
+
+class DepositoDaes(APIView):
+    permission_classes = [MenuOptionGranted]
+    menu_options = {"GET": (DEPOSITO_OPTION,)}
+
+    @extend_schema(
+        operation_id="exportacion_deposito_daes",
+        summary="DAE que nombran al depósito (por ingresar, en aforo, con salida autorizada…)",
+        responses={200: DaeDepositoSerializer(many=True)},
+    )
+    def get(self, request):
+        qs = services.pendientes_del_deposito(request.oce)
+        paginator = Pagination()
+        page = paginator.paginate_queryset(qs, request, view=self)
+        return paginator.get_paginated_response(DaeDepositoSerializer(page, many=True).data)
+
+
+class _Informe(APIView):
+    permission_classes = [MenuOptionGranted]
+    menu_options = {"POST": (DEPOSITO_OPTION,)}
+    parser_classes = [SafeJSONParser]
+    action = ""
+
+    def post(self, request, numero: str):
+        edoc = services.pendientes_del_deposito(request.oce).filter(_numero(numero)).first()
+        if edoc is None:
+            raise exceptions.NotFound(NOT_FOUND)
+        serializer = InformeSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        register = (
+            services.registrar_ingreso if self.action == "ingreso" else services.registrar_salida
+        )
+        try:
+            row = register(
+                edoc,
+                serializer.validated_data,
+                user=request.user,
+                oce=request.oce,
+                ip=request.META.get("REMOTE_ADDR"),
+                channel="S",
+            )
+        except services.ExportError as exc:
+            raise _refusal(exc) from None
+        edoc.refresh_from_db()
+        body = InformeOutputSerializer(row).data
+        body["estado"] = edoc.estado_documento
+        body["canal_aforo"] = edoc.canal_aforo
+        return Response(body, status=status.HTTP_201_CREATED)
+
+
+class Ingreso(_Informe):
+    action = "ingreso"
+
+    @extend_schema(
+        operation_id="exportacion_ingreso",
+        summary="Informe de Ingreso de Exportación (depósito temporal)",
+        request=InformeSerializer,
+        responses={201: InformeOutputSerializer},
+    )
+    def post(self, request, numero: str):
+        return super().post(request, numero)
+
+
+class Salida(_Informe):
+    action = "salida"
+
+    @extend_schema(
+        operation_id="exportacion_salida",
+        summary="Informe de Salida de Exportación (depósito temporal)",
+        request=InformeSerializer,
+        responses={201: InformeOutputSerializer},
+    )
+    def post(self, request, numero: str):
+        return super().post(request, numero)
+
+
+class Regularizar(APIView):
+    permission_classes = [MenuOptionGranted]
+    menu_options = {"POST": (SENT_OPTION,)}
+    parser_classes = [SafeJSONParser]
+
+    @extend_schema(
+        operation_id="exportacion_regularizacion",
+        summary="Regularización de la DAE (solo el exportador, dentro del plazo)",
+        request=RegularizacionSerializer,
+        responses={201: RegularizacionSerializer},
+    )
+    def post(self, request, numero: str):
+        edoc = (
+            visible_documents(request.oce)
+            .sent()
+            .filter(doc_type="DAE")
+            .filter(_numero(numero))
+            .first()
+        )
+        if edoc is None:
+            raise exceptions.NotFound(NOT_FOUND)
+        serializer = RegularizacionSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            services.regularizar(
+                edoc,
+                serializer.validated_data,
+                user=request.user,
+                oce=request.oce,
+                ip=request.META.get("REMOTE_ADDR"),
+            )
+        except services.ExportError as exc:
+            raise _refusal(exc) from None
+        body = dict(RegularizacionSerializer(serializer.validated_data).data)
+        body["estado"] = "regularizada"
+        return Response(body, status=status.HTTP_201_CREATED)

@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ExportacionConfig(AppConfig):
+    name = "ecuapass.exportacion"
+    label = "exportacion"
+    verbose_name = _("Exportación: DAE, ingreso, salida, embarque y regularización")
+
+    def ready(self):
+        from . import actors, edoc  # noqa: F401 - registers the DAE and the manifest, and the depósito
