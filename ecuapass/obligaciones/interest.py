@@ -17,15 +17,9 @@ def interest_for(principal: Decimal, exigible_on: date, on: date, rates=None) ->
     """Interest owed on ``principal`` exigible since ``exigible_on`` if paid on ``on``."""
     if principal <= 0 or on <= exigible_on:
         return ZERO
-    from .models import TasaInteres
-
     start = exigible_on + timedelta(days=1)
     if rates is None:
-        rates = list(
-            TasaInteres.objects.filter(valid_from__lte=on)
-            .order_by("valid_from")
-            .values_list("valid_from", "valid_to", "annual_rate")
-        )
+        rates = rates_until(on)
     total = Decimal("0")
     for valid_from, valid_to, rate in rates:
         seg_start = max(start, valid_from)
@@ -35,3 +29,14 @@ def interest_for(principal: Decimal, exigible_on: date, on: date, rates=None) ->
         days = (seg_end - seg_start).days + 1
         total += principal * rate / Decimal("100") * days / YEAR_DAYS
     return cents(total)
+
+
+def rates_until(on: date) -> list:
+    """The rate rows in force up to ``on``: (valid_from, valid_to, annual_rate), in order."""
+    from .models import TasaInteres
+
+    return list(
+        TasaInteres.objects.filter(valid_from__lte=on)
+        .order_by("valid_from")
+        .values_list("valid_from", "valid_to", "annual_rate")
+    )

@@ -166,13 +166,17 @@ def paid_principal(obligation: Obligation) -> Decimal:
     return obligation.payments.aggregate(s=Sum("principal"))["s"] or ZERO
 
 
-def amount_due(obligation: Obligation, on: date | None = None) -> Due:
-    """What paying ``obligation`` costs on ``on`` (today): outstanding principal + interest."""
+def amount_due(obligation: Obligation, on: date | None = None, *, paid=None, rates=None) -> Due:
+    """What paying ``obligation`` costs on ``on`` (today): outstanding principal + interest.
+
+    Lists pass ``paid`` (annotated principal paid) and ``rates`` (``interest.rates_until``) so
+    that a page costs no query per row.
+    """
     on = on or timezone.localdate()
     if not obligation.is_open:
         return Due(ZERO, ZERO, on)
-    principal = obligation.amount - paid_principal(obligation)
-    return Due(principal, interest_for(principal, obligation.exigible_on, on), on)
+    principal = obligation.amount - (paid_principal(obligation) if paid is None else paid)
+    return Due(principal, interest_for(principal, obligation.exigible_on, on, rates), on)
 
 
 def find(numero: str) -> Obligation | None:
