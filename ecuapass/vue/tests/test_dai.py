@@ -1,0 +1,102 @@
+"""A DAI item on a restricted line needs the importer's permit (rule DAI-410): rejected with the
+item, the subpartida and the document named when there is none; accepted and discharged from the
+permit's balance when there is; two declarations never spend the same balance."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from ecuapass.customs.payloads import COFFEE
+from ecuapass.edocs import lifecycle
+from ecuapass.edocs import services as edocs
+from ecuapass.edocs.models import EDocument
+from ecuapass.vue import dai as vue_dai
+from ecuapass.vue import services
+from ecuapass.vue.models import Descargo, DocumentoEmitido, Saldo, Solicitud
+from ecuapass.vue.tests.helpers import file, pay
+from tests.support.world import dai_payload
+
+APPLES_ITEM = dict(
+    COFFEE,
+    subpartida="0808.10.00.00",
+    descripcion="Manzanas frescas",
+    cantidad_fisica="600",
+    unidad_fisica="KG",
+    peso_neto="600",
+    peso_bruto="620",
+)
+
+
+def send_dai(client, token, invoice, items) -> EDocument:
+    body = dai_payload(invoice=invoice)
+    body["items"] = items
+    r = client.post("/api/v1/edocs/", body, content_type="application/json", **token)
+    assert r.status_code == 202, r.content
+    edoc = EDocument.objects.get(numero_entrega=r.json()["numero_entrega"])
+    edocs.process(edoc.pk)
+    edoc.refresh_from_db()
+    return edoc
+
+
+def issued_permit(client, token, cantidad="1000") -> DocumentoEmitido:
+    from ecuapass.vue.tests.helpers import APPLES, payload
+
+    edoc = file(client, token, payload(productos=[dict(APPLES, cantidad=cantidad)]))
+    pay(edoc)
+    lifecycle.fire(edoc, "emitir", user=Solicitud.objects.get(edoc=edoc).asignado_a.user)
+    return DocumentoEmitido.objects.get(solicitud__edoc=edoc)
+
+
+def test_a_restricted_item_without_permit_is_rejected_naming_it(client, vue_world, token):
+    edoc = send_dai(client, token, "F-VUE-1", [dict(COFFEE), APPLES_ITEM])
+    assert edoc.estado_documento == "rechazado"
+    error = edoc.errors.get(code="DAI-410")
+    assert error.field == "items[1].subpartida"
+    assert "Ítem 2" in error.message and "0808100000" in error.message
+    assert (
+        "Permiso fitosanitario de importación" in error.message and "AGROCALIDAD" in error.message
+    )
+
+
+def test_with_a_permit_the_dai_is_accepted_and_discharged(client, vue_world, token):
+    permit = issued_permit(client, token)
+    edoc = send_dai(client, token, "F-VUE-2", [APPLES_ITEM])
+    assert edoc.estado_documento != "rechazado", list(edoc.errors.values_list("message", flat=True))
+    saldo = Saldo.objects.get(documento=permit)
+    assert saldo.descargado == Decimal("600") and saldo.disponible == Decimal("400")
+    assert Descargo.objects.get(declaracion=edoc).item == 1
+    # The second one asks for more than is left: rejected by the rule, nothing discharged.
+    second = send_dai(client, token, "F-VUE-3", [APPLES_ITEM])
+    assert second.estado_documento == "rechazado" and second.errors.filter(code="DAI-410").exists()
+    saldo.refresh_from_db()
+    assert saldo.descargado == Decimal("600")
+    # Annulled, the first gives its quantity back.
+    vue_dai.liberar_dai(edoc)
+    saldo.refresh_from_db()
+    assert (
+        saldo.descargado == Decimal("0") and not Descargo.objects.filter(declaracion=edoc).exists()
+    )
+
+
+def test_the_race_loser_cannot_overdraw(client, vue_world, token):
+    """Both pass the rule; the acceptance of the second finds the balance spent and fails."""
+    permit = issued_permit(client, token, cantidad="700")
+    first = send_dai(client, token, "F-VUE-4", [APPLES_ITEM])
+    assert first.estado_documento != "rechazado"
+    body = dai_payload(invoice="F-VUE-5")
+    body["items"] = [APPLES_ITEM]
+    r = client.post("/api/v1/edocs/", body, content_type="application/json", **token)
+    second = EDocument.objects.get(numero_entrega=r.json()["numero_entrega"])
+    with pytest.raises(services.VueError):
+        vue_dai.descargar_dai(second)
+    assert Saldo.objects.get(documento=permit).descargado == Decimal("600")
+
+
+def test_another_importers_permit_does_not_count(client, vue_world, token):
+    permit = issued_permit(client, token)
+    permit.titular = vue_world.other.operator
+    permit.save()
+    edoc = send_dai(client, token, "F-VUE-6", [APPLES_ITEM])
+    assert edoc.estado_documento == "rechazado"
