@@ -40,7 +40,10 @@ def get_active_oce(request) -> OceCode | None:
     code = request.session.get(SESSION_OCE_CODE)
     oce = None
     if code and request.user.is_authenticated:
-        oce = usable_codes(request.user).filter(code=code).first()
+        # Cached per user and code, invalidated by any change of grants (access_cache).
+        from .access_cache import snapshot
+
+        oce = snapshot(request.user, code).get("oce")
     request._active_oce = oce
     return oce
 

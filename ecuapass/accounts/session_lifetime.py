@@ -1,7 +1,9 @@
 """The session's absolute lifetime.
 
-The idle timeout is Django's own: ``SESSION_COOKIE_AGE`` (``SESSION_IDLE_MINUTES``) renewed by
-every request (``SESSION_SAVE_EVERY_REQUEST``). On top of it a session ends
+The idle timeout is Django's own: ``SESSION_COOKIE_AGE`` (``SESSION_IDLE_MINUTES``) from the
+session's last save. Saving it on every request (``SESSION_SAVE_EVERY_REQUEST``) cost an UPDATE
+per page; instead ``SessionLifetimeMiddleware`` re-saves it when its last renewal is older than
+``SESSION_TOUCH_SECONDS`` (60 s), so the idle timeout holds to within that. On top of it a session ends
 ``SESSION_ABSOLUTE_HOURS`` after its login however active it is: the login time is stored in
 the session when the user logs in (``stamp_login``, on ``user_logged_in``) and
 ``SessionLifetimeMiddleware`` logs out a session past it — the portal goes to the login page
@@ -19,6 +21,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 
 SESSION_LOGIN_AT = "ecuapass_login_at"  # seconds since the epoch
+SESSION_TOUCHED_AT = "ecuapass_touched_at"  # last renewal of the idle timeout
 EXPIRED_ABSOLUTE = "duracion"  # ?expirada=duracion on the login page
 
 
@@ -37,6 +40,14 @@ def is_past_lifetime(session) -> bool:
     return time.time() - started >= float(settings.SESSION_ABSOLUTE_HOURS) * 3600
 
 
+def touch(session) -> None:
+    """Renew the idle timeout when its last renewal is older than SESSION_TOUCH_SECONDS."""
+    now = int(time.time())
+    touched = session.get(SESSION_TOUCHED_AT, 0)
+    if now - touched >= getattr(settings, "SESSION_TOUCH_SECONDS", 60):
+        session[SESSION_TOUCHED_AT] = now  # marks it modified: saved with a new expiry
+
+
 class SessionLifetimeMiddleware:
     """After AuthenticationMiddleware: ends sessions older than SESSION_ABSOLUTE_HOURS."""
 
@@ -51,4 +62,6 @@ class SessionLifetimeMiddleware:
                 if request.method == "GET":
                     query["next"] = request.get_full_path()
                 return redirect(f"{reverse('accounts:login')}?{urlencode(query)}")
+        if request.user.is_authenticated:
+            touch(request.session)
         return self.get_response(request)

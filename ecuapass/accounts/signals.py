@@ -9,10 +9,11 @@ from django.contrib.auth.signals import user_logged_in
 from django.db.models.signals import post_delete
 from django.dispatch import receiver
 
-from . import lockout
+from . import access_cache, lockout
 from .session_lifetime import stamp_login
 
 user_logged_in.connect(stamp_login, dispatch_uid="ecuapass_session_login_at")
+access_cache.connect()  # the per-user snapshot's version keys
 
 
 @receiver(user_locked_out, dispatch_uid="ecuapass_lockout_alert")

@@ -152,5 +152,6 @@ def logout_view(request):
 @never_cache
 @login_required
 def keepalive(request):
-    """The idle-warning's "Continuar sesión": any request extends the session."""
+    """The idle-warning's "Continuar sesión": extends the session now."""
+    request.session.modified = True
     return HttpResponse(status=204)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import mimetypes
+import uuid
 from collections.abc import Iterable
 
 from django.contrib.contenttypes.models import ContentType
@@ -118,14 +119,21 @@ def mark_read(notice: Notification, user) -> bool:
     """Mark read for this user; True when it was unread."""
     _, created = NotificationRead.objects.get_or_create(notification=notice, user=user)
     if created:
-        transaction.on_commit(lambda: _bump(f"u{user.pk}"))
+        # The badge's part that holds the notice: the personal one, or this user's view of
+        # the OCE mailbox (never the other part: see unread_count).
+        owner = f"u{user.pk}" if notice.user_id == user.pk else f"u{user.pk}:o{notice.oce_code_id}"
+        transaction.on_commit(lambda: _bump(owner))
     return created
 
 
 # The unread badge is on every page; counting 100,000 notices on each request is what
-# the benchmark showed to dominate the main screen. The count is cached per user and
-# mailbox and invalidated by version keys: mark_read bumps the user's, notify() the
-# recipient's (user or OCE mailbox). UNREAD_TTL bounds staleness should a bump be lost.
+# the benchmark showed to dominate the main screen. Each part of the badge is cached on its
+# own with the versions it depends on, so a notice to the OCE mailbox never recounts the
+# user's personal notices (and the reverse):
+#   personal part  — version u<user>          (notify to the user, mark_read of a personal notice)
+#   OCE part       — versions o<oce>, u<user>:o<oce> (notify to the OCE, the user's reads there)
+# All of it (versions and both values) is one cache read. Versions are fresh random tokens
+# (the database cache cannot increment atomically). UNREAD_TTL bounds staleness.
 UNREAD_TTL = 300
 
 
@@ -134,28 +142,38 @@ def _version_key(owner: str) -> str:
 
 
 def _bump(owner: str) -> None:
-    try:
-        cache.incr(_version_key(owner))
-    except ValueError:
-        cache.set(_version_key(owner), 2, None)
+    cache.set(_version_key(owner), uuid.uuid4().hex, None)
 
 
 def unread_count(user, oce_code=None) -> int:
     """Unread notices: each mailbox counted on its own index (see ``selectors.Mailbox``)."""
     if not getattr(user, "is_authenticated", False):
         return 0
-    owners = [f"u{user.pk}"] + ([f"o{oce_code.pk}"] if oce_code is not None else [])
-    versions = cache.get_many([_version_key(o) for o in owners])
-    key = "buzon:unread:" + ":".join(f"{o}.{versions.get(_version_key(o), 1)}" for o in owners)
-    cached = cache.get(key)
-    if cached is not None:
-        return cached
-    parts = [Notification.objects.filter(user=user)]
+    parts = [(f"unread:u{user.pk}", [f"u{user.pk}"], Notification.objects.filter(user=user))]
     if oce_code is not None:
-        parts.append(Notification.objects.filter(oce_code=oce_code).exclude(user=user))
-    count = sum(part.unread_for(user).count() for part in parts)
-    cache.set(key, count, UNREAD_TTL)
-    return count
+        mailbox = Notification.objects.filter(oce_code=oce_code).exclude(user=user)
+        owners = [f"o{oce_code.pk}", f"u{user.pk}:o{oce_code.pk}"]
+        parts.append((f"unread:u{user.pk}:o{oce_code.pk}", owners, mailbox))
+    keys = [_version_key(o) for _k, owners, _q in parts for o in owners]
+    keys += [f"buzon:{k}" for k, _o, _q in parts]
+    got = cache.get_many(keys)
+    missing = {k: uuid.uuid4().hex for k in keys if k.startswith("buzon:v:") and not got.get(k)}
+    if missing:
+        cache.set_many(missing, None)
+        got.update(missing)
+    total, fresh = 0, {}
+    for key, owners, queryset in parts:
+        versions = [got[_version_key(o)] for o in owners]
+        cached = got.get(f"buzon:{key}")
+        if cached is not None and cached[0] == versions:
+            total += cached[1]
+            continue
+        count = queryset.unread_for(user).count()
+        fresh[f"buzon:{key}"] = (versions, count)
+        total += count
+    if fresh:
+        cache.set_many(fresh, UNREAD_TTL)
+    return total
 
 
 def recipients_of(notice: Notification) -> list[str]:

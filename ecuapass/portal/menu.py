@@ -20,6 +20,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.db import DatabaseError
 from django.urls import NoReverseMatch, reverse
 
+from ecuapass.accounts.access_cache import register_section, snapshot
 from ecuapass.accounts.context import get_active_oce
 
 from .models import Access, Favourite, GrantedOption, MenuEntry, MenuGroup
@@ -41,12 +42,12 @@ def entry_url(entry) -> str | None:
         return None
 
 
-def _grant_options(user, oce) -> tuple[bool, set[int], set[str]]:
-    """(all_options, option entry ids, option numbers) of the user's grant on ``oce``."""
+def _grant_options(user, code: str) -> tuple[bool, set[int], set[str]]:
+    """(all_options, option entry ids, option numbers) of the user's grant on código ``code``."""
     from ecuapass.accounts.models import Grant
 
     grant = (
-        Grant.objects.filter(user=user, oce_code=oce, approved=True)
+        Grant.objects.filter(user=user, oce_code__code=code, approved=True)
         .values("id", "all_options")
         .first()
     )
@@ -87,20 +88,55 @@ def rule_for(number: str) -> Rule | None:
         if not entry.active:
             return None
         return Rule(number, entry.access, tuple(t.code for t in entry.oce_types.all()))
-    from .reference_data import menu_rows
-
-    row = menu_rows().get(number)
-    if row is None:
-        return None
-    return Rule(number, row["access"], row["oce_types"])
+    return _file_rule(number)
 
 
 def user_has_option(user, oce_code, number: str) -> bool:
     """May ``user``, acting as ``oce_code`` (or None), use menu entry ``number``?"""
-    rule = rule_for(number)
+    if not getattr(user, "is_authenticated", False):
+        rule = rule_for(number)
+        return rule is not None and rule_allows(rule, user, oce_code, lambda: None)
+    snap = snapshot(user, oce_code.code if oce_code is not None else "")
+    rules = snap.get("menu")["rules"]
+    rule = rules[number] if number in rules else _file_rule(number)
     if rule is None:
         return False
-    return rule_allows(rule, user, oce_code, lambda: _grant_options(user, oce_code))
+    return rule_allows(rule, user, oce_code, lambda: snap.get("grant"))
+
+
+# --- the per-user snapshot's sections (accounts.access_cache) ----------------------------
+def _menu(user, code: str) -> dict:
+    """The active entries, and every entry's rule by number (None: inactive); numbers not
+    in the table use the shipped file (``rule_for``)."""
+    entries, rules = [], {}
+    for entry in MenuEntry.objects.prefetch_related("oce_types"):
+        if entry.active:
+            entries.append(entry)
+            types = tuple(t.code for t in entry.oce_types.all())
+            rules[entry.number] = Rule(entry.number, entry.access, types)
+        else:
+            rules[entry.number] = None
+    return {"entries": entries, "rules": rules}
+
+
+def _file_rule(number: str) -> Rule | None:
+    from .reference_data import menu_rows
+
+    row = menu_rows().get(number)
+    return Rule(number, row["access"], row["oce_types"]) if row else None
+
+
+def _grant(user, code: str):
+    return _grant_options(user, code) if code else (False, set(), set())
+
+
+def _favourites(user, code: str) -> list:
+    return list(Favourite.objects.filter(user=user).values_list("pk", "entry_id"))
+
+
+register_section("menu", _menu)
+register_section("grant", _grant)
+register_section("favourites", _favourites)
 
 
 class PortalFrame:
@@ -130,16 +166,17 @@ class PortalFrame:
 
     @property
     def all_entries(self) -> list:
-        return (
-            self._memo(
-                "entries",
-                lambda: list(MenuEntry.objects.filter(active=True).prefetch_related("oce_types")),
-            )
-            or []
-        )
+        if not self.user.is_authenticated:
+            return self._memo("entries", lambda: _menu(self.user, "")["entries"]) or []
+        return self._memo("entries", lambda: self._snapshot.get("menu")["entries"]) or []
+
+    @property
+    def _snapshot(self):
+        oce = self.oce
+        return snapshot(self.user, oce.code if oce is not None else "")
 
     def _grant_info(self):
-        return self._memo("grant", lambda: _grant_options(self.user, self.oce)) or (
+        return self._memo("grant", lambda: self._snapshot.get("grant")) or (
             False,
             set(),
             set(),
@@ -225,7 +262,7 @@ class PortalFrame:
             if not self.user.is_authenticated:
                 return []
             visible = {e.pk: e for e in self.visible}
-            favs = Favourite.objects.filter(user=self.user).values_list("pk", "entry_id")
+            favs = self._snapshot.get("favourites")
             return [(pk, visible[entry_id]) for pk, entry_id in favs if entry_id in visible]
 
         return self._memo("favourites", compute) or []

@@ -1,0 +1,159 @@
+"""What every request reads about its user, cached per user with version keys.
+
+The frame and the grant checks read, on every request, the active código de OCE re-checked
+against the user's grants, the grant's menu options, the menu entries and Mi menú: four to six
+queries before the screen's own. They are kept in one cache entry per (user, código de OCE),
+a ``Snapshot`` of named sections, read with one ``get_many`` together with two version keys:
+
+* ``access:v`` — bumped when anything shared changes (códigos de OCE, registrations,
+  operators, tipos de OCE, the menu's entries and who sees them, granted options);
+* ``access:v:u<id>`` — bumped when the user, one of its grants or its Mi menú changes.
+
+A snapshot stored under other versions is ignored, so withdrawing a grant takes effect on the
+next request, as before. Versions are bumped when the data change and again after the commit
+(a snapshot computed meanwhile from the old data cannot outlive it), with a fresh random token, so a
+lost or evicted version key can only cause a miss, never a stale hit. ``TTL`` bounds what a
+change made behind the ORM's back (``QuerySet.update``) could leave cached.
+
+Sections are registered by the context that owns them (``register_section``): ``oce`` here,
+the menu's in ``portal.menu``.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+from django.core.cache import cache
+from django.db import transaction
+
+GLOBAL_KEY = "access:v"
+TTL = 300
+
+_SECTIONS: dict[str, Callable[[Any, str], Any]] = {}
+
+
+def register_section(name: str, compute: Callable[[Any, str], Any]) -> None:
+    """``compute(user, oce_code_string)`` returns a picklable value (models included)."""
+    _SECTIONS[name] = compute
+
+
+def _user_key(user_id) -> str:
+    return f"access:v:u{user_id}"
+
+
+def _blob_key(user_id, code: str) -> str:
+    return f"access:s:u{user_id}:{code or '-'}"
+
+
+# Bumps made by this process: a per-request memo taken before one of them is read again.
+_generation = 0
+
+
+def _fresh(key: str) -> str:
+    global _generation
+    _generation += 1
+    token = uuid.uuid4().hex
+    cache.set(key, token, None)
+    return token
+
+
+def _bump(key: str) -> None:
+    # Now (this transaction's own later reads) and again after the commit (what another
+    # request cached meanwhile from the data as it was before the commit).
+    _fresh(key)
+    transaction.on_commit(lambda: _fresh(key))
+
+
+def bump_all() -> None:
+    _bump(GLOBAL_KEY)
+
+
+def bump_user(user_id) -> None:
+    if user_id is not None:
+        _bump(_user_key(user_id))
+
+
+class Snapshot:
+    """The cached sections of one (user, código de OCE); missing sections are computed once."""
+
+    def __init__(self, user, code: str):
+        self.user = user
+        self.code = code or ""
+        self.key = _blob_key(user.pk, self.code)
+        keys = [GLOBAL_KEY, _user_key(user.pk), self.key]
+        got = cache.get_many(keys)
+        missing = {k: uuid.uuid4().hex for k in keys[:2] if not got.get(k)}
+        if missing:
+            cache.set_many(missing, None)
+        self.version = tuple(got.get(k) or missing[k] for k in keys[:2])
+        blob = got.get(self.key)
+        self.data: dict = dict(blob["data"]) if blob and blob.get("v") == self.version else {}
+
+    def get(self, name: str):
+        if name not in self.data:
+            # A miss computes every section at once: one write to the cache, not one each.
+            for section, compute in _SECTIONS.items():
+                if section not in self.data:
+                    self.data[section] = compute(self.user, self.code)
+            cache.set(self.key, {"v": self.version, "data": self.data}, TTL)
+        return self.data[name]
+
+
+def snapshot(user, code: str) -> Snapshot:
+    """The user's snapshot for ``code``, read from the cache once per request (memo on the user)."""
+    memo = user.__dict__.get("_access_snapshots")
+    if memo is None or memo[0] != _generation:
+        memo = user.__dict__["_access_snapshots"] = (_generation, {})
+    snap = memo[1].get(code or "")
+    if snap is None:
+        snap = memo[1][code or ""] = Snapshot(user, code)
+    return snap
+
+
+def forget(user) -> None:
+    """Drop the per-request memo (after a change in the same request)."""
+    user.__dict__.pop("_access_snapshots", None)
+
+
+# --- invalidation: accounts' and core's models --------------------------------------------
+def connect() -> None:
+    """Connect the receivers (from ``accounts.signals``)."""
+    from django.db.models.signals import post_delete, post_save
+
+    from ecuapass.core.models import OceType
+
+    from .models import Grant, OceCode, OceRegistration, Operator, User
+
+    def on_shared(sender, **kwargs):
+        bump_all()
+
+    def on_user(sender, instance, **kwargs):
+        bump_user(instance.pk)
+
+    def on_grant(sender, instance, **kwargs):
+        bump_user(instance.user_id)
+
+    for model in (OceCode, OceRegistration, Operator, OceType):
+        for name, signal in (("save", post_save), ("delete", post_delete)):
+            signal.connect(
+                on_shared,
+                sender=model,
+                weak=False,
+                dispatch_uid=f"access_v_{model.__name__}_{name}",
+            )
+    for name, signal in (("save", post_save), ("delete", post_delete)):
+        signal.connect(on_user, sender=User, weak=False, dispatch_uid=f"access_v_user_{name}")
+        signal.connect(on_grant, sender=Grant, weak=False, dispatch_uid=f"access_v_grant_{name}")
+
+
+def _active_oce(user, code: str):
+    from .context import usable_codes
+
+    if not code:
+        return None
+    return usable_codes(user).filter(code=code).first()
+
+
+register_section("oce", _active_oce)
