@@ -24,6 +24,7 @@ urlpatterns = [
     path("exportacion/", include("ecuapass.exportacion.urls")),
     path("mi-pagina/", include("ecuapass.mipagina.urls")),
     path("empleados/", include("ecuapass.registro.urls_empleados")),
+    path("registro/", include("ecuapass.registro.urls_modificar")),
     path("obligaciones/", include("ecuapass.obligaciones.urls")),
     path("vue/", include("ecuapass.vue.urls")),
     path("entidad/", include("ecuapass.vue.urls_entidad")),

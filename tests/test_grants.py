@@ -94,6 +94,7 @@ GATED = [
     # 3.2.4 Administración de empleado: the representative only, never grantable to an employee.
     ("GET", "/empleados/", {"3.2.4"}, "session"),
     ("GET", "/empleados/1/", {"3.2.4"}, "session"),
+    ("GET", "/registro/modificar/", {"3.2.3"}, "session"),
     # Cargo (ecuapass.carga): the e-doc editors under 1.1, the depósito 1.13 (tipos 04/05), 2.11.
     ("GET", "/carga/manifiesto/nuevo/", {"1.1"}, "session"),
     ("GET", "/carga/desconsolidacion/nueva/", {"1.1"}, "session"),
@@ -106,6 +107,9 @@ GATED = [
     ("POST", "/api/v1/carga/deposito/novedades/", {"1.13"}, "token"),
     ("POST", "/api/v1/carga/deposito/salidas/", {"1.13"}, "token"),
     ("GET", "/api/v1/carga/novedades/", {"2.11"}, "token"),
+    # 3.2.4 Administración de empleado: the representative only, never grantable to an employee.
+    ("GET", "/empleados/", {"3.2.4"}, "session"),
+    ("GET", "/empleados/1/", {"3.2.4"}, "session"),
     # destructive ones last
     ("POST", "/edocs/tokens/{tok}/revocar/", {"1.1", "1.3"}, "session"),
     ("POST", "/edocs/borrador/{draft}/eliminar/", {"1.1"}, "session"),

@@ -312,3 +312,55 @@ class CodeForm(forms.Form):
 
 class DecisionForm(forms.Form):
     reason = forms.CharField(label=_("Motivo"), required=False, widget=forms.Textarea)
+
+
+# --- 3.2.3 Modificar información de registro -----------------------------------------------
+class ModificarForm(forms.Form):
+    first_name = forms.CharField(label=_("Nombres"), max_length=150)
+    last_name = forms.CharField(label=_("Apellidos"), max_length=150)
+    id_number = forms.CharField(label=_("Cédula o pasaporte"), max_length=20, required=False)
+    legal_name = forms.CharField(label=_("Razón social"), max_length=300)
+    address = forms.CharField(label=_("Dirección"), max_length=300, required=False)
+    company_email = forms.EmailField(label=_("Correo electrónico de la empresa"), required=False)
+    phone = forms.CharField(label=_("Teléfono"), max_length=40, required=False)
+    mantener_correo = forms.ChoiceField(
+        label=_("¿Desea mantener el mismo correo electrónico?"),
+        choices=[("si", _("SÍ")), ("no", _("NO"))],
+        widget=forms.RadioSelect,
+        initial="si",
+    )
+    new_email = forms.EmailField(label=_("Nuevo correo electrónico"), required=False)
+    code = forms.CharField(
+        label=_("Código de seguridad"),
+        max_length=12,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+    )
+    convenio = forms.BooleanField(label=_("Acepto el Convenio de uso de ECUAPASS"), required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        from .modificar import edits_company
+
+        if not edits_company(user):
+            for name in ("legal_name", "address", "company_email", "phone"):
+                del self.fields[name]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("mantener_correo") == "no":
+            if not data.get("new_email"):
+                self.add_error("new_email", _("Ingrese el nuevo correo electrónico."))
+            data["email"] = (data.get("new_email") or "").strip().lower()
+        else:
+            data["email"] = self.user.email
+        return data
+
+    def require_for_modify(self, email_changed: bool):
+        """The last step: the Convenio again and, for a new e-mail, its code."""
+        if not self.cleaned_data.get("convenio"):
+            self.add_error("convenio", _("Debe aceptar el Convenio de uso."))
+        if email_changed and not self.cleaned_data.get("code"):
+            self.add_error("code", _("Ingrese el código de seguridad enviado al nuevo correo."))
+        return not self.errors

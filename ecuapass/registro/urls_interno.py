@@ -12,3 +12,8 @@ urlpatterns = [
     path("<int:pk>/documento/", views.documento, name="documento"),
     path("<int:pk>/decidir/", views.decidir, name="decidir"),
 ]
+
+urlpatterns += [
+    path("cambios/", views.cambios, name="cambios"),
+    path("cambios/<int:pk>/decidir/", views.decidir_cambio, name="decidir_cambio"),
+]

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from ecuapass.officers.access import officer_required
 from ecuapass.officers.roles import Role
 
-from . import services
+from . import modificar, services
 from .forms import DecisionForm
 from .models import Solicitud
 
@@ -73,3 +73,34 @@ def decidir(request, pk: int):
     services.reject(solicitud, officer_user=request.user, reason=reason)
     messages.success(request, _("Solicitud rechazada; el solicitante fue notificado."))
     return redirect("registro_interno:lista")
+
+
+# --- changes of company data (3.2.3) waiting for SENAE -------------------------------------
+@officer_required(*ROLES)
+def cambios(request):
+    from .models import CambioRegistro
+
+    qs = (
+        CambioRegistro.objects.filter(state=CambioRegistro.State.PENDIENTE)
+        .select_related("user", "operator")
+        .order_by("created_on", "id")
+    )
+    page = Paginator(qs, PER_PAGE).get_page(request.GET.get("page"))
+    rows = [(c, [(modificar.label_of(k), v) for k, v in c.changes.items()]) for c in page]
+    return render(request, "registro/interno/cambios.html", {"page": page, "rows": rows})
+
+
+@require_POST
+@officer_required(*ROLES)
+def decidir_cambio(request, pk: int):
+    from .models import CambioRegistro
+
+    cambio = get_object_or_404(CambioRegistro, pk=pk, state=CambioRegistro.State.PENDIENTE)
+    approve = request.POST.get("accion") == "aprobar"
+    reason = request.POST.get("reason", "").strip()
+    if not approve and not reason:
+        messages.error(request, _("Indique el motivo del rechazo."))
+        return redirect("registro_interno:cambios")
+    modificar.decide(cambio, officer_user=request.user, approve=approve, reason=reason)
+    messages.success(request, _("Cambio decidido; el usuario fue notificado."))
+    return redirect("registro_interno:cambios")
