@@ -29,6 +29,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ecuapass.core import formatting
 from ecuapass.core.client_ip import client_ip
 from ecuapass.ratelimit.windows import FixedWindow, Hit
 
@@ -126,7 +127,7 @@ def record_lockout(login_key: str, ip_address: str | None = None) -> Lockout | N
                 "name": user.get_full_name(),
                 "username": user.username,
                 "ruc": user.login_ruc,
-                "when": timezone.localtime(now).strftime("%d/%m/%Y %H:%M:%S"),
+                "when": formatting.fecha_hora(now, seconds=True),
                 "n": settings.AXES_FAILURE_LIMIT,
                 "minutes": cooloff_minutes(),
             },
@@ -159,7 +160,7 @@ def release_lockout(user: User, reason: str = "") -> Lockout | None:
                 "name": user.get_full_name(),
                 "username": user.username,
                 "ruc": user.login_ruc,
-                "when": timezone.localtime(now).strftime("%d/%m/%Y %H:%M:%S"),
+                "when": formatting.fecha_hora(now, seconds=True),
             }
             + (f" {reason}" if reason else ""),
             category=Category.SECURITY,

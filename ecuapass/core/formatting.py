@@ -54,7 +54,8 @@ def _quantize(value: Decimal, places: int) -> Decimal:
 def number(value, places: int | None = None, *, empty: str = "") -> str:
     """A number with thousands separators in the active language: ``1.234,5`` / ``1,234.5``.
 
-    ``places``: decimals to show (rounded half-up); None keeps the value's own decimals
+    ``places``: decimals to show (rounded half-up); a negative number shows up to that many,
+    without trailing zeros (``-4``: ``12,5``); None keeps the value's own decimals
     (``Decimal("12.500")`` → ``12,500``; an int shows none). Text that is not a number is
     returned unchanged (never a crash in a template)."""
     d = as_decimal(value)
@@ -62,7 +63,11 @@ def number(value, places: int | None = None, *, empty: str = "") -> str:
         return empty if value is None or value == "" else str(value)
     if not d.is_finite():
         return str(value)
-    if places is not None:
+    if places is not None and places < 0:  # up to -places decimals, trailing zeros dropped
+        d = _quantize(d, -places)
+        d = d.quantize(Decimal(1)) if d == d.to_integral_value() else d.normalize()
+        pos = max(0, -d.as_tuple().exponent)
+    elif places is not None:
         d = _quantize(d, places)
         pos = places
     else:

@@ -18,6 +18,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ecuapass.core import formatting
 from ecuapass.customs.edoc import DAI_LIFECYCLE, DaiState
 from ecuapass.edocs.lifecycle import state_label
 from ecuapass.edocs.models import EDocument, StatusChange
@@ -109,7 +110,7 @@ def refusal(code: str, dai: EDocument, *, now=None) -> str | None:
             return _(
                 "Venció el plazo de %(d)s días desde el levante de la declaración %(n)s "
                 "(%(f)s) para presentar una declaración sustitutiva."
-            ) % {"d": days, "n": numero, "f": timezone.localtime(levante).strftime("%d/%m/%Y")}
+            ) % {"d": days, "n": numero, "f": formatting.fecha(levante)}
         return None
     if code == kinds.ANULACION:
         if state not in anulable_states():

@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from ecuapass.core import formatting
 from ecuapass.core.models import Capability
 from ecuapass.core.numbering import next_value
 from ecuapass.edocs import lifecycle
@@ -288,7 +289,7 @@ def _assign(case, tecnico, *, kind, user, role, ip, note="") -> None:
         % {
             "canal": CanalAforo(case.canal).label,
             "numero": edoc.document_number,
-            "plazo": timezone.localtime(case.due_on).strftime("%d/%m/%Y %H:%M"),
+            "plazo": formatting.fecha_hora(case.due_on),
         },
         edoc,
     )
@@ -388,7 +389,7 @@ def schedule_inspection(
             case=case, scheduled_for=when, place=place, deposito=deposito, scheduled_by=officer.user
         )
         text = _("%(fecha)s en %(lugar)s.") % {
-            "fecha": timezone.localtime(when).strftime("%d/%m/%Y %H:%M"),
+            "fecha": formatting.fecha_hora(when),
             "lugar": place + (f" ({deposito.code})" if deposito else ""),
         }
         _event(case, K.INSPECCION, text, user=officer.user, role=Role.TECNICO, ip=ip)

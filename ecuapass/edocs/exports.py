@@ -3,10 +3,9 @@
 
 from __future__ import annotations
 
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ecuapass.core import spreadsheets
+from ecuapass.core import formatting, spreadsheets
 
 from .states import TransmissionState, document_state_choices
 
@@ -42,7 +41,7 @@ def rows(qs):
             n,
             title,
             numero,
-            timezone.localtime(sent_on).strftime("%d/%m/%Y %H:%M:%S") if sent_on else "",
+            formatting.fecha_hora(sent_on, seconds=True),
             str(tx.get(t, t)),
             str(ds.get(d, d)),
             number,

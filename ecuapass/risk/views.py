@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from ecuapass.core import formatting
 from ecuapass.officers.access import audit, officer_required
 from ecuapass.officers.roles import Role
 
@@ -39,7 +40,7 @@ def status_of(profile: RiskProfile, in_force: set[int], today) -> str:
     if profile.pk in in_force:
         return _("Vigente")
     if profile.valid_from > today:
-        return _("Aprobado, vigente desde %(d)s") % {"d": profile.valid_from.strftime("%d/%m/%Y")}
+        return _("Aprobado, vigente desde %(d)s") % {"d": formatting.fecha(profile.valid_from)}
     if profile.valid_to and profile.valid_to < today:
         return _("Vencido")
     return _("Reemplazado por una versión posterior")

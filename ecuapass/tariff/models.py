@@ -223,12 +223,14 @@ class Measure(AuditedModel):
             return str(self.get_iva_class_display())
         if self.kind == self.Kind.FODINFA:
             return str(_("aplica") if self.applies else _("exento"))
+        from ecuapass.core.formatting import number, percent
+
         parts = []
         if self.rate is not None:
-            parts.append(f"{self.rate.normalize():f} %")
+            parts.append(percent(self.rate, -4))
         if self.amount is not None:
             unit = self.unit.code if self.unit_id else ""
-            parts.append(f"USD {self.amount.normalize():f}/{unit}".rstrip("/"))
+            parts.append(f"USD {number(self.amount, -4)}/{unit}".rstrip("/"))
         return " + ".join(parts)
 
     def is_in_force(self, on: date) -> bool:

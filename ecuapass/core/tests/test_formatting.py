@@ -84,3 +84,11 @@ def test_template_filters_are_the_same_functions():
         assert template.render(context) == (
             "47,860.00|1,234.56|1,234.6|15.00%|15%|06/12/2026|06/12/2026 10:00:01|—"
         )
+
+
+def test_negative_places_show_up_to_that_many_decimals():
+    with translation.override("es"):
+        assert f.percent(Decimal("5.0000"), -4) == "5 %"
+        assert f.percent(Decimal("0.01250"), -4) == "0,0125 %"
+        assert f.number(Decimal("1234.50"), -2) == "1.234,5"
+        assert f.number(Decimal("100"), -2) == "100"

@@ -28,6 +28,7 @@ from decimal import Decimal, InvalidOperation
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from ecuapass.core import formatting
 from ecuapass.core.money import cents
 
 from ..codes import CommodityCode
@@ -269,7 +270,7 @@ def calculate(fecha: date, items: Sequence[ItemInput]) -> Calculation:
                 else _("La subpartida %(code)s no existe en el arancel.")
             )
             raise TariffError(
-                message % {"code": CommodityCode(code).dotted, "date": fecha.strftime("%d/%m/%Y")},
+                message % {"code": CommodityCode(code).dotted, "date": formatting.fecha(fecha)},
                 index=index,
                 field="subpartida",
             )
@@ -365,7 +366,7 @@ def _calculate_item(
     else:
         raise TariffError(
             _("La subpartida %(code)s no tiene tarifa ad valorem vigente el %(date)s.")
-            % {"code": line.dotted, "date": fecha.strftime("%d/%m/%Y")},
+            % {"code": line.dotted, "date": formatting.fecha(fecha)},
             index=index,
             field="subpartida",
         )

@@ -101,9 +101,9 @@ def test_calculator_computes_two_items(client, tariff):
     )
     text = response.content.decode()
     assert response.status_code == 200
-    assert "4051,83" in text  # Spanish decimal comma
+    assert "4.051,83" in text  # Ecuadorian: thousands with a point, decimal comma
     assert "213,52" in text
-    assert "4265,35" in text
+    assert "4.265,35" in text
     assert LABEL in text
     assert "Conflicto Armado" in text
 
