@@ -23,6 +23,4 @@ urlpatterns = [
     path("", include("ecuapass.despacho.api_urls")),
     path("", include("ecuapass.correcciones.api_urls")),
     path("", include("ecuapass.carga.api_urls")),
-    path("", include("ecuapass.exportacion.api_urls")),
-    path("", include("ecuapass.vue.api_urls")),
 ]
