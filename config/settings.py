@@ -98,6 +98,7 @@ MIDDLEWARE = [
     "ecuapass.accounts.session_lifetime.SessionLifetimeMiddleware",  # SESSION_ABSOLUTE_HOURS
     "django_otp.middleware.OTPMiddleware",
     "ecuapass.officers.middleware.SecondFactorMiddleware",  # the OTP step after the password
+    "ecuapass.registro.middleware.AnnualUpdateMiddleware",  # overdue annual update: confirm first
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",

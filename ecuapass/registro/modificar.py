@@ -121,6 +121,10 @@ def apply(user, data: dict, *, code: str = "") -> list[CambioRegistro]:
                         convenio_accepted_on=now,
                     )
                 )
+            from . import annual
+
+            if annual.applies_to(user):
+                annual.confirm(user)
             notify(
                 sender=SENDER_SENAE,
                 subject=SUBJECT,

@@ -8,4 +8,5 @@ app_name = "registro_modificar"
 
 urlpatterns = [
     path("modificar/", views.modificar_registro, name="modificar"),
+    path("actualizacion-anual/", views.actualizacion_anual, name="actualizacion_anual"),
 ]

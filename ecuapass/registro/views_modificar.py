@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
@@ -86,3 +87,37 @@ def modificar_registro(request):
     else:
         messages.success(request, _("Su información de registro fue modificada."))
     return redirect("registro_modificar:modificar")
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def actualizacion_anual(request):
+    """The annual confirmation: "Confirmar" (with the Convenio) or go to 3.2.3 to update."""
+    from django.contrib.auth.views import redirect_to_login
+
+    from . import annual
+
+    user = request.user
+    if not user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    if not annual.applies_to(user):
+        return redirect("portal:home")
+    error = ""
+    if request.method == "POST":
+        if request.POST.get("convenio"):
+            annual.confirm(user)
+            request.session.pop(annual.SESSION_OK, None)
+            messages.success(request, _("Su información de registro quedó confirmada."))
+            return redirect("portal:home")
+        error = _("Debe aceptar el Convenio de uso.")
+    return render(
+        request,
+        "registro/actualizacion_anual.html",
+        {
+            "data": [(modificar.label_of(k), v) for k, v in modificar.current(user).items()],
+            "overdue": annual.overdue(user),
+            "deadline": annual.deadline(annual.target_year(timezone.localdate())),
+            "error": error,
+        },
+        status=400 if error else 200,
+    )

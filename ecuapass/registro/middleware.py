@@ -1,0 +1,32 @@
+"""The annual update's enforcement (``annual``): an overdue representative's portal session
+reaches only the confirmation page, 3.2.3 and the way out. Decided once per session."""
+
+from __future__ import annotations
+
+from django.shortcuts import redirect
+from django.urls import reverse
+
+from . import annual
+
+ALLOWED_PREFIXES = ("/static/", "/i18n/", "/jsi18n/", "/salir/", "/healthz")
+
+
+class AnnualUpdateMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and annual.applies_to(user):
+            allowed = (
+                reverse("registro_modificar:actualizacion_anual"),
+                reverse("registro_modificar:modificar"),
+                reverse("registro:convenio"),
+            )
+            path = request.path
+            if not path.startswith(ALLOWED_PREFIXES + allowed) and not path.startswith("/api/"):
+                if request.session.get(annual.SESSION_OK) != annual.session_mark():
+                    if annual.overdue(user):
+                        return redirect("registro_modificar:actualizacion_anual")
+                    request.session[annual.SESSION_OK] = annual.session_mark()
+        return self.get_response(request)
