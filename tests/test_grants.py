@@ -42,6 +42,10 @@ GATED = [
     ("GET", "/declaraciones/dai/nueva/", {"1.1"}, "session"),
     ("GET", "/declaraciones/dai/{draft}/editar/", {"1.1"}, "session"),
     ("GET", "/declaraciones/dai/plantilla-items.xlsx", {"1.1"}, "session"),
+    ("POST", "/declaraciones/dai/{draft}/items/", {"1.1"}, "session"),
+    ("POST", "/declaraciones/dai/{draft}/items/999/", {"1.1"}, "session"),
+    ("POST", "/declaraciones/dai/{draft}/items/999/eliminar/", {"1.1"}, "session"),
+    ("GET", "/declaraciones/dai/catalogos/paises.json", {"1.1"}, "session"),
     ("GET", "/declaraciones/dai/{draft}/items.xlsx", {"1.1"}, "session"),
     ("GET", "/declaraciones/dai/{sent}/items.xlsx", {"1.3"}, "session"),
     ("GET", "/declaraciones/dai/{draft}/dai.pdf", {"1.1"}, "session"),
@@ -77,6 +81,20 @@ GATED = [
     ("GET", "/vue/", {"4.2"}, "session"),
     ("GET", "/vue/nueva/", {"4.2"}, "session"),
     ("GET", "/api/v1/vue/tipos/", {"4.2"}, "token"),
+    # Export (ecuapass.exportacion): the DAE and the manifest under 1.1, the regularización 1.3.
+    ("GET", "/exportacion/dae/nueva/", {"1.1"}, "session"),
+    ("GET", "/exportacion/dae/{draft}/editar/", {"1.1"}, "session"),
+    ("GET", "/exportacion/dae/plantilla-items.xlsx", {"1.1"}, "session"),
+    ("GET", "/exportacion/manifiesto/nuevo/", {"1.1"}, "session"),
+    ("GET", "/exportacion/manifiesto/{draft}/editar/", {"1.1"}, "session"),
+    ("POST", "/exportacion/dae/{sent}/regularizar/", {"1.3"}, "session"),
+    ("POST", "/api/v1/exportacion/dae/{numero}/regularizacion/", {"1.3"}, "token"),
+    # The obligations ledger (ecuapass.obligaciones): 1.12 Obligaciones pendientes de pago.
+    ("GET", "/obligaciones/", {"1.12"}, "session"),
+    # 3.2.4 Administración de empleado: the representative only, never grantable to an employee.
+    ("GET", "/empleados/", {"3.2.4"}, "session"),
+    ("GET", "/empleados/1/", {"3.2.4"}, "session"),
+    ("GET", "/registro/modificar/", {"3.2.3"}, "session"),
     # Cargo (ecuapass.carga): the e-doc editors under 1.1, the depósito 1.13 (tipos 04/05), 2.11.
     ("GET", "/carga/manifiesto/nuevo/", {"1.1"}, "session"),
     ("GET", "/carga/desconsolidacion/nueva/", {"1.1"}, "session"),
@@ -89,6 +107,9 @@ GATED = [
     ("POST", "/api/v1/carga/deposito/novedades/", {"1.13"}, "token"),
     ("POST", "/api/v1/carga/deposito/salidas/", {"1.13"}, "token"),
     ("GET", "/api/v1/carga/novedades/", {"2.11"}, "token"),
+    # 3.2.4 Administración de empleado: the representative only, never grantable to an employee.
+    ("GET", "/empleados/", {"3.2.4"}, "session"),
+    ("GET", "/empleados/1/", {"3.2.4"}, "session"),
     # destructive ones last
     ("POST", "/edocs/tokens/{tok}/revocar/", {"1.1", "1.3"}, "session"),
     ("POST", "/edocs/borrador/{draft}/eliminar/", {"1.1"}, "session"),
@@ -131,6 +152,26 @@ GATED_ELSEWHERE = {
         )
     },
     **{
+        url: "the depósito temporal's export screens (1.14, tipos de OCE 04/05 only);"
+        " ecuapass/exportacion/tests/test_portal.py"
+        for url in (
+            "/exportacion/deposito/",
+            "/exportacion/deposito/dae/1/",
+            "/api/v1/exportacion/deposito/dae/",
+            "/api/v1/exportacion/dae/abc/ingreso/",
+            "/api/v1/exportacion/dae/abc/salida/",
+        )
+    },
+    **{
+        url: "an obligation's page and orden de pago (1.12), a released DAI's autorización de"
+        " salida (1.3); ecuapass/obligaciones/tests/test_portal.py"
+        for url in (
+            "/obligaciones/abc/",
+            "/obligaciones/abc/orden-de-pago.pdf",
+            "/obligaciones/documento/1/autorizacion-de-salida.pdf",
+        )
+    },
+    **{
         url: "a cargo e-doc's draft (1.1), a manifest's arrival (1.3), a depósito's cargo (1.13);"
         " ecuapass/carga/tests/test_portal.py::test_carga_urls_check_their_option"
         for url in (
@@ -156,7 +197,7 @@ def _is_officer_url(url: str) -> bool:
 
 OFFICER_URLS = sorted(u for u in ALL_URLS if _is_officer_url(u))
 
-GRANTABLE = ["1.1", "1.3", "2.1.1", "2.1.2", "2.11", "4.2"]
+GRANTABLE = ["1.1", "1.3", "1.12", "2.1.1", "2.1.2", "2.11", "4.2"]
 PROFILES = [(), *[(n,) for n in GRANTABLE], "all"]
 
 
