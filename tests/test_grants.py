@@ -107,9 +107,6 @@ GATED = [
     ("POST", "/api/v1/carga/deposito/novedades/", {"1.13"}, "token"),
     ("POST", "/api/v1/carga/deposito/salidas/", {"1.13"}, "token"),
     ("GET", "/api/v1/carga/novedades/", {"2.11"}, "token"),
-    # 3.2.4 Administración de empleado: the representative only, never grantable to an employee.
-    ("GET", "/empleados/", {"3.2.4"}, "session"),
-    ("GET", "/empleados/1/", {"3.2.4"}, "session"),
     # destructive ones last
     ("POST", "/edocs/tokens/{tok}/revocar/", {"1.1", "1.3"}, "session"),
     ("POST", "/edocs/borrador/{draft}/eliminar/", {"1.1"}, "session"),
