@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "ecuapass.exportacion",
     "ecuapass.carga",
     "ecuapass.obligaciones",
+    "ecuapass.banca",
     "ecuapass.vue",
     "ecuapass.registro",
     "ecuapass.mipagina",

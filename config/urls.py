@@ -10,6 +10,7 @@ admin.site.site_title = "ECUAPASS"
 
 urlpatterns = [
     path("", include("ecuapass.core.urls")),
+    path("", include("ecuapass.ops.urls")),
     path("", include("ecuapass.portal.urls")),
     path("", include("ecuapass.accounts.urls")),
     path("", include("ecuapass.registro.urls")),
@@ -20,9 +21,14 @@ urlpatterns = [
     path("despacho/", include("ecuapass.despacho.urls")),
     path("correcciones/", include("ecuapass.correcciones.urls")),
     path("carga/", include("ecuapass.carga.urls")),
+    path("exportacion/", include("ecuapass.exportacion.urls")),
     path("mi-pagina/", include("ecuapass.mipagina.urls")),
     path("empleados/", include("ecuapass.registro.urls_empleados")),
     path("registro/", include("ecuapass.registro.urls_modificar")),
+    path("obligaciones/", include("ecuapass.obligaciones.urls")),
+    path("banca/", include("ecuapass.banca.urls")),
+    path("vue/", include("ecuapass.vue.urls")),
+    path("entidad/", include("ecuapass.vue.urls_entidad")),
     path("interno/riesgo/", include("ecuapass.risk.urls")),
     path("interno/solicitudes/", include("ecuapass.registro.urls_interno")),
     path("interno/", include("ecuapass.officers.urls")),

@@ -43,9 +43,10 @@ GATED = [
     ("GET", "/declaraciones/dai/{draft}/editar/", {"1.1"}, "session"),
     ("GET", "/declaraciones/dai/plantilla-items.xlsx", {"1.1"}, "session"),
     ("POST", "/declaraciones/dai/{draft}/items/", {"1.1"}, "session"),
-    ("POST", "/declaraciones/dai/{draft}/items/999/", {"1.1"}, "session"),
-    ("POST", "/declaraciones/dai/{draft}/items/999/eliminar/", {"1.1"}, "session"),
+    ("POST", "/declaraciones/dai/{draft}/items/1/", {"1.1"}, "session"),
+    ("POST", "/declaraciones/dai/{draft}/items/1/eliminar/", {"1.1"}, "session"),
     ("GET", "/declaraciones/dai/catalogos/paises.json", {"1.1"}, "session"),
+    ("GET", "/declaraciones/dai/catalogos/unidades.json", {"1.1"}, "session"),
     ("GET", "/declaraciones/dai/{draft}/items.xlsx", {"1.1"}, "session"),
     ("GET", "/declaraciones/dai/{sent}/items.xlsx", {"1.3"}, "session"),
     ("GET", "/declaraciones/dai/{draft}/dai.pdf", {"1.1"}, "session"),
@@ -185,7 +186,8 @@ GATED_ELSEWHERE = {
 
 # The officers' side (portal interno and its API) is bound to SENAE roles, not to operators'
 # grants (ecuapass.officers.access): every URL under these prefixes refuses any operator.
-OFFICER_PREFIXES = ("/interno/", "/api/v1/interno/", "/entidad/")
+# Banks' screens and API (ecuapass.banca) are bound to the user's entidad financiera likewise.
+OFFICER_PREFIXES = ("/interno/", "/api/v1/interno/", "/entidad/", "/banca/", "/api/v1/banca/")
 
 
 def _is_officer_url(url: str) -> bool:

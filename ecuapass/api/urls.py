@@ -22,5 +22,8 @@ urlpatterns = [
     path("", include("ecuapass.officers.api_urls")),
     path("", include("ecuapass.despacho.api_urls")),
     path("", include("ecuapass.correcciones.api_urls")),
+    path("", include("ecuapass.banca.api_urls")),
     path("", include("ecuapass.carga.api_urls")),
+    path("", include("ecuapass.exportacion.api_urls")),
+    path("", include("ecuapass.vue.api_urls")),
 ]
