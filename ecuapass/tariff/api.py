@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 from datetime import date
 from decimal import Decimal
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.core.cache import cache
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
@@ -19,11 +22,14 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from . import version
 from .codes import CommodityCode
 from .models import Commodity, Measure, Restriction
 from .services import ItemInput, TariffError, calculate, line_sheet, search
 from .services.lookup import ancestors_map, path_of
 from .services.search import PAGE_SIZE
+
+SEARCH_CACHE_SECONDS = 600
 
 
 class PublicAPIView(APIView):
@@ -31,11 +37,24 @@ class PublicAPIView(APIView):
     authentication_classes: list = []  # anonymous: the "public" rate of ApiThrottle
 
 
+_LEVEL_LABELS: dict[str, dict[int, str]] = {}
+
+
+def _level_label(level: int) -> str:
+    """The level's name in the active language, translated once per process and language
+    (``get_level_display()`` rebuilt a lazy label for every node of every response)."""
+    language = get_language() or ""
+    labels = _LEVEL_LABELS.get(language)
+    if labels is None:
+        labels = _LEVEL_LABELS[language] = {v: str(lbl) for v, lbl in Commodity.Level.choices}
+    return labels.get(level, str(level))
+
+
 def _node(c: Commodity) -> dict:
     return {
         "codigo": c.dotted,
         "nivel": c.level,
-        "nivel_nombre": str(c.get_level_display()),
+        "nivel_nombre": _level_label(c.level),
         "descripcion": c.description_es,
         "descripcion_en": c.description_en,
     }
@@ -106,33 +125,40 @@ class SearchView(PublicAPIView):
         page = request.query_params.get("page", "1")
         if not re.fullmatch(r"[0-9]{1,6}", str(page)) or int(page) < 1:
             raise ValidationError({"page": [_("Ingrese un número de página válido.")]})
-        results = search(q, int(page), PAGE_SIZE)
+        # The same search answers the same until the tariff changes (its version is in the key).
+        digest = hashlib.sha256(f"{request.build_absolute_uri(request.path)}\0{q}".encode())
+        digest = digest.hexdigest()[:32]
+        key = f"tariff:search:{version.current()}:{get_language()}:{digest}:{int(page)}"
+        data = cache.get(key)
+        if data is None:
+            data = self._search(request, q, int(page))
+            cache.set(key, data, SEARCH_CACHE_SECONDS)
+        return Response(data)
+
+    def _search(self, request, q: str, page: int) -> dict:
+        results = search(q, page, PAGE_SIZE)
         page_obj = results.page
 
         def link(n):
             url = request.build_absolute_uri(request.path)
             return f"{url}?{urlencode({'q': q, 'page': n})}"
 
-        return Response(
-            {
-                "count": results.count,
-                "page": page_obj.number,
-                "pages": page_obj.paginator.num_pages,
-                "next": link(page_obj.next_page_number()) if page_obj.has_next() else None,
-                "previous": link(page_obj.previous_page_number())
-                if page_obj.has_previous()
-                else None,
-                "results": [
-                    {
-                        **_node(hit.commodity),
-                        "muestra": hit.commodity.sample,
-                        "seccion": hit.section.roman if hit.section else None,
-                        "ruta": [_node(n) for n in hit.path],
-                    }
-                    for hit in results.hits
-                ],
-            }
-        )
+        return {
+            "count": results.count,
+            "page": page_obj.number,
+            "pages": page_obj.paginator.num_pages,
+            "next": link(page_obj.next_page_number()) if page_obj.has_next() else None,
+            "previous": link(page_obj.previous_page_number()) if page_obj.has_previous() else None,
+            "results": [
+                {
+                    **_node(hit.commodity),
+                    "muestra": hit.commodity.sample,
+                    "seccion": hit.section.roman if hit.section else None,
+                    "ruta": [_node(n) for n in hit.path],
+                }
+                for hit in results.hits
+            ],
+        }
 
 
 class LineView(PublicAPIView):

@@ -106,6 +106,9 @@ def load_nomenclature(report: LoadReport, data_dir: Path = DATA, progress: bool 
         report.add(target, "inserted", len(new))
         report.add(target, "updated", len(changed))
     reindex()
+    from ecuapass.tariff import version
+
+    version.bump()  # bulk writes send no signals
 
 
 def load_tax_rules(report: LoadReport, path: Path = DATA / "reglas_tributarias.csv") -> None:

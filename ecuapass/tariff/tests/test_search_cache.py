@@ -1,0 +1,51 @@
+"""Issue 16 §2: public tariff searches answered from a cache keyed on the tariff's version."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from ecuapass.tariff import version
+from ecuapass.tariff.models import Commodity
+
+pytestmark = pytest.mark.django_db
+
+
+def _search(client, q="cafés", **headers):
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get("/api/v1/arancel/", {"q": q}, **headers)
+    assert response.status_code == 200
+    tariff_queries = [x["sql"] for x in ctx.captured_queries if "tariff_" in x["sql"]]
+    return response.json(), tariff_queries
+
+
+def test_the_same_search_is_answered_from_the_cache_until_the_tariff_changes(
+    client, tariff, django_capture_on_commit_callbacks
+):
+    first, queries = _search(client)
+    assert queries  # computed
+    again, queries = _search(client)
+    assert again == first and queries == []  # from the cache
+    line = next(r for r in first["results"] if r["codigo"] == "0901.21.10.00")
+    commodity = Commodity.objects.get(code="0901211000")
+    # The fixture's loaders left their bump due at a commit a test transaction never reaches.
+    connection.run_on_commit[:] = [
+        entry for entry in connection.run_on_commit if entry[1] is not version._set_new
+    ]
+    with django_capture_on_commit_callbacks(execute=True):
+        commodity.description_es = "Café tostado, sin descafeinar (nuevo texto)"
+        commodity.save()
+    changed, queries = _search(client)
+    assert queries  # the tariff's version changed: computed again
+    new_line = next(r for r in changed["results"] if r["codigo"] == "0901.21.10.00")
+    assert new_line["descripcion"] != line["descripcion"]
+    assert "nuevo texto" in new_line["descripcion"]
+
+
+def test_cached_answers_are_per_language_and_query(client, tariff):
+    es, _ = _search(client, "09.01")
+    en, _ = _search(client, "09.01", HTTP_ACCEPT_LANGUAGE="en")
+    other, _ = _search(client, "09.02")
+    assert es["results"][0]["codigo"] == "09.01" and other["results"][0]["codigo"] != "09.01"
+    assert es["results"][0]["nivel_nombre"] and en["results"][0]["nivel_nombre"]
