@@ -387,13 +387,17 @@ class Cluster:
         return self.log_of("prepare").open("a")
 
     def prepare(self) -> None:
-        """Migrate, load reference and demo data (both idempotent), collect static files."""
+        """Migrate, load reference and demo data (idempotent; once per cluster directory unless
+        CLUSTER_RELOAD_DATA is set), collect static files."""
         self.var.mkdir(parents=True, exist_ok=True)
         self.manage("compile_translations")
         self.manage("migrate", "--noinput", "-v", "0")
         self.manage("createcachetable")
-        self.manage("load_reference_data", "-v", "0")
-        self.manage("load_demo_data", "-v", "0")
+        stamp = self.directory / "data-loaded"
+        if not stamp.exists() or os.environ.get("CLUSTER_RELOAD_DATA"):
+            self.manage("load_reference_data", "-v", "0")
+            self.manage("load_demo_data", "-v", "0")
+            stamp.write_text(time.strftime("%Y-%m-%dT%H:%M:%S"))
         self.manage("collectstatic", "--noinput", "-v", "0")
 
     def start_web(self, i: int) -> None:

@@ -12,7 +12,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 PUBLIC = [
     ("healthz", "monitoring"),
     ("metrics", "monitoring: no login, refused unless from METRICS_ALLOWED_NETWORKS or with METRICS_TOKEN (ecuapass.ops)"),
-    ("metrics", "monitoring: no login, refused unless from METRICS_ALLOWED_NETWORKS or with METRICS_TOKEN (ecuapass.ops)"),
+    ("estado/", "Estado del servicio: whether the portal and the processing are up (ecuapass.ops)"),
     ("i18n/", "language switch"),
     ("jsi18n/", "JavaScript translation catalog"),
     ("ingresar/", "login, step 1"),

@@ -8,6 +8,9 @@ import os
 
 from django.db import DatabaseError, connection
 from django.http import HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -52,6 +55,28 @@ def ready(request):
         "workers": {k: v for k, v in report["workers"].items() if k != "list"},
     }
     return JsonResponse(body, status=200 if report["status"] == "ok" else 503)
+
+
+@never_cache
+@require_GET
+def estado_servicio(request):
+    """The footer's "Estado del servicio": whether the portal and the processing are up and how
+    long the queue is, for people (the JSON is /healthz/ready). Renders without the database."""
+    context = {"portal_ok": False, "processing_ok": False, "queue_length": 0, "oldest_seconds": 0}
+    try:
+        report = jobs.health()
+    except DatabaseError:
+        status = 503
+    else:
+        status = 200
+        context.update(
+            portal_ok=True,
+            processing_ok=report["status"] == "ok",
+            queue_length=report["queue"]["ready"] + report["queue"]["running"],
+            oldest_seconds=int(report["queue"]["oldest_ready_seconds"]),
+        )
+    context["checked_at"] = date_format(timezone.localtime(), "DATETIME_FORMAT")
+    return render(request, "ops/estado.html", context, status=status)
 
 
 def _networks() -> list:

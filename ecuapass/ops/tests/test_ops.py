@@ -150,3 +150,30 @@ def test_rate_limit_without_redis_still_limits_counting_in_the_database():
 @override_settings(SECURE_SSL_REDIRECT=True, SECURE_REDIRECT_EXEMPT=[r"^healthz", r"^metrics$"])
 def test_health_checks_are_not_redirected_to_https(client):
     assert client.get("/healthz/live").status_code == 200
+
+
+@pytest.mark.django_db
+def test_estado_del_servicio_is_a_page_for_people(client):
+    WorkerHeartbeat.objects.create(worker="w1", host="h", pid=1, seen_on=timezone.now())
+    response = client.get("/estado/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'data-estado="portal">En servicio' in html
+    assert 'data-estado="procesamiento">En servicio' in html
+    assert "0 trabajos pendientes" in html
+    assert response["Content-Type"].startswith("text/html")
+
+
+@pytest.mark.django_db
+def test_estado_del_servicio_renders_with_the_database_down(client):
+    from tests.support.workers import database_unreachable
+
+    with database_unreachable():
+        response = client.get("/estado/")
+    assert response.status_code == 503
+    assert "la base de datos no responde" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_footer_links_the_status_page(client):
+    assert 'href="/estado/"' in client.get("/ingresar/").content.decode()
