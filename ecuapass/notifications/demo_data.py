@@ -1,4 +1,8 @@
-"""About 30 demo notices across the demo users and OCE mailboxes, read and unread."""
+"""Demo notices across the demo users and OCE mailboxes, read and unread.
+
+They describe only what the demo data really holds: account events and communiqués here; the
+notices about documents (acceptance, canal, aforo, payments) are written by the real services
+when the other contexts' demo loaders file and process their documents."""
 
 from __future__ import annotations
 
@@ -69,96 +73,6 @@ NOTICES = [
         True,
     ),
     (
-        5,
-        "SISTEMA",
-        "e-Doc DAI recibido",
-        "La Declaración Aduanera de Importación con número de entrega 29000001202600000012S fue recibida.",
-        Category.EDOC,
-        None,
-        "29000001",
-        False,
-    ),
-    (
-        8,
-        "SENAE",
-        "Canal de aforo asignado: documental",
-        "A la declaración 028-2026-10-00012345 se le asignó el canal de aforo documental.",
-        Category.DECLARATION,
-        None,
-        "29000001",
-        False,
-    ),
-    (
-        26,
-        "SENAE",
-        "Liquidación generada",
-        "Se generó la liquidación de tributos de la declaración 028-2026-10-00012345. Pague dentro del plazo para evitar el abandono tácito.",
-        Category.PAYMENT,
-        None,
-        "29000001",
-        True,
-    ),
-    (
-        48,
-        "SISTEMA",
-        "e-Doc rechazado en validación",
-        "El e-Doc 29000001202600000010S fue rechazado: El código de OCE ingresado no es el correcto.",
-        Category.EDOC,
-        None,
-        "29000001",
-        True,
-    ),
-    (
-        72,
-        "SENAE",
-        "Salida autorizada",
-        "La declaración 028-2026-10-00012001 tiene salida autorizada.",
-        Category.DECLARATION,
-        None,
-        "29000001",
-        True,
-    ),
-    (
-        96,
-        "ARCSA",
-        "Notificación sanitaria aprobada",
-        "La solicitud de notificación sanitaria fue aprobada; el documento de acompañamiento está disponible.",
-        Category.VUE,
-        None,
-        "29000001",
-        False,
-    ),
-    (
-        10,
-        "SISTEMA",
-        "e-Doc DAE recibido",
-        "La Declaración Aduanera de Exportación con número de entrega 29000002202600000004S fue recibida.",
-        Category.EDOC,
-        None,
-        "29000002",
-        False,
-    ),
-    (
-        60,
-        "SENAE",
-        "DAE regularizada",
-        "La DAE 028-2026-40-00004567 fue regularizada.",
-        Category.DECLARATION,
-        None,
-        "29000002",
-        True,
-    ),
-    (
-        12,
-        "SENAE",
-        "Informe de novedades de carga",
-        "El depósito temporal registró una novedad de ingreso para la carga de exportación.",
-        Category.OTHER,
-        None,
-        "29000003",
-        False,
-    ),
-    (
         80,
         "SISTEMA",
         "Bienvenido a ECUAPASS",
@@ -199,46 +113,6 @@ NOTICES = [
         False,
     ),
     (
-        6,
-        "SISTEMA",
-        "DAI transmitida por cuenta de Comercial Demo del Pacífico S.A.",
-        "La DAI 17910020202600000031S se transmitió por cuenta del cliente 0991003002001.",
-        Category.EDOC,
-        None,
-        "17910020",
-        False,
-    ),
-    (
-        28,
-        "SENAE",
-        "Canal de aforo asignado: físico intrusivo",
-        "A la declaración 028-2026-10-00012399 se le asignó aforo físico intrusivo.",
-        Category.DECLARATION,
-        None,
-        "17910020",
-        True,
-    ),
-    (
-        55,
-        "SENAE",
-        "Garantía general por vencer",
-        "La garantía general del agente vence en 30 días.",
-        Category.PAYMENT,
-        None,
-        "17910020",
-        False,
-    ),
-    (
-        90,
-        "SISTEMA",
-        "Liquidación complementaria",
-        "Se generó una liquidación complementaria para la declaración 028-2026-10-00012001.",
-        Category.PAYMENT,
-        None,
-        "17910020",
-        True,
-    ),
-    (
         9,
         "SISTEMA",
         "Acceso aprobado",
@@ -257,26 +131,6 @@ NOTICES = [
         ("1791002008001", "empleado"),
         None,
         True,
-    ),
-    (
-        11,
-        "SENAE",
-        "Ingreso de mercancías a depósito (IMDT) aceptado",
-        "El IMDT 09920050202600000120S fue aceptado.",
-        Category.EDOC,
-        None,
-        "09920050",
-        False,
-    ),
-    (
-        36,
-        "SENAE",
-        "Mercancía en abandono tácito",
-        "La carga MRN CEC2026MSC0001 cumple 20 días sin pago de tributos.",
-        Category.DECLARATION,
-        None,
-        "09920050",
-        False,
     ),
     (
         70,
@@ -320,11 +174,35 @@ NOTICES = [
     ),
 ]
 
+# Notices earlier versions of this file wrote about documents, canales, garantías, IMDT and
+# abandono that the demo never had: removed from a demo database when the data is loaded again.
+RETIRED = [
+    (5, "e-Doc DAI recibido"),
+    (8, "Canal de aforo asignado: documental"),
+    (26, "Liquidación generada"),
+    (48, "e-Doc rechazado en validación"),
+    (72, "Salida autorizada"),
+    (96, "Notificación sanitaria aprobada"),
+    (10, "e-Doc DAE recibido"),
+    (60, "DAE regularizada"),
+    (12, "Informe de novedades de carga"),
+    (6, "DAI transmitida por cuenta de Comercial Demo del Pacífico S.A."),
+    (28, "Canal de aforo asignado: físico intrusivo"),
+    (55, "Garantía general por vencer"),
+    (90, "Liquidación complementaria"),
+    (11, "Ingreso de mercancías a depósito (IMDT) aceptado"),
+    (36, "Mercancía en abandono tácito"),
+]
+
 
 def load(report: LoadReport) -> None:
     users = {(u.login_ruc, u.username): u for u in User.objects.all()}
     codes = {c.code: c for c in OceCode.objects.select_related("registration__operator")}
     base = timezone.make_aware(BASE)
+    for hours, subject in RETIRED:
+        Notification.objects.filter(
+            subject=subject, created_on=base - timedelta(hours=hours), kind=""
+        ).delete()
     for hours, sender, subject, body, category, user_key, code, read in NOTICES:
         user = users.get(user_key) if user_key else None
         oce = codes.get(code) if code else None
