@@ -92,6 +92,9 @@ GATED = [
     ("POST", "/api/v1/exportacion/dae/{numero}/regularizacion/", {"1.3"}, "token"),
     # The obligations ledger (ecuapass.obligaciones): 1.12 Obligaciones pendientes de pago.
     ("GET", "/obligaciones/", {"1.12"}, "session"),
+    # 1.11 Solicitud de facilidades de pago (tipos 16 and 01).
+    ("GET", "/obligaciones/facilidades/", {"1.11"}, "session"),
+    ("GET", "/obligaciones/facilidades/nueva/", {"1.11"}, "session"),
     # 3.2.4 Administración de empleado: the representative only, never grantable to an employee.
     ("GET", "/empleados/", {"3.2.4"}, "session"),
     ("GET", "/empleados/1/", {"3.2.4"}, "session"),
@@ -167,6 +170,8 @@ GATED_ELSEWHERE = {
             "/obligaciones/abc/",
             "/obligaciones/abc/orden-de-pago.pdf",
             "/obligaciones/documento/1/autorizacion-de-salida.pdf",
+            "/obligaciones/facilidades/nueva/1/",
+            "/obligaciones/facilidades/plan/1/",
         )
     },
     **{
@@ -196,7 +201,7 @@ def _is_officer_url(url: str) -> bool:
 
 OFFICER_URLS = sorted(u for u in ALL_URLS if _is_officer_url(u))
 
-GRANTABLE = ["1.1", "1.3", "1.12", "2.1.1", "2.1.2", "2.11", "4.2"]
+GRANTABLE = ["1.1", "1.3", "1.11", "1.12", "2.1.1", "2.1.2", "2.11", "4.2"]
 PROFILES = [(), *[(n,) for n in GRANTABLE], "all"]
 
 

@@ -6,3 +6,10 @@ class ObligacionesConfig(AppConfig):
     name = "ecuapass.obligaciones"
     label = "obligaciones"
     verbose_name = _("Obligaciones y pagos")
+
+    def ready(self):
+        from . import edoc  # noqa: F401 - registers the 1.11 e-doc type FAC
+        from .facilidades import on_paid
+        from .services import obligation_paid
+
+        obligation_paid.connect(on_paid, dispatch_uid="obligaciones_plan_paid")

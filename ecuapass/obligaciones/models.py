@@ -35,6 +35,7 @@ class Concept(models.TextChoices):
     INTERESES = "intereses", _("Intereses")
     DIVIDENDO = "dividendo", _("Dividendo de facilidad de pago")
     CUOTA_INICIAL = "cuota_inicial", _("Cuota inicial de facilidad de pago")
+    SALDO = "saldo", _("Saldo de facilidad de pago cancelada")
 
 
 class ObligationQuerySet(models.QuerySet):
@@ -272,3 +273,36 @@ class Garantia(models.Model):
 
     def __str__(self) -> str:
         return f"{self.numero} ({self.garante})"
+
+
+class SolicitudFacilidad(models.Model):
+    """The content of a 1.11 request (e-doc type FAC): the obligations, the down payment, the
+    number of monthly dividends, the amortisation table shown before filing, the garantía."""
+
+    edoc = models.OneToOneField(
+        "edocs.EDocument", on_delete=models.CASCADE, related_name="solicitud_facilidad"
+    )
+    debtor_ruc = models.CharField(_("RUC del deudor"), max_length=13)
+    debtor_name = models.CharField(_("deudor"), max_length=300, blank=True)
+    distrito = models.CharField(_("distrito aduanero"), max_length=3, blank=True)
+    # The números de liquidación as filed; ``obligations`` are those that exist.
+    numeros = models.JSONField(_("números de liquidación"), default=list)
+    obligations = models.ManyToManyField(Obligation, related_name="solicitudes_facilidad")
+    total = money_field(_("total de las obligaciones (USD)"), default=ZERO)
+    cuota_inicial = money_field(_("cuota inicial (USD)"))
+    dividendos = models.PositiveSmallIntegerField(_("número de dividendos mensuales"))
+    tasa_anual = models.DecimalField(
+        _("tasa anual (%)"), max_digits=7, decimal_places=4, default=Decimal("0")
+    )
+    tabla = models.JSONField(_("tabla de amortización"), default=list, blank=True)
+    garante = models.CharField(_("garante (banco o aseguradora)"), max_length=200, blank=True)
+    garantia_numero = models.CharField(_("número de la garantía"), max_length=40, blank=True)
+    garantia_monto = money_field(_("monto de la garantía (USD)"), null=True, blank=True)
+    garantia_hasta = models.DateField(_("garantía vigente hasta"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("solicitud de facilidades de pago")
+        verbose_name_plural = _("solicitudes de facilidades de pago")
+
+    def __str__(self) -> str:
+        return f"{self.edoc_id} {self.debtor_ruc}"
