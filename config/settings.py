@@ -346,7 +346,8 @@ SPECTACULAR_SETTINGS = {
 # otherwise their own table (the database cache cannot increment atomically).
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        # Django's database cache with one statement per write (core.cache).
+        "BACKEND": "ecuapass.core.cache.DatabaseCache",
         "LOCATION": "ecuapass_cache",
     }
 }

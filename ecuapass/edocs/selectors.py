@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from django.db.models import Q
 from django.utils import timezone
@@ -89,3 +89,96 @@ LIST_FIELDS = (
     "channel",
     "reference",
 )
+
+
+# --- 1.3's page: a capped count and keyset navigation (ADR 0009) ---------------------------
+COUNT_CAP = 10_000
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def encode_cursor(row) -> str:
+    """A row's place in the newest-first order: ``<microseconds since the epoch>-<id>``."""
+    delta = row.sent_on - _EPOCH
+    micros = (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds
+    return f"{micros}-{row.pk}"
+
+
+def decode_cursor(text: str | None) -> tuple[datetime, int] | None:
+    """The cursor's (sent_on, id), or None when absent or malformed (then: numbered pages)."""
+    if not text or len(text) > 40:
+        return None
+    micros, sep, pk = text.partition("-")
+    if not sep or not micros.isdigit() or not pk.isdigit():
+        return None
+    try:
+        return _EPOCH + timedelta(microseconds=int(micros)), int(pk)
+    except OverflowError:
+        return None
+
+
+class EstadosPage:
+    """One page of 1.3 without an exact count over the whole scope.
+
+    * The count stops at ``COUNT_CAP`` + 1 (``SELECT count(*) FROM (… LIMIT 10001)``): the
+      screen says "más de 10 000" beyond it, and the number of pages is then unknown.
+    * "Siguiente" and "Anterior" carry the last (first) row's place, so a deep page is an
+      index range scan from there (keyset) instead of an OFFSET that reads every row before
+      it. A page number without a cursor (typed or bookmarked) is an OFFSET, within the cap.
+    """
+
+    def __init__(self, queryset, number, per_page: int, after=None, before=None):
+        self.per_page = per_page
+        self.count = queryset.order_by()[: COUNT_CAP + 1].count()
+        self.capped = self.count > COUNT_CAP
+        self.num_pages = None if self.capped else max(1, -(-self.count // per_page))
+        try:
+            number = max(1, int(number or 1))
+        except (TypeError, ValueError):
+            number = 1
+        after, before = decode_cursor(after), decode_cursor(before)
+        if after:
+            at, pk = after
+            rows = list(
+                queryset.filter(Q(sent_on__lt=at) | Q(sent_on=at, id__lt=pk))[: per_page + 1]
+            )
+            self.has_next, self.has_previous = len(rows) > per_page, True
+            rows = rows[:per_page]
+        elif before:
+            at, pk = before
+            rows = list(
+                queryset.filter(Q(sent_on__gt=at) | Q(sent_on=at, id__gt=pk)).order_by(
+                    "sent_on", "id"
+                )[: per_page + 1]
+            )
+            self.has_previous, self.has_next = len(rows) > per_page, True
+            rows = rows[:per_page][::-1]
+            if not self.has_previous:
+                number = 1
+        else:
+            last = self.num_pages or (COUNT_CAP // per_page) + 1
+            number = min(number, last)
+            start = (number - 1) * per_page
+            rows = list(queryset[start : start + per_page + 1])
+            self.has_next, self.has_previous = len(rows) > per_page, number > 1
+            rows = rows[:per_page]
+        self.number = number
+        self.object_list = rows
+        self.offset = (number - 1) * per_page
+
+    @property
+    def next_cursor(self) -> str:
+        return encode_cursor(self.object_list[-1]) if self.object_list else ""
+
+    @property
+    def previous_cursor(self) -> str:
+        return encode_cursor(self.object_list[0]) if self.object_list else ""
+
+    def next_page_number(self) -> int:
+        return self.number + 1
+
+    def previous_page_number(self) -> int:
+        return max(1, self.number - 1)
+
+    @property
+    def paginated(self) -> bool:
+        return self.has_next or self.has_previous

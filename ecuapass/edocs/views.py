@@ -20,7 +20,7 @@ from . import exports, registry, services
 from .access import document_for
 from .forms import EstadosForm
 from .models import EDocument
-from .selectors import estados_queryset
+from .selectors import COUNT_CAP, EstadosPage, estados_queryset
 
 PAGE_SIZE = 25
 
@@ -70,8 +70,15 @@ def estados(request):
     if fmt in ("xlsx", "csv"):
         name = f"estados-{oce.code}"
         return exports.xlsx_response(qs, name) if fmt == "xlsx" else exports.csv_response(qs, name)
-    page = Paginator(qs.only(*_LIST_ONLY), PAGE_SIZE).get_page(request.GET.get("page"))
-    params = {k: v for k, v in request.GET.items() if k not in ("page", "formato") and v}
+    page = EstadosPage(
+        qs.only(*_LIST_ONLY),
+        request.GET.get("page"),
+        PAGE_SIZE,
+        after=request.GET.get("despues"),
+        before=request.GET.get("antes"),
+    )
+    skip = ("page", "formato", "despues", "antes")
+    params = {k: v for k, v in request.GET.items() if k not in skip and v}
     query = urlencode(params)
     return render(
         request,
@@ -80,7 +87,8 @@ def estados(request):
             "form": form,
             "page": page,
             "query": query,
-            "offset": page.start_index() - 1 if page.paginator.count else 0,
+            "offset": page.offset,
+            "count_cap": f"{COUNT_CAP:,}".replace(",", " "),  # "10 000"
             "oce": oce,
         },
     )
