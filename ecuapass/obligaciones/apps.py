@@ -13,3 +13,23 @@ class ObligacionesConfig(AppConfig):
         from .services import obligation_paid
 
         obligation_paid.connect(on_paid, dispatch_uid="obligaciones_plan_paid")
+        self._register_mipagina_block()
+
+    @staticmethod
+    def _register_mipagina_block():
+        try:
+            from ecuapass.mipagina.blocks import Block, register
+        except ImportError:  # Mi página not installed in this build
+            return
+        from .mipagina import obligations_due
+
+        register(
+            Block(
+                key="obligaciones.due",
+                title=_("Obligaciones por vencer y vencidas"),
+                rows=obligations_due,
+                link="obligaciones:lista",
+                menu_options=("1.12",),
+                order=30,
+            )
+        )

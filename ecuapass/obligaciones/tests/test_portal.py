@@ -101,3 +101,38 @@ def test_amount_due_in_a_list_equals_the_one_computed_alone(menu):
 
     [(row, due)] = selectors.rows_with_due(selectors.for_oce(menu.importer.oce), ob.exigible_on)
     assert due == services.amount_due(ob, ob.exigible_on) and due.total == Decimal("100.00")
+
+
+def test_mi_pagina_shows_the_obligations_block_with_overdue_first(menu, oce_client):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    late = services.issue_obligation(
+        menu.importer.operator.ruc,
+        Concept.TASA,
+        [("TASA", "5")],
+        source="late",
+        exigible_on=timezone.localdate() - timedelta(days=3),
+    )
+    html = oce_client(menu.importer).get("/mi-pagina/").content.decode()
+    assert 'data-block="obligaciones.due"' in html and late.numero in html
+
+
+def test_1_11_form_previews_the_table_and_files_the_request(menu, oce_client):
+    ob = services.issue_obligation(
+        menu.importer.operator.ruc, Concept.TASA, [("TASA", "1000")], source="f", distrito="028"
+    )
+    client = oce_client(menu.importer)
+    form = {"obligaciones": [ob.numero], "cuota_inicial": "200", "dividendos": "4"}
+    page = client.post("/obligaciones/facilidades/nueva/", {**form, "accion": "ver"})
+    assert page.status_code == 200 and 'data-testid="amortizacion"' in page.content.decode()
+    r = client.post("/obligaciones/facilidades/nueva/", {**form, "accion": "enviar"})
+    assert r.status_code == 302
+    from ecuapass.edocs.models import EDocument
+
+    assert EDocument.objects.filter(doc_type="FAC", filer_oce=menu.importer.oce).exists()
+    bad = client.post(
+        "/obligaciones/facilidades/nueva/", {**form, "dividendos": "x", "accion": "ver"}
+    )
+    assert bad.status_code == 200 and "Dividendos mensuales" in bad.content.decode()
