@@ -123,6 +123,24 @@ class Dae(models.Model):
     def pais_origen(self) -> str:
         return "EC"
 
+    # The despacho's trámite page shows a declaration's transport document and exchange rate:
+    # an export is declared before it has a manifest (its B/L or AWB comes with the embarque).
+    @property
+    def mrn(self) -> str:
+        return ""
+
+    @property
+    def msn(self) -> str:
+        return self.documento_transporte
+
+    @property
+    def hsn(self) -> str:
+        return ""
+
+    @property
+    def tipo_cambio_motivo(self) -> str:
+        return ""
+
     # What happened to the DAE, None until it did (templates and serializers read these).
     def _reverse(self, name):
         try:
@@ -183,6 +201,10 @@ class DaeItem(models.Model):
     documento_control_numero = models.CharField(
         _("documento de control (número)"), max_length=40, blank=True
     )
+
+    # An export is declared FOB: no freight or insurance (the despacho's pages read them).
+    flete = ZERO
+    seguro = ZERO
 
     class Meta:
         verbose_name = _("ítem de la DAE")
