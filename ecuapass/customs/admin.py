@@ -2,7 +2,7 @@ from django.contrib import admin
 
 from ecuapass.edocs.admin import SentDocumentReadOnlyMixin
 
-from .models import Dai, DaiItem, Liquidacion
+from .models import Dai, DaiItem, Liquidacion, TipoCambio
 
 
 class DaiItemInline(SentDocumentReadOnlyMixin, admin.TabularInline):
@@ -44,3 +44,10 @@ class LiquidacionAdmin(SentDocumentReadOnlyMixin, admin.ModelAdmin):
 
     def document_of(self, obj):
         return obj.dai.edoc
+
+
+@admin.register(TipoCambio)
+class TipoCambioAdmin(admin.ModelAdmin):
+    list_display = ("moneda", "fecha", "tasa", "fuente")
+    list_filter = ("moneda",)
+    date_hierarchy = "fecha"

@@ -40,6 +40,7 @@ SECTIONS = {
         "incoterm",
         "moneda",
         "tipo_cambio",
+        "tipo_cambio_motivo",
     ],
     "transporte": [
         "mrn",
@@ -66,9 +67,13 @@ class DaiForm(forms.ModelForm):
         fields = [name for names in SECTIONS.values() for name in names]
         widgets = {"fecha_embarque": DATE, "fecha_llegada": DATE, "factura_fecha": DATE}
 
-    def __init__(self, *args, oce, **kwargs):
+    def __init__(self, *args, oce, draft: bool = False, **kwargs):
+        """``draft``: "Guardar temporal" — any subset of the fields, only types and formats
+        are checked; the complete validation (required fields, cross-field checks) runs at
+        "Cálculo de tributos" and "Enviar"."""
         super().__init__(*args, **kwargs)
         self.oce = oce
+        self.draft = draft
         operator = oce.registration.operator
         self.fields["distrito"] = forms.ChoiceField(
             label=_("Distrito aduanero"), choices=catalog_choices(CustomsDistrict)
@@ -108,6 +113,15 @@ class DaiForm(forms.ModelForm):
             self.fields[name].required = False
         self.fields["factura_numero"].required = True
         self.fields["factura_fecha"].required = True
+        self.fields["tipo_cambio"].required = False
+        self.fields["tipo_cambio"].help_text = _(
+            "Se toma de la tabla del Banco Central para la moneda y la fecha de la factura; "
+            "un tipo de cambio manual solo con su motivo."
+        )
+        self.fields["tipo_cambio_motivo"].required = False
+        if draft:
+            for field in self.fields.values():
+                field.required = False
         if not self.instance.pk:
             self.initial.setdefault("regimen", "10")
             self.initial.setdefault("moneda", "USD")
@@ -128,12 +142,16 @@ class DaiForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
+        if self.draft:  # cross-field checks never block saving a draft
+            return data
         if (
             data.get("moneda") == "USD"
             and data.get("tipo_cambio") not in (None,)
             and data["tipo_cambio"] != 1
         ):
             self.add_error("tipo_cambio", _("Para la moneda USD el tipo de cambio es 1."))
+        if data.get("moneda") and data["moneda"] != "USD":
+            self._check_rate(data)
         emb, lle = data.get("fecha_embarque"), data.get("fecha_llegada")
         if emb and lle and emb > lle:
             self.add_error(
@@ -141,9 +159,62 @@ class DaiForm(forms.ModelForm):
             )
         return data
 
+    def _check_rate(self, data):
+        from .services import published_rate
+
+        motivo = data.get("tipo_cambio_motivo")
+        published = published_rate(data["moneda"], data.get("factura_fecha"))
+        if motivo:
+            if not data.get("tipo_cambio"):
+                self.add_error("tipo_cambio", _("Ingrese el tipo de cambio manual."))
+        elif published is None:
+            self.add_error(
+                "tipo_cambio",
+                _(
+                    "No hay tipo de cambio publicado para %(moneda)s a la fecha de la factura: "
+                    "ingrese uno manual con su motivo."
+                )
+                % {"moneda": data["moneda"]},
+            )
+
     def header(self) -> dict:
-        """The header as typed (cleaned): what ``services.save_draft`` writes."""
-        return {name: self.cleaned_data[name] for name in self._meta.fields}
+        """The header as typed (cleaned): what ``services.save_draft`` writes. A field left
+        empty in a draft is stored empty (the rate, then, comes from the table or is 1)."""
+        header = {name: self.cleaned_data.get(name) for name in self._meta.fields}
+        for name, value in header.items():
+            if value is None and not Dai._meta.get_field(name).null:
+                header[name] = Dai._meta.get_field(name).get_default()
+        return header
+
+
+class CatalogCodeField(forms.CharField):
+    """A catalog code typed in a text input (typeahead from ``customs:catalogo``, no select
+    per row); checked against the catalog's active codes, read once per form set or file."""
+
+    def __init__(self, *, catalog: str, codes, **kwargs):
+        super().__init__(max_length=8, **kwargs)
+        self.codes = codes
+        self.widget.attrs.update(
+            {
+                "data-catalogo": catalog,
+                "autocomplete": "off",
+                "size": "6",
+                "spellcheck": "false",
+                "autocapitalize": "characters",
+            }
+        )
+
+    def to_python(self, value):
+        return super().to_python(value).strip().upper()
+
+    def validate(self, value):
+        super().validate(value)
+        if value and value not in self.codes:
+            raise forms.ValidationError(
+                _("«%(code)s» no es un código del catálogo."),
+                code="catalog",
+                params={"code": value},
+            )
 
 
 class DaiItemForm(forms.ModelForm):
@@ -151,16 +222,19 @@ class DaiItemForm(forms.ModelForm):
         model = DaiItem
         fields = ITEM_FIELDS
 
-    def __init__(self, *args, item_choices: dict | None = None, **kwargs):
+    def __init__(self, *args, item_choices: dict | None = None, draft: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
+        self.draft = draft
         item_choices = item_choices or item_catalog_choices()
-        self.fields["pais_origen"] = forms.ChoiceField(
-            label=_("País de origen"), choices=item_choices["countries"]
+        self.fields["pais_origen"] = CatalogCodeField(
+            label=_("País de origen"), catalog="paises", codes=item_choices["countries"]
         )
         units = item_choices["units"]
-        self.fields["unidad_fisica"] = forms.ChoiceField(label=_("Unidad física"), choices=units)
-        self.fields["unidad_comercial"] = forms.ChoiceField(
-            label=_("Unidad comercial"), choices=units
+        self.fields["unidad_fisica"] = CatalogCodeField(
+            label=_("Unidad física"), catalog="unidades", codes=units
+        )
+        self.fields["unidad_comercial"] = CatalogCodeField(
+            label=_("Unidad comercial"), catalog="unidades", codes=units
         )
         self.fields["subpartida"].widget.attrs["placeholder"] = "0901.21.10.00"
 
@@ -170,6 +244,8 @@ class DaiItemForm(forms.ModelForm):
     def clean(self):
         # Digits and bounds come from the model's fields (their max_digits and validators).
         data = super().clean()
+        if self.draft:  # an item of a draft: the cross-field check waits for the complete one
+            return data
         if (
             data.get("peso_neto") is not None
             and data.get("peso_bruto") is not None
@@ -180,7 +256,13 @@ class DaiItemForm(forms.ModelForm):
 
 
 def item_catalog_choices() -> dict:
-    return {"countries": catalog_choices(Country), "units": catalog_choices(UnitOfMeasure)}
+    """The active codes of the item's catalogs (one query each)."""
+    return {
+        "countries": frozenset(Country.objects.filter(active=True).values_list("code", flat=True)),
+        "units": frozenset(
+            UnitOfMeasure.objects.filter(active=True).values_list("code", flat=True)
+        ),
+    }
 
 
 class BaseItemFormSet(BaseFormSet):

@@ -77,6 +77,11 @@ class Dai(models.Model):
     tipo_cambio = models.DecimalField(
         _("tipo de cambio"), max_digits=14, decimal_places=6, default=Decimal("1")
     )
+    # Empty: the rate comes from the dated table (``TipoCambio``) for the invoice's currency and
+    # date. A rate typed by the declarant is kept only with its reason, which the officer sees.
+    tipo_cambio_motivo = models.CharField(
+        _("motivo del tipo de cambio manual"), max_length=300, blank=True
+    )
     forma_pago = models.CharField(
         _("forma de pago"), max_length=16, choices=FormaPago.choices, default=FormaPago.CONTADO
     )
@@ -115,17 +120,24 @@ class Dai(models.Model):
         return reverse("edocs:documento", args=[self.edoc_id])
 
     def recompute_totals(self, items=None) -> None:
+        """The header's totals (USD) as sums of the items' amounts in USD, each rounded as
+        the liquidación rounds it: the CIF here is the liquidación's CIF, insurance included
+        (``DaiItem.seguro_usd``)."""
         items = list(items if items is not None else self.items.all())
         rate = self.tipo_cambio or Decimal("1")
         from ecuapass.core.money import cents
 
         self.numero_items = len(items)
-        self.total_fob = cents(sum((i.fob for i in items), ZERO) * rate)
-        self.total_flete = cents(sum((i.flete for i in items), ZERO) * rate)
-        self.total_seguro = cents(sum((i.seguro for i in items), ZERO) * rate)
+        self.total_fob = sum((cents(i.fob * rate) for i in items), ZERO)
+        self.total_flete = sum((cents(i.flete * rate) for i in items), ZERO)
+        self.total_seguro = sum((i.seguro_usd(rate) for i in items), ZERO)
         self.total_cif = self.total_fob + self.total_flete + self.total_seguro
         self.total_peso_neto = sum((i.peso_neto for i in items), ZERO)
         self.total_peso_bruto = sum((i.peso_bruto for i in items), ZERO)
+
+    @property
+    def tipo_cambio_manual(self) -> bool:
+        return bool(self.tipo_cambio_motivo)
 
 
 def positive(places: int):
@@ -168,6 +180,8 @@ class DaiItem(models.Model):
         _("seguro"), max_digits=16, decimal_places=2, default=ZERO, validators=[NOT_NEGATIVE]
     )
     # Liquidación of the item (USD), from the tariff calculator.
+    seguro_aplicado = money_field(_("seguro aplicado (USD)"))
+    seguro_presuntivo = models.BooleanField(_("seguro presuntivo"), default=False)
     cif = money_field(_("CIF"))
     base_ad_valorem = money_field(_("base ad valorem"))
     ad_valorem = money_field(_("ad valorem"))
@@ -189,6 +203,15 @@ class DaiItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.numero}: {self.subpartida}"
+
+    def seguro_usd(self, rate) -> Decimal:
+        """The insurance the liquidación applies (USD): the policy's, or the presumptive one
+        the calculator set (``seguro_aplicado``); before a liquidación, the declared one."""
+        from ecuapass.core.money import cents
+
+        if self.seguro_presuntivo or self.seguro_aplicado:
+            return self.seguro_aplicado
+        return cents((self.seguro or ZERO) * (rate or Decimal("1")))
 
 
 class Liquidacion(models.Model):
@@ -287,3 +310,24 @@ class Impresion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.edoc_id} {self.tipo} {self.estado}"
+
+
+class TipoCambio(models.Model):
+    """A published exchange rate: USD per unit of ``moneda`` from ``fecha`` (Banco Central del
+    Ecuador), loaded by ``manage.py load_exchange_rates`` from the BCE's CSV layout."""
+
+    moneda = models.CharField(_("moneda"), max_length=3)
+    fecha = models.DateField(_("fecha"))
+    tasa = models.DecimalField(_("dólares por unidad"), max_digits=14, decimal_places=6)
+    fuente = models.CharField(_("fuente"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("tipo de cambio")
+        verbose_name_plural = _("tipos de cambio")
+        ordering = ["moneda", "-fecha"]
+        constraints = [
+            models.UniqueConstraint(fields=["moneda", "fecha"], name="uniq_tipo_cambio_dia")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.moneda} {self.fecha:%d/%m/%Y} {self.tasa}"

@@ -47,6 +47,7 @@ def render_pdf(tipo: str, edoc, dai: Dai) -> bytes:
         "dai": dai,
         "items": dai.items.order_by("numero"),
         "liq": getattr(dai, "liquidacion", None),
+        "has_presuntivo": dai.items.filter(seguro_presuntivo=True).exists(),
     }
     html = render_to_string(TEMPLATES[tipo], context)
     return HTML(string=html).write_pdf()

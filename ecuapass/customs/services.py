@@ -45,6 +45,9 @@ RESULT_FIELDS = [
     "total_tributos",
 ]
 
+# What a liquidación writes on an item.
+LIQUIDATED_FIELDS = [*RESULT_FIELDS, "fundamentos", "seguro_aplicado", "seguro_presuntivo"]
+
 
 def normalize_subpartida(text: str) -> str:
     """``0901.21.10.00`` → ``0901211000`` when it is a code; the text unchanged otherwise."""
@@ -147,7 +150,13 @@ class SavedDraft:
 
 @retry_on_conflict
 def save_draft(
-    *, edoc_id: int | None, oce, user, header: dict, items: list[dict], send: bool = False
+    *,
+    edoc_id: int | None,
+    oce,
+    user,
+    header: dict,
+    items: list[dict] | None = None,
+    send: bool = False,
 ) -> SavedDraft:
     """The editor's "Guardar temporal", "Cálculo de tributos", "Importar" and "Enviar".
 
@@ -156,6 +165,9 @@ def save_draft(
     envío's snapshot are one consistent state. A request that finds the document sent
     meanwhile is refused (``AlreadySent``) and writes nothing; a transient conflict
     (deadlock, busy database) runs the whole save again.
+
+    ``items=None`` keeps the draft's items (the editor changes them one at a time, see
+    ``save_item``); a list replaces them (the Excel import, the API-shaped grid).
     """
     from ecuapass.edocs import registry
     from ecuapass.edocs import services as edocs
@@ -175,23 +187,27 @@ def save_draft(
         dai.declarante_nombre = operator.legal_name
         dai.importador = Operator.objects.filter(ruc=dai.importador_ruc).first()
         dai.importador_nombre = dai.importador.legal_name if dai.importador else ""
-        rows = [
-            DaiItem(
-                numero=n,
-                **{**item, "subpartida": normalize_subpartida(item["subpartida"])},
-            )
-            for n, item in enumerate(items, start=1)
-        ]
-        liq = (Liquidacion.objects.filter(dai=dai).first() if dai.pk else None) or Liquidacion()
-        # Computed before anything is written: amounts that do not fit raise AmountOverflow.
-        liquidate(dai, rows, liq, on=timezone.localdate())
-        dai.save()
-        DaiItem.objects.filter(dai=dai).delete()
-        for row in rows:
-            row.dai = dai
-        DaiItem.objects.bulk_create(rows)
-        liq.dai = dai
-        liq.save()
+        apply_exchange_rate(dai)
+        if items is None:
+            _relocalize(dai)
+        else:
+            rows = [
+                DaiItem(
+                    numero=n,
+                    **{**item, "subpartida": normalize_subpartida(item["subpartida"])},
+                )
+                for n, item in enumerate(items, start=1)
+            ]
+            liq = (Liquidacion.objects.filter(dai=dai).first() if dai.pk else None) or Liquidacion()
+            # Computed before anything is written: amounts that do not fit raise AmountOverflow.
+            liquidate(dai, rows, liq, on=timezone.localdate())
+            dai.save()
+            DaiItem.objects.filter(dai=dai).delete()
+            for row in rows:
+                row.dai = dai
+            DaiItem.objects.bulk_create(rows)
+            liq.dai = dai
+            liq.save()
         edoc.reference = dai.factura_numero[:100]
         edoc.modified_by = user
         edoc.save(update_fields=["reference", "modified_by", "modified_on"])
@@ -199,6 +215,137 @@ def save_draft(
             envio = edocs.submit(edoc, user=user, oce=oce, channel=Channel.PORTAL)
             return SavedDraft(envio.document, dai, envio)
     return SavedDraft(edoc, dai)
+
+
+class ItemNotFound(Exception):
+    """The item number is not one of the draft's items."""
+
+
+def _locked(edoc_id: int, oce) -> tuple:
+    """Lock the draft (first statement of the transaction) and return it with its DAI."""
+    from ecuapass.edocs import services as edocs
+
+    edoc = edocs.lock_draft(edoc_id, oce=oce)
+    return edoc, Dai.objects.get(edoc=edoc)
+
+
+def _touch(edoc, user) -> None:
+    edoc.modified_by = user
+    edoc.save(update_fields=["modified_by", "modified_on"])
+
+
+def _relocalize(dai: Dai) -> Liquidacion:
+    """Save ``dai`` and recompute its totals and liquidación from its saved items: one
+    calculator run over all the items; only the items whose figures changed are written."""
+    if dai.pk is None:
+        dai.save()
+    liq = Liquidacion.objects.filter(dai=dai).first() or Liquidacion(dai=dai)
+    items = list(DaiItem.objects.filter(dai=dai).order_by("numero"))
+    before = {item.pk: [getattr(item, name) for name in LIQUIDATED_FIELDS] for item in items}
+    liquidate(dai, items, liq, on=timezone.localdate())
+    changed = [i for i in items if [getattr(i, n) for n in LIQUIDATED_FIELDS] != before[i.pk]]
+    dai.save()
+    if changed:
+        DaiItem.objects.bulk_update(changed, LIQUIDATED_FIELDS, batch_size=200)
+    liq.save()
+    return liq
+
+
+@retry_on_conflict
+def save_item(*, edoc_id: int, oce, user, values: dict, numero: int | None = None) -> DaiItem:
+    """Add an item (``numero=None``, at the end) or replace item ``numero`` of a draft, then
+    recompute the totals and the liquidación. ``AmountOverflow`` leaves everything as it was."""
+    with transaction.atomic():
+        edoc, dai = _locked(edoc_id, oce)
+        values = {**values, "subpartida": normalize_subpartida(values["subpartida"])}
+        if numero is None:
+            count = DaiItem.objects.filter(dai=dai).count()
+            if count >= MAX_ITEMS_PER_DAI:
+                raise TooManyItems(MAX_ITEMS_PER_DAI)
+            item = DaiItem.objects.create(dai=dai, numero=count + 1, **values)
+        else:
+            item = DaiItem.objects.filter(dai=dai, numero=numero).first()
+            if item is None:
+                raise ItemNotFound(numero)
+            for name, value in values.items():
+                setattr(item, name, value)
+            item.save(update_fields=list(values))
+        _relocalize(dai)
+        _touch(edoc, user)
+        return item
+
+
+@retry_on_conflict
+def delete_item(*, edoc_id: int, oce, user, numero: int) -> None:
+    """Remove item ``numero`` of a draft; the following items move up one number."""
+    from django.db.models import F
+
+    with transaction.atomic():
+        edoc, dai = _locked(edoc_id, oce)
+        deleted, _rows = DaiItem.objects.filter(dai=dai, numero=numero).delete()
+        if not deleted:
+            raise ItemNotFound(numero)
+        # Two steps keep (dai, numero) unique at every row update, on any database.
+        after = DaiItem.objects.filter(dai=dai, numero__gt=numero)
+        after.update(numero=F("numero") + RENUMBER_OFFSET)
+        DaiItem.objects.filter(dai=dai, numero__gt=RENUMBER_OFFSET).update(
+            numero=F("numero") - RENUMBER_OFFSET - 1
+        )
+        _relocalize(dai)
+        _touch(edoc, user)
+
+
+MAX_ITEMS_PER_DAI = 999
+RENUMBER_OFFSET = 100_000
+
+
+class TooManyItems(Exception):
+    def __init__(self, limit: int):
+        super().__init__(limit)
+        self.limit = limit
+
+
+def item_problems(dai: Dai) -> list[tuple[int | None, str, str]]:
+    """What the complete validation finds in a draft's saved items, beyond types and formats:
+    ``(item number or None, field, Spanish message)``. Run at "Cálculo de tributos" and
+    "Enviar" (never at "Guardar temporal"): one query per check, whatever the item count."""
+    from django.db.models import F
+
+    problems: list[tuple[int | None, str, str]] = []
+    if dai.pk is None or not DaiItem.objects.filter(dai=dai).exists():
+        return [(None, "items", _("Agregue al menos un ítem."))]
+    for numero in (
+        DaiItem.objects.filter(dai=dai, peso_neto__gt=F("peso_bruto"))
+        .order_by("numero")
+        .values_list("numero", flat=True)
+    ):
+        problems.append((numero, "peso_neto", _("El peso neto es mayor que el peso bruto.")))
+    return problems
+
+
+# --- exchange rates ------------------------------------------------------------------
+def published_rate(moneda: str, on: date | None):
+    """The rate the Banco Central published for ``moneda`` on ``on`` or the last day before
+    it (``TipoCambio``), or None."""
+    from .models import TipoCambio
+
+    if not moneda or on is None:
+        return None
+    return TipoCambio.objects.filter(moneda=moneda, fecha__lte=on).order_by("-fecha").first()
+
+
+def apply_exchange_rate(dai: Dai) -> None:
+    """USD is 1; without a reason for a manual rate, the published rate of the invoice's
+    currency and date (when there is one) replaces what was typed."""
+    if dai.moneda in ("", "USD"):
+        dai.tipo_cambio = Decimal("1")
+        dai.tipo_cambio_motivo = ""
+        return
+    if dai.tipo_cambio_motivo:
+        return
+    published = published_rate(dai.moneda, dai.factura_fecha or timezone.localdate())
+    if published is not None:
+        dai.tipo_cambio = published.tasa
 
 
 def _s(value) -> str | None:
@@ -317,13 +464,20 @@ def liquidate(dai: Dai, items: list[DaiItem], liq: Liquidacion, *, on: date) -> 
         for name in RESULT_FIELDS:
             setattr(item, name, Decimal("0"))
         item.fundamentos = []
+        # Until the calculator says otherwise, the insurance is the declared one.
+        item.seguro_aplicado = cents((item.seguro or ZERO) * rate)
+        item.seguro_presuntivo = False
     try:
         if not items:
             raise TariffError("", field="items")
         calc = calculate(on, calculator_inputs(items, rate))
     except TariffError as exc:
         liq.error = f"Ítem {exc.index + 1}: {exc.message}" if exc.index is not None else exc.message
-        liq.detalle = {}
+        liq.detalle = (
+            {"error": {"item": exc.index + 1, "campo": exc.field or ""}}
+            if exc.index is not None
+            else {}
+        )
         liq.muestra = False
         for name in _total_names():
             setattr(liq, name, Decimal("0"))
@@ -333,9 +487,14 @@ def liquidate(dai: Dai, items: list[DaiItem], liq: Liquidacion, *, on: date) -> 
         for name in RESULT_FIELDS:
             setattr(item, name, getattr(result, name))
         item.fundamentos = result.fundamentos
+        # The one place the presumptive insurance lands: the calculator applied it (its
+        # dated rule) and the item, the header's totals and the prints read it from here.
+        item.seguro_aplicado = result.seguro
+        item.seguro_presuntivo = any(f.get("tributo") == "seguro" for f in result.fundamentos)
         problem = _too_large(item, RESULT_FIELDS)
         if problem:
             errors.append((index, _("Ítem %(n)d: %(p)s.") % {"n": index + 1, "p": problem}))
+    dai.recompute_totals(items)
     t = calc.totales
     liq.total_cif = t["cif"]
     liq.total_ad_valorem = t["ad_valorem"]
@@ -397,7 +556,7 @@ def recompute(dai: Dai, *, on: date) -> Liquidacion:
     items = list(dai.items.order_by("numero"))
     liquidate(dai, items, liq, on=on)
     dai.save()
-    DaiItem.objects.bulk_update(items, [*RESULT_FIELDS, "fundamentos"])
+    DaiItem.objects.bulk_update(items, LIQUIDATED_FIELDS)
     liq.save()
     return liq
 
