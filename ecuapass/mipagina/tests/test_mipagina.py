@@ -103,3 +103,44 @@ def test_a_registered_block_shows_and_the_page_stays_cheap(world, oce_client):
 def test_anonymous_goes_to_login(client):
     r = client.get("/mi-pagina/")
     assert r.status_code == 302 and "/ingresar/" in r["Location"]
+
+
+def test_tiempos_de_despacho_median_per_canal(world, oce_client):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from ecuapass.edocs.models import EDocument, StatusChange
+
+    now = timezone.now()
+
+    def released(canal, hours, oce=world.importer.oce, days_ago=1):
+        sent = now - timedelta(days=days_ago, hours=hours)
+        doc = EDocument.objects.create(
+            doc_type="DAI",
+            operation="importacion",
+            title="DAI",
+            filer_oce=oce,
+            sent_on=sent,
+            canal_aforo=canal,
+            estado_documento="salida_autorizada",
+        )
+        StatusChange.objects.create(
+            document=doc,
+            field="documento",
+            transition="autorizar_salida",
+            from_state="aforo",
+            to_state="salida_autorizada",
+            at=sent + timedelta(hours=hours),
+        )
+
+    released("documental", 2)
+    released("documental", 4)
+    released("documental", 10)
+    released("automatico", 1)
+    released("documental", 50, days_ago=120)  # outside the 90 days
+    released("documental", 99, oce=world.other.oce)  # another operator's
+    html = oce_client(world.importer).get("/mi-pagina/").content.decode()
+    assert "Aforo documental: mediana 4 h 0 min" in html
+    assert "3 trámites" in html
+    assert "Aforo automático: mediana 1 h 0 min" in html
