@@ -179,3 +179,28 @@ def test_concurrent_dais_for_the_same_cargo_discharge_it_once():
         t.join()
     assert sorted(outcomes) == ["aceptado", "rechazado", "rechazado"]
     assert Descargo.objects.count() == 1
+
+
+def test_an_annulled_dai_gives_its_cargo_back(cw):
+    from ecuapass.despacho import services as despacho
+    from ecuapass.despacho.tests.helpers import Officers
+    from ecuapass.edocs import lifecycle
+    from ecuapass.edocs import services as edocs
+
+    mrn = _arrived_manifest(cw)
+    payload = dai_payload(
+        invoice="FAC-A",
+        documento_transporte={"mrn": mrn, "msn": "0001", "hsn": "0000"},
+        fecha_llegada=timezone.localdate().isoformat(),
+    )
+    first = h.submit(cw.importer, payload, process=False)
+    with despacho.canal_decided("documental"):
+        edocs.process(first.pk)
+    first.refresh_from_db()
+    assert first.estado_documento == "canal_asignado"
+    assert Descargo.objects.filter(dai=first).exists()
+    officers = Officers.make()
+    lifecycle.fire(first, "anular", user=officers.supervisor.user, note="Duplicada")
+    assert not Descargo.objects.filter(dai=first).exists()
+    second = _dai(cw, mrn, invoice="FAC-B")
+    assert _dai307(second) == [] and Descargo.objects.filter(dai=second).exists()
