@@ -398,7 +398,27 @@ class Cluster:
             self.manage("load_reference_data", "-v", "0")
             self.manage("load_demo_data", "-v", "0")
             stamp.write_text(time.strftime("%Y-%m-%dT%H:%M:%S"))
-        self.manage("collectstatic", "--noinput", "-v", "0")
+        # Collecting (and compressing) every static file takes minutes on a loaded machine:
+        # only when a source of static files changed since the last collection.
+        sources = self._static_fingerprint()
+        stamp = self.directory / "static-collected"
+        if not stamp.exists() or stamp.read_text() != sources:
+            self.manage("collectstatic", "--noinput", "-v", "0")
+            stamp.write_text(sources)
+
+    def _static_fingerprint(self) -> str:
+        import hashlib
+        from importlib.metadata import distributions
+
+        digest = hashlib.sha256()
+        # Installed packages ship static files too (admin, the API's documentation).
+        digest.update(",".join(sorted(f"{d.name}={d.version}" for d in distributions())).encode())
+        for folder in sorted([ROOT / "static", *ROOT.glob("ecuapass/*/static")]):
+            for path in sorted(folder.rglob("*")):
+                if path.is_file():
+                    stat = path.stat()
+                    digest.update(f"{path}:{stat.st_size}:{stat.st_mtime_ns}".encode())
+        return digest.hexdigest()
 
     def start_web(self, i: int) -> None:
         name = f"web{i}"

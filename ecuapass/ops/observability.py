@@ -4,6 +4,10 @@
   carries the request id, which is how a submission is followed into the worker.
 * ``task_started`` / ``task_finished``: the worker's log lines while it runs a job carry the
   job id (``context.job_id``).
+* audit (logger ``ecuapass.audit``): every status change of a document saved through the ORM
+  (``edocs.StatusChange``; rows written by ``bulk_create`` are not announced), every sign-in and
+  every failed sign-in (the ID Usuario, never the password) is also a line in the log stream, so
+  the audit trail is shipped with the structured logs; the database rows stay the record.
 * ``SENTRY_DSN`` set: errors go to Sentry (web and worker), with the request id as a tag.
 """
 
@@ -39,7 +43,46 @@ def _finished(sender, task_result, **kwargs):
     context.job_id.set("")
 
 
+audit_logger = logging.getLogger("ecuapass.audit")
+
+
+def _status_changed(sender, instance, created, **kwargs):
+    if not created:
+        return
+    audit_logger.info(
+        "status_change",
+        extra={
+            "event": "status_change",
+            "document": instance.document_id,
+            "field": instance.field,
+            "transition": instance.transition,
+            "from_state": instance.from_state,
+            "to_state": instance.to_state,
+            "by_user": instance.by_user_id or "",
+            "by_process": instance.by_process,
+            "by_role": instance.by_role,
+        },
+    )
+
+
+def _logged_in(sender, request, user, **kwargs):
+    audit_logger.info("login", extra={"event": "login", "user": user.pk})
+
+
+def _login_failed(sender, credentials, request=None, **kwargs):
+    audit_logger.info(
+        "login_failed",
+        extra={"event": "login_failed", "username": str(credentials.get("username", ""))[:80]},
+    )
+
+
 def connect_signals() -> None:
+    from django.contrib.auth.signals import user_logged_in, user_login_failed
+    from django.db.models.signals import post_save
+
+    post_save.connect(_status_changed, sender="edocs.StatusChange", dispatch_uid="ops.audit")
+    user_logged_in.connect(_logged_in, dispatch_uid="ops.login")
+    user_login_failed.connect(_login_failed, dispatch_uid="ops.login_failed")
     task_enqueued.connect(_enqueued, dispatch_uid="ops.enqueued")
     task_started.connect(_started, dispatch_uid="ops.started")
     task_finished.connect(_finished, dispatch_uid="ops.finished")

@@ -57,7 +57,8 @@ def sql(cluster, query: str, params=()) -> list[tuple]:
     with psycopg.connect(
         cluster.database_url.replace("postgres://", "postgresql://"), autocommit=True
     ) as conn:
-        return conn.execute(query, params).fetchall()
+        cursor = conn.execute(query, params)
+        return cursor.fetchall() if cursor.description else []
 
 
 def _lower(headers) -> dict:

@@ -25,11 +25,11 @@ from .support import SSL, Submissions, latencies, outcome, request, sql, token, 
 
 FULL = os.environ.get("ECUAPASS_CHAOS") == "full"
 SIZE = {
-    "web_kill": 500 if FULL else 120,
-    "worker_kill": 200 if FULL else 80,
-    "pg_restart": 200 if FULL else 80,
-    "queue_fill": 10_000 if FULL else 2_000,
-    "slowloris": 400 if FULL else 150,
+    "web_kill": 500 if FULL else 60,
+    "worker_kill": 200 if FULL else 40,
+    "pg_restart": 200 if FULL else 40,
+    "queue_fill": 10_000 if FULL else 1_000,
+    "slowloris": 400 if FULL else 100,
 }
 
 
@@ -279,10 +279,10 @@ def test_10000_pending_jobs_portal_responsive_and_backlog_drains(cluster, record
         INSERT INTO django_tasks_database_dbtaskresult
           (id, status, args_kwargs, priority, task_path, queue_name, backend_name, run_after,
            enqueued_at, exception_class_path, traceback, worker_ids)
-        SELECT gen_random_uuid(), 'READY', jsonb_build_object('args', jsonb_build_array(%s),
+        SELECT gen_random_uuid(), 'READY', jsonb_build_object('args', jsonb_build_array(%s::text),
                'kwargs', '{}'::jsonb), 0, 'tests.tasks.count_run', 'default', 'default', now(),
                now(), '', '', '[]'::jsonb
-          FROM generate_series(1, %s)
+          FROM generate_series(1, %s::int)
         """,
         (key, n),
     )

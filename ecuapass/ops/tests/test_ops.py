@@ -177,3 +177,35 @@ def test_estado_del_servicio_renders_with_the_database_down(client):
 @pytest.mark.django_db
 def test_footer_links_the_status_page(client):
     assert 'href="/estado/"' in client.get("/ingresar/").content.decode()
+
+
+@pytest.mark.django_db
+def test_status_changes_and_logins_are_audit_lines(world, caplog, client):
+    from ecuapass.edocs import registry, services
+    from ecuapass.edocs.states import Channel
+    from tests.support.world import dai_payload
+
+    payload = dai_payload()
+    dai_type = registry.get("DAI")
+    serializer = dai_type.serializer_class()(data=payload)
+    serializer.is_valid(raise_exception=True)
+    with caplog.at_level(logging.INFO, logger="ecuapass.audit"):
+        document = services.submit_payload(
+            dai_type,
+            serializer.validated_data,
+            raw=payload,
+            user=world.importer.user,
+            oce=world.importer.oce,
+            channel=Channel.SOFTWARE,
+        ).envio.document
+        client.post(
+            "/ingresar/",
+            {"ruc": "0991003002001", "username": "nadie", "password": "secreto-de-prueba"},
+        )
+    audit = [r for r in caplog.records if r.name == "ecuapass.audit"]
+    changes = [r for r in audit if r.event == "status_change"]
+    assert changes and all(r.document == document.pk for r in changes)
+    assert {(r.field, r.to_state) for r in changes} >= {("transmision", "recibido")}
+    failed = next(r for r in audit if r.event == "login_failed")
+    line = JsonFormatter().format(failed)
+    assert json.loads(line)["username"] and "secreto-de-prueba" not in line
