@@ -42,6 +42,11 @@ def render_pdf(tipo: str, edoc, dai: Dai) -> bytes:
     """The print as PDF bytes, in the active language."""
     from weasyprint import HTML
 
+    return HTML(string=render_html(tipo, edoc, dai)).write_pdf()
+
+
+def render_html(tipo: str, edoc, dai: Dai) -> str:
+    """The HTML the print is made of (what the PDF shows)."""
     context = {
         "edoc": edoc,
         "dai": dai,
@@ -49,8 +54,7 @@ def render_pdf(tipo: str, edoc, dai: Dai) -> bytes:
         "liq": getattr(dai, "liquidacion", None),
         "has_presuntivo": dai.items.filter(seguro_presuntivo=True).exists(),
     }
-    html = render_to_string(TEMPLATES[tipo], context)
-    return HTML(string=html).write_pdf()
+    return render_to_string(TEMPLATES[tipo], context)
 
 
 def in_background(dai: Dai) -> bool:
