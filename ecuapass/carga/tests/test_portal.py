@@ -346,3 +346,24 @@ def test_carga_urls_check_their_option(client, cw):
     clerk = employee_of(cw.deposit, options=("1.13",))
     login(client, clerk, cw.deposit.oce)
     assert client.get(f"/carga/deposito/carga/{doc.pk}/").status_code == 200
+
+
+def test_timeline_tag_for_the_dai_page(cw):
+    from django.template import Context, Template
+
+    from tests.support.world import dai_payload
+
+    mrn = _arrived_cargo(cw)
+    dai = h.submit(
+        cw.importer,
+        dai_payload(
+            documento_transporte={"mrn": mrn, "msn": "0001", "hsn": "0000"},
+            fecha_llegada=timezone.localdate().isoformat(),
+        ),
+    )
+    html = Template("{% load carga %}{% carga_timeline edoc %}").render(Context({"edoc": dai}))
+    assert f"{mrn} / 0001 / 0000" in html and "Arribó el medio de transporte" in html
+    other = h.submit(cw.importer, dai_payload(invoice="FAC-X"))
+    assert "timeline-carga" not in Template("{% load carga %}{% carga_timeline edoc %}").render(
+        Context({"edoc": other})
+    )
