@@ -89,12 +89,15 @@ GATED = [
     ("GET", "/exportacion/manifiesto/nuevo/", {"1.1"}, "session"),
     ("GET", "/exportacion/manifiesto/{draft}/editar/", {"1.1"}, "session"),
     ("POST", "/exportacion/dae/{sent}/regularizar/", {"1.3"}, "session"),
+    ("GET", "/exportacion/dae/{sent}/dae.pdf", {"1.3"}, "session"),
+    ("GET", "/exportacion/dae/{draft}/dae.pdf", {"1.1"}, "session"),
     ("POST", "/api/v1/exportacion/dae/{numero}/regularizacion/", {"1.3"}, "token"),
     # The obligations ledger (ecuapass.obligaciones): 1.12 Obligaciones pendientes de pago.
     ("GET", "/obligaciones/", {"1.12"}, "session"),
     # 1.11 Solicitud de facilidades de pago (tipos 16 and 01).
     ("GET", "/obligaciones/facilidades/", {"1.11"}, "session"),
     ("GET", "/obligaciones/facilidades/nueva/", {"1.11"}, "session"),
+    ("GET", "/obligaciones/garantias/", {"1.12"}, "session"),
     # 3.2.4 Administración de empleado: the representative only, never grantable to an employee.
     ("GET", "/empleados/", {"3.2.4"}, "session"),
     ("GET", "/empleados/1/", {"3.2.4"}, "session"),
@@ -136,6 +139,8 @@ UNGATED = {
     # Not bound to operators' grants: the second factor (login step and the user's own setting).
     "/interno/verificar/": "login: the second factor step",
     "/seguridad/segundo-factor/": "the user's own TOTP setting",
+    "/registro/codigos-recuperacion/": "the user's own recovery codes of the second factor",
+    "/registro/actualizacion-anual/": "the representative's own annual confirmation",
     "/mi-pagina/": "3.11.1 Mi página (access oce); each block shows only with its own option",
 }
 

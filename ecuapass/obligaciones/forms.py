@@ -61,3 +61,18 @@ class DecisionForm(forms.Form):
         if data.get("decision") == "denegar" and not (data.get("motivo") or "").strip():
             self.add_error("motivo", _("Indique el motivo de la denegación."))
         return data
+
+
+class GarantiaForm(forms.Form):
+    tipo = forms.ChoiceField(
+        label=_("Tipo de garantía"),
+        choices=(("general", _("General")), ("especifica", _("Específica"))),
+    )
+    declaracion = forms.CharField(
+        label=_("Declaración (garantía específica)"), max_length=30, required=False
+    )
+    garante = forms.CharField(label=_("Garante (banco o aseguradora)"), max_length=200)
+    numero = forms.CharField(label=_("Número de la garantía"), max_length=40)
+    monto = forms.DecimalField(label=_("Monto (USD)"), max_digits=16, decimal_places=2)
+    vigente_desde = forms.DateField(label=_("Vigente desde"))
+    vigente_hasta = forms.DateField(label=_("Vigente hasta"))

@@ -266,10 +266,14 @@ class Garantia(models.Model):
         _("estado"), max_length=12, choices=State.choices, default=State.REGISTRADA
     )
     registered_on = models.DateTimeField(_("registrada el"), auto_now_add=True)
+    decided_on = models.DateTimeField(_("decidida el"), null=True, blank=True)
+    note = models.TextField(_("motivo"), blank=True)
+    expiry_notice_on = models.DateField(_("aviso de vencimiento el"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("garantía")
         verbose_name_plural = _("garantías")
+        indexes = [models.Index(fields=["state", "valid_to"], name="garantia_vence")]
 
     def __str__(self) -> str:
         return f"{self.numero} ({self.garante})"

@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from . import views_garantias
 from . import views_interno as views
 
 app_name = "facilidades_interno"
@@ -10,4 +11,11 @@ urlpatterns = [
     path("", views.lista, name="lista"),
     path("<int:pk>/", views.detalle, name="detalle"),
     path("<int:pk>/decision/", views.decidir, name="decidir"),
+    path("garantias/", views_garantias.interno, name="garantias"),
+    path("garantias/<int:pk>/decision/", views_garantias.decidir, name="garantia_decidir"),
+    path(
+        "garantias/<int:pk>/efectivizar/<int:obligation_pk>/",
+        views_garantias.efectivizar,
+        name="garantia_efectivizar",
+    ),
 ]

@@ -1,0 +1,106 @@
+"""Garantías: approval covers a DAI's obligations (levante before payment), efectivización
+applies the garantía to an unpaid obligation, expiry notices 30 days before."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from ecuapass.despacho.tests.helpers import accepted
+from ecuapass.notifications.models import Notification
+from ecuapass.obligaciones import garantias
+from ecuapass.obligaciones.errors import ObligacionError
+from ecuapass.obligaciones.models import Garantia, Obligation
+
+pytestmark = pytest.mark.django_db
+
+
+def _register(party, edoc=None, amount="100000", tipo=Garantia.Tipo.ESPECIFICA, days=365):
+    today = timezone.localdate()
+    return garantias.register(
+        party.operator.ruc,
+        tipo=tipo,
+        garante="Aseguradora Demo S.A.",
+        numero="POL-001",
+        amount=amount,
+        valid_from=today,
+        valid_to=today + timedelta(days=days),
+        edoc=edoc,
+    )
+
+
+def test_bad_registrations_name_the_field(ledger_world):
+    with pytest.raises(ObligacionError) as e:
+        _register(ledger_world.importer, amount="0")
+    assert e.value.field == "monto"
+    with pytest.raises(ObligacionError) as e:
+        _register(ledger_world.importer)  # específica without its declaration
+    assert e.value.field == "declaracion"
+    assert not Garantia.objects.exists()
+
+
+def test_an_approved_especifica_releases_the_dai_and_is_efectivizada_when_unpaid(ledger_world):
+    edoc = accepted(ledger_world.importer)
+    ob = Obligation.objects.get(edoc=edoc)
+    garantia = _register(ledger_world.importer, edoc=edoc)
+    with pytest.raises(ObligacionError):
+        garantias.decide(garantia, approve=False)  # a rejection needs its reason
+    garantias.decide(garantia, approve=True)
+    edoc.refresh_from_db()
+    ob.refresh_from_db()
+    assert ob.garantia_id == garantia.pk and edoc.estado_documento == "salida_autorizada"
+    with pytest.raises(ObligacionError):
+        garantias.efectivizar(garantia, ob)  # not yet overdue
+    Obligation.objects.filter(pk=ob.pk).update(
+        exigible_on=timezone.localdate() - timedelta(days=10)
+    )
+    ob.refresh_from_db()
+    payment = garantias.efectivizar(garantia, ob)
+    ob.refresh_from_db()
+    assert ob.state == Obligation.State.PAGADA and payment.collector == "GARANTIA"
+    assert payment.interest > 0 and garantias.used(garantia) == payment.total
+    assert Notification.objects.filter(subject__startswith="GARANTÍA EFECTIVIZADA").exists()
+
+
+def test_a_general_garantia_covers_only_what_fits_its_amount(ledger_world):
+    small = accepted(ledger_world.importer)
+    ob = Obligation.objects.get(edoc=small)
+    garantia = _register(
+        ledger_world.importer, tipo=Garantia.Tipo.GENERAL, amount=str(ob.amount - 1)
+    )
+    garantias.decide(garantia, approve=True)
+    ob.refresh_from_db()
+    assert ob.garantia_id is None
+
+
+def test_expiry_notice_30_days_before_once(ledger_world):
+    garantia = _register(ledger_world.importer, tipo=Garantia.Tipo.GENERAL, days=20)
+    garantias.decide(garantia, approve=True)
+    assert garantias.notify_expiring() == 1
+    assert garantias.notify_expiring() == 0
+    assert Notification.objects.filter(subject__startswith="GARANTÍA POR VENCER").exists()
+
+
+def test_the_operator_registers_a_garantia_in_the_portal(ledger_world, oce_client):
+    from ecuapass.core.loading import LoadReport
+    from ecuapass.portal import reference_data
+
+    reference_data.load(LoadReport(write=lambda s: None))
+    client = oce_client(ledger_world.importer)
+    today = timezone.localdate()
+    form = {
+        "tipo": "general",
+        "garante": "Banco Demo",
+        "numero": "GG-9",
+        "monto": "5000",
+        "vigente_desde": today.isoformat(),
+        "vigente_hasta": (today - timedelta(days=1)).isoformat(),
+    }
+    bad = client.post("/obligaciones/garantias/", form)
+    assert bad.status_code == 200 and "vigencia" in bad.content.decode()
+    assert 'value="GG-9"' in bad.content.decode()
+    form["vigente_hasta"] = (today + timedelta(days=90)).isoformat()
+    assert client.post("/obligaciones/garantias/", form).status_code == 302
+    assert Garantia.objects.get().state == Garantia.State.REGISTRADA
