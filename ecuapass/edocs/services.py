@@ -13,6 +13,8 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
+from django.apps import apps
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -121,18 +123,29 @@ def submit(
     payload: dict | None = None,
     payload_xml: str = "",
     idempotency_key: str = "",
+    content=None,
 ) -> Envio:
-    """Send a draft: the envío, the document's states and the job commit together."""
+    """Send a draft: the envío, the document's states and the job commit together.
+
+    ``content``: the draft's content when the caller has just built it (the API), so it is
+    not read again. The número de entrega is taken last: its row lock is held only for the
+    few statements before the commit.
+    """
     from .tasks import process_document
 
     with transaction.atomic():
         edoc = lock_draft(edoc.pk, oce=oce)
         doc_type = edoc.type
+        if content is not None and isinstance(content, apps.get_model(doc_type.content_model)):
+            edoc._content_cache = content
         content = edoc.content
         now = timezone.now()
         doc_type.before_submit(content, on=timezone.localdate(now))
         if payload is None:
             payload = doc_type.payload_of(content)
+        party = doc_type.party_of(content)
+        reference = doc_type.reference_of(content)[:100]
+        result = process_document.enqueue(edoc.pk)
         numero = next_numero_entrega(oce.code, timezone.localtime(now).year, channel)
         envio = Envio.objects.create(
             document=edoc,
@@ -145,17 +158,15 @@ def submit(
             payload_xml=payload_xml,
             idempotency_key=idempotency_key,
         )
-        party = doc_type.party_of(content)
         edoc.numero_entrega = numero
         edoc.channel = channel
         edoc.sent_on = now
         edoc.party_operator = party
-        edoc.reference = doc_type.reference_of(content)[:100]
+        edoc.reference = reference
         edoc.modified_by = user
         process = channel_process(channel)
         edoc.registrar(by=user, process=process, note=numero)
         edoc.recibir(by=user, process=process, note=numero)
-        result = process_document.enqueue(edoc.pk)
         edoc.job_id = str(result.id)
         edoc.save()
     return envio
@@ -181,16 +192,14 @@ def submit_payload(
 ) -> SubmitOutcome:
     """Create a document from validated data and send it (API, channel S).
 
-    With an ``idempotency_key`` a retry returns the first envío unchanged.
+    With an ``idempotency_key`` a retry returns the first envío unchanged: the key is UNIQUE
+    per OCE (``uniq_envio_idempotency``), so the first submission pays no look-up and a replay
+    finds the envío once its insert is refused.
     """
-    if idempotency_key:
-        existing = _envio_for_key(oce, idempotency_key)
-        if existing:
-            return SubmitOutcome(existing, True)
     try:
         with transaction.atomic():
             edoc = create_draft(doc_type, oce=oce, user=user)
-            doc_type.build_from_payload(edoc, data)
+            content = doc_type.build_from_payload(edoc, data)
             envio = submit(
                 edoc,
                 user=user,
@@ -199,6 +208,7 @@ def submit_payload(
                 payload=raw,
                 payload_xml=payload_xml,
                 idempotency_key=idempotency_key,
+                content=content,
             )
     except IntegrityError:
         if idempotency_key:
@@ -222,65 +232,149 @@ def engine_rules() -> list:
     return ENGINE_RULES
 
 
+def _locked(skip_locked: bool = False):
+    # Lock the document row only: FOR UPDATE over the joined OCE code and operator
+    # would block every concurrent submission's foreign-key check on them (deadlock).
+    return EDocument.objects.select_for_update(
+        of=("self",), skip_locked=skip_locked
+    ).select_related("filer_oce__registration__operator", "filer_oce__registration__oce_type")
+
+
 def process(document_id: int, *, process_name: str = WORKER) -> str:
     """Process one received document exactly once; returns the outcome."""
     with transaction.atomic():
-        # Lock the document row only: FOR UPDATE over the joined OCE code and operator
-        # would block every concurrent submission's foreign-key check on them (deadlock).
-        edoc = (
-            EDocument.objects.select_for_update(of=("self",))
-            .select_related(
-                "filer_oce__registration__operator", "filer_oce__registration__oce_type"
-            )
-            .filter(pk=document_id)
-            .first()
-        )
+        edoc = _locked().filter(pk=document_id).first()
         if edoc is None:
             return "missing"
-        if edoc.estado_transmision != T.RECIBIDO:
-            return "already-processed"
-        edoc.processing_attempts += 1
-        doc_type = edoc.type
-        content = edoc.content
-        edoc.distrito = doc_type.distrito_of(content) if content is not None else ""
-        ctx = RuleContext(
-            edoc=edoc, content=content, doc_type=doc_type, on=timezone.localdate(edoc.sent_on)
-        )
-        rules = engine_rules() + list(doc_type.rules)
-        errors = run_phase(rules, Phase.OPERADOR, ctx) + run_phase(rules, Phase.DOCUMENTO, ctx)
-        formal = bool(errors)
-        if not formal:
-            errors += run_phase(rules, Phase.NEGOCIO, ctx)
-        DocumentError.objects.bulk_create(
-            DocumentError(
-                document=edoc, phase=e.phase, code=e.code, field=e.field, message=e.message
-            )
-            for e in errors
-        )
-        if formal:
-            edoc.marcar_error(
-                process=process_name,
-                note=ngettext("%(n)d error formal", "%(n)d errores formales", len(errors))
-                % {"n": len(errors)},
-            )
-            edoc.rechazar(process=process_name, note=_errors(len(errors)))
-            outcome = "error"
-        elif errors:
-            edoc.marcar_procesado(process=process_name)
-            edoc.rechazar(process=process_name, note=_errors(len(errors)))
-            outcome = "rechazado"
-        else:
-            edoc.marcar_procesado(process=process_name)
-            edoc.document_number = doc_type.on_accepted(edoc, content)
-            edoc.aceptar(process=process_name, note=edoc.document_number)
-            outcome = "aceptado"
-        edoc.save()
-        from .notices import notify_outcome
+        return _process_locked(edoc, process_name)
 
-        notify_outcome(edoc, errors)
-        if outcome == "aceptado":
-            # The type's life goes on (e.g. the DAI's canal de aforo), in the same transaction.
-            doc_type.after_acceptance(edoc)
+
+def batch_size() -> int:
+    return int(getattr(settings, "ECUAPASS_EDOCS_BATCH_SIZE", 50))
+
+
+def process_batch(
+    document_id: int, *, limit: int | None = None, process_name: str = WORKER
+) -> dict[int, str]:
+    """Process a received document and, in the same transaction, up to ``limit - 1`` others
+    whose jobs wait in the queue; returns ``{document id: outcome}``.
+
+    * Claim: the others are received documents whose job is ready to run (not running, not
+      failed, not backing off), oldest first, their rows locked with ``SKIP LOCKED`` so two
+      workers never wait on each other's batch. If ``document_id`` itself is in another
+      worker's batch it is skipped here (that batch processes it).
+    * Each document is processed exactly as ``process`` does, every type through its own
+      hooks, inside a savepoint: a document that raises is rolled back alone and stays
+      Recibido (its own job retries it, then ``edocs.recovery``); the rest go through. A
+      document with errors is rejected with them, as always.
+    * One commit for the batch; the jobs of the documents processed here are marked done in
+      it, so no worker claims them. A worker killed mid-batch commits nothing: every
+      document is still Recibido with its job, and is processed once by the next claim.
+    """
+    from django_tasks_db.models import DBTaskResult
+
+    from ecuapass.core import jobs
+
+    from .tasks import process_document
+
+    limit = max(1, limit or batch_size())
+    outcomes: dict[int, str] = {}
+    failure: Exception | None = None
+    with transaction.atomic():
+        batch = list(_locked(skip_locked=True).filter(pk=document_id))
+        if limit > 1:
+            waiting = list(
+                EDocument.objects.filter(estado_transmision=T.RECIBIDO)
+                .exclude(pk=document_id)
+                .order_by("sent_on", "id")
+                .values_list("pk", "job_id")[: limit * 2]
+            )
+            ready = {
+                str(pk)
+                for pk in DBTaskResult.objects.ready()
+                .filter(
+                    pk__in=[job_id for _pk, job_id in waiting if job_id],
+                    task_path=process_document.module_path,
+                )
+                .values_list("pk", flat=True)
+            }
+            chosen = [pk for pk, job_id in waiting if job_id in ready][: limit - 1]
+            if chosen:
+                batch += list(
+                    _locked(skip_locked=True)
+                    .filter(pk__in=chosen, estado_transmision=T.RECIBIDO)
+                    .order_by("sent_on", "id")
+                )
+        done_jobs = []
+        for edoc in batch:
+            try:
+                with transaction.atomic():
+                    outcomes[edoc.pk] = _process_locked(edoc, process_name)
+            except Exception as exc:  # noqa: BLE001 - one document's failure is its own
+                logger.exception("edocs: document %s failed in a batch", edoc.pk)
+                outcomes[edoc.pk] = "failed"
+                if edoc.pk == document_id:
+                    failure = exc
+                continue
+            if edoc.pk != document_id and edoc.job_id:
+                done_jobs.append(edoc.job_id)
+        if done_jobs:
+            now = timezone.now()
+            DBTaskResult.objects.filter(pk__in=done_jobs, status=jobs.READY).update(
+                status=jobs.SUCCESSFUL,
+                started_at=now,
+                finished_at=now,
+                return_value=f"lote:{document_id}",
+            )
+    if failure is not None:
+        raise failure
+    return outcomes
+
+
+def _process_locked(edoc: EDocument, process_name: str) -> str:
+    """The processing of one document whose row the caller has locked (in its transaction)."""
+    if edoc.estado_transmision != T.RECIBIDO:
+        return "already-processed"
+    edoc.processing_attempts += 1
+    doc_type = edoc.type
+    content = edoc.content
+    edoc.distrito = doc_type.distrito_of(content) if content is not None else ""
+    ctx = RuleContext(
+        edoc=edoc, content=content, doc_type=doc_type, on=timezone.localdate(edoc.sent_on)
+    )
+    rules = engine_rules() + list(doc_type.rules)
+    errors = run_phase(rules, Phase.OPERADOR, ctx) + run_phase(rules, Phase.DOCUMENTO, ctx)
+    formal = bool(errors)
+    if not formal:
+        errors += run_phase(rules, Phase.NEGOCIO, ctx)
+    DocumentError.objects.bulk_create(
+        DocumentError(document=edoc, phase=e.phase, code=e.code, field=e.field, message=e.message)
+        for e in errors
+    )
+    if formal:
+        edoc.marcar_error(
+            process=process_name,
+            note=ngettext("%(n)d error formal", "%(n)d errores formales", len(errors))
+            % {"n": len(errors)},
+        )
+        edoc.rechazar(process=process_name, note=_errors(len(errors)))
+        outcome = "error"
+    elif errors:
+        edoc.marcar_procesado(process=process_name)
+        edoc.rechazar(process=process_name, note=_errors(len(errors)))
+        outcome = "rechazado"
+    else:
+        edoc.marcar_procesado(process=process_name)
+        edoc.document_number = doc_type.on_accepted(edoc, content)
+        edoc.aceptar(process=process_name, note=edoc.document_number)
+        outcome = "aceptado"
+    edoc.save()
+    from .notices import notify_outcome
+
+    notify_outcome(edoc, errors)
+    if outcome == "aceptado":
+        # The type's life goes on (e.g. the DAI's canal de aforo), in the same transaction.
+        doc_type.after_acceptance(edoc)
     return outcome
 
 
@@ -292,6 +386,7 @@ __all__ = [
     "delete_draft",
     "lock_draft",
     "process",
+    "process_batch",
     "submit",
     "submit_payload",
 ]

@@ -7,7 +7,11 @@ from django_tasks import task
 
 @task(queue_name="edocs")
 def process_document(document_id: int) -> str:
-    """Idempotent: a retried or duplicated job never processes a document twice."""
-    from .services import process
+    """Process the document and, in the same transaction, a batch of others waiting
+    (``services.process_batch``). Idempotent: a retried or duplicated job never processes a
+    document twice."""
+    from .services import process_batch
 
-    return process(document_id)
+    outcomes = process_batch(document_id)
+    # Absent: the document was in another worker's batch, or is gone.
+    return outcomes.get(document_id, "en-otro-lote")

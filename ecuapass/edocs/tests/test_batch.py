@@ -1,0 +1,200 @@
+"""Issue 16 §1: the worker processes received documents in batches, one commit per batch.
+
+Every guarantee of the engine holds per document: exactly once, errors collected per
+document, a document that fails alone does not sink the batch, nothing is lost or processed
+twice when the worker dies mid-batch, and DAI numbers stay gap-free.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
+
+from ecuapass.core import jobs
+from ecuapass.customs.serializers import DaiSerializer
+from ecuapass.edocs import registry, services
+from ecuapass.edocs.models import DocumentError, EDocument, StatusChange
+from ecuapass.edocs.states import DocumentState as S
+from ecuapass.edocs.states import TransmissionState as T
+from ecuapass.notifications.models import Notification
+from tests.support.workers import wait_for
+from tests.support.world import dai_payload
+
+ROOT = Path(__file__).resolve().parents[3]
+
+
+def send(world, invoice: str, **overrides) -> EDocument:
+    payload = dai_payload(invoice=invoice, **overrides)
+    serializer = DaiSerializer(data=payload)
+    assert serializer.is_valid(), serializer.errors
+    return services.submit_payload(
+        registry.get("DAI"),
+        serializer.validated_data,
+        raw=payload,
+        user=world.importer.user,
+        oce=world.importer.oce,
+        channel="S",
+    ).envio.document
+
+
+def _accepted(doc: EDocument) -> bool:
+    return doc.history.filter(to_state=S.ACEPTADO).exists()
+
+
+@pytest.mark.django_db
+def test_a_poisoned_batch_rejects_the_bad_document_and_keeps_the_others(world, monkeypatch):
+    good = [send(world, f"OK-{i}") for i in range(3)]
+    bad = send(world, "MALO", distrito="999")  # breaks the DAI's rules: rejected with errors
+    crashing = send(world, "CRASH")
+    dai = registry.get("DAI")
+    real = dai.distrito_of
+
+    def distrito_of(content):
+        if content.factura_numero == "CRASH":
+            raise RuntimeError("a bug met by one document")
+        return real(content)
+
+    monkeypatch.setattr(dai, "distrito_of", distrito_of)
+    outcomes = services.process_batch(good[0].pk, limit=10)
+    assert outcomes[bad.pk] in ("error", "rechazado")
+    assert outcomes[crashing.pk] == "failed"
+    assert all(outcomes[d.pk] == "aceptado" for d in good)
+    # The bad one is rejected with its errors; the others are accepted once each.
+    bad.refresh_from_db()
+    assert bad.estado_documento == S.RECHAZADO and DocumentError.objects.filter(document=bad)
+    for d in good:
+        d.refresh_from_db()
+        assert d.estado_transmision == T.PROCESADO and d.document_number
+    year = timezone.localdate().year
+    assert sorted(d.document_number for d in good) == [
+        f"028-{year}-10-{n:08d}" for n in range(1, 4)
+    ]
+    # The crashing one was rolled back alone: still Recibido, nothing written, its job waits.
+    crashing.refresh_from_db()
+    assert crashing.estado_transmision == T.RECIBIDO and crashing.processing_attempts == 0
+    assert not DocumentError.objects.filter(document=crashing).exists()
+    assert list(crashing.history.values_list("to_state", flat=True)) == [
+        S.REGISTRADO,
+        T.RECIBIDO,
+    ]
+    assert DBTaskResult.objects.get(pk=crashing.job_id).status == jobs.READY
+    # The jobs of the documents processed in the batch are done; none will run again.
+    for d in [*good[1:], bad]:
+        assert DBTaskResult.objects.get(pk=d.job_id).status == jobs.SUCCESSFUL
+    # Running the batch again processes nothing twice; the fixed document goes through.
+    monkeypatch.setattr(dai, "distrito_of", real)
+    again = services.process_batch(crashing.pk, limit=10)
+    assert again == {crashing.pk: "aceptado"}
+    for d in [*good, crashing]:
+        assert d.history.filter(to_state=S.ACEPTADO).count() == 1
+
+
+@pytest.mark.django_db
+def test_the_jobs_own_document_failing_fails_the_job_after_committing_the_others(
+    world, monkeypatch
+):
+    first = send(world, "CRASH")
+    other = send(world, "OK")
+    dai = registry.get("DAI")
+    real = dai.distrito_of
+
+    def distrito_of(content):
+        if content.factura_numero == "CRASH":
+            raise RuntimeError("boom")
+        return real(content)
+
+    monkeypatch.setattr(dai, "distrito_of", distrito_of)
+    with pytest.raises(RuntimeError):
+        services.process_batch(first.pk, limit=10)
+    other.refresh_from_db()
+    first.refresh_from_db()
+    assert _accepted(other) and first.estado_transmision == T.RECIBIDO
+
+
+@pytest.mark.django_db
+def test_a_batch_skips_jobs_that_are_failed_or_backing_off(world):
+    first, failed, later = (send(world, f"F-{i}") for i in range(3))
+    DBTaskResult.objects.filter(pk=failed.job_id).update(status=jobs.FAILED)
+    DBTaskResult.objects.filter(pk=later.job_id).update(
+        run_after=timezone.now() + timezone.timedelta(hours=1)
+    )
+    assert set(services.process_batch(first.pk, limit=10)) == {first.pk}
+
+
+KILLED_MID_BATCH = textwrap.dedent(
+    """
+    import sys, time
+    from pathlib import Path
+    from ecuapass.edocs import registry, services
+    first, reached = int(sys.argv[1]), Path(sys.argv[2])
+    dai = registry.get("DAI")
+    real = dai.after_acceptance
+    seen = []
+    def after_acceptance(edoc):
+        real(edoc)
+        seen.append(edoc.pk)
+        if len(seen) == 3:   # three documents processed in this batch, not committed
+            reached.touch()
+            time.sleep(120)  # killed here
+    dai.after_acceptance = after_acceptance
+    services.process_batch(first, limit=50)
+    """
+)
+
+
+@pytest.mark.slow
+@pytest.mark.django_db(transaction=True)
+def test_a_worker_killed_mid_batch_loses_nothing_and_processes_nothing_twice(
+    world, subprocess_env, tmp_path
+):
+    docs = [send(world, f"K-{i}") for i in range(6)]
+    reached = tmp_path / "reached"
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import django, os, sys; os.environ.setdefault('DJANGO_SETTINGS_MODULE',"
+            "'config.settings'); django.setup(); sys.argv=['x', *sys.argv[1:]]; "
+            "exec(sys.stdin.read())",
+            str(docs[0].pk),
+            str(reached),
+        ],
+        cwd=ROOT,
+        env=subprocess_env,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    proc.stdin.write(KILLED_MID_BATCH)
+    proc.stdin.close()
+    try:
+        wait_for(reached.exists, timeout=120, what="the batch is half-way")
+    finally:
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=30)
+    time.sleep(0.2)
+    # Nothing of the batch was committed: every document is Recibido with its job waiting.
+    for d in EDocument.objects.filter(pk__in=[d.pk for d in docs]):
+        assert d.estado_transmision == T.RECIBIDO, d.pk
+        assert DBTaskResult.objects.get(pk=d.job_id).status == jobs.READY
+    assert not StatusChange.objects.filter(to_state=S.ACEPTADO).exists()
+    assert not Notification.objects.filter(related_id__in=[str(d.pk) for d in docs]).exists()
+    # The next claim processes each exactly once, with gap-free DAI numbers.
+    outcomes = services.process_batch(docs[0].pk, limit=50)
+    assert set(outcomes.values()) == {"aceptado"} and len(outcomes) == 6
+    year = timezone.localdate().year
+    numbers = sorted(EDocument.objects.values_list("document_number", flat=True))
+    assert numbers == [f"028-{year}-10-{n:08d}" for n in range(1, 7)]
+    for d in docs:
+        assert StatusChange.objects.filter(document_id=d.pk, to_state=S.ACEPTADO).count() == 1
+    assert services.process_batch(docs[1].pk, limit=50) == {docs[1].pk: "already-processed"}
