@@ -30,3 +30,19 @@ SECURE_REDIRECT_EXEMPT = [r"^healthz", r"^metrics$"]
 if os.environ.get("LOG_FORMAT", "json") == "json":
     LOGGING["handlers"]["console"]["formatter"] = "json"  # noqa: F405
     LOGGING.setdefault("formatters", {})["json"] = {"()": "ecuapass.ops.jsonlog.JsonFormatter"}  # noqa: F405
+# Database connections (issue 16 §3): a new PostgreSQL connection per request cost ~6 ms.
+# By default each process keeps its connection (CONN_MAX_AGE, DB_CONN_MAX_AGE seconds, 600;
+# health-checked, so one broken by a restart is replaced). DB_POOL=1 uses Django's psycopg 3
+# connection pool instead (needs the psycopg_pool package; DB_POOL_MIN/DB_POOL_MAX per
+# process) — then CONN_MAX_AGE must be 0. Autovacuum must be on: the planner's statistics of
+# the e-doc and buzón tables come from it (see docs/performance.md).
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":  # noqa: F405
+    if os.environ.get("DB_POOL") == "1":
+        DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
+        DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {  # noqa: F405
+            "min_size": int(os.environ.get("DB_POOL_MIN", "2")),
+            "max_size": int(os.environ.get("DB_POOL_MAX", "10")),
+            "timeout": 10,
+        }
+    else:
+        DATABASES["default"]["CONN_MAX_AGE"] = int(os.environ.get("DB_CONN_MAX_AGE", "600"))  # noqa: F405

@@ -1,0 +1,44 @@
+"""Issue 16 §3: production keeps its database connections (or pools them), never one per request."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+PRINT = (
+    "import django; django.setup(); from django.conf import settings; "
+    "d = settings.DATABASES['default']; print(d['CONN_MAX_AGE'], (d.get('OPTIONS') or {}).get('pool'))"
+)
+
+
+def _settings(tmp_path: Path, **env) -> str:
+    base = {
+        "PATH": "/usr/bin:/bin",
+        "SECRET_KEY": "x" * 50,
+        "DJANGO_SETTINGS_MODULE": "config.settings_production",
+        "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/ecuapass",
+        "ECUAPASS_VAR_DIR": str(tmp_path),
+    }
+    out = subprocess.run(
+        [sys.executable, "-c", PRINT],
+        cwd=ROOT,
+        env={**base, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert out.returncode == 0, out.stderr
+    return out.stdout.strip().splitlines()[-1]
+
+
+@pytest.mark.slow
+def test_persistent_connections_by_default_and_the_pool_on_request(tmp_path):
+    assert _settings(tmp_path) == "600 None"
+    assert _settings(tmp_path, DB_CONN_MAX_AGE="60") == "60 None"
+    assert _settings(tmp_path, DB_POOL="1", DB_POOL_MAX="4") == (
+        "0 {'min_size': 2, 'max_size': 4, 'timeout': 10}"
+    )
