@@ -98,6 +98,7 @@ GATED = [
     ("GET", "/obligaciones/facilidades/", {"1.11"}, "session"),
     ("GET", "/obligaciones/facilidades/nueva/", {"1.11"}, "session"),
     ("GET", "/obligaciones/garantias/", {"1.12"}, "session"),
+    ("GET", "/obligaciones/abandono/", {"1.12"}, "session"),
     # 3.2.4 Administración de empleado: the representative only, never grantable to an employee.
     ("GET", "/empleados/", {"3.2.4"}, "session"),
     ("GET", "/empleados/1/", {"3.2.4"}, "session"),

@@ -11,6 +11,7 @@ urlpatterns = [
     path("dae/nueva/", views.nueva, name="nueva"),
     path("dae/<int:pk>/editar/", views.editar, name="editar"),
     path("dae/plantilla-items.xlsx", views.plantilla_items, name="plantilla_items"),
+    path("dae/<int:pk>/dae.pdf", views.dae_pdf, name="dae_pdf"),
     path("manifiesto/nuevo/", views.nuevo_manifiesto, name="nuevo_manifiesto"),
     path("manifiesto/<int:pk>/editar/", views.editar_manifiesto, name="editar_manifiesto"),
     # 1.3 — the exporter regularises from the DAE's page.

@@ -192,6 +192,39 @@ def _render(request, edoc, form, formset, import_errors=()):
     )
 
 
+# --- the DAE's print ----------------------------------------------------------------------
+@oce_required
+def dae_pdf(request, pk: int):
+    """The DAE as PDF: 1.1 as a draft, 1.3 once sent (``edocs.access.document_for``). Printed in
+    the request up to ``ECUAPASS_PDF_SYNC_MAX_ITEMS`` items (the DAI's bound); a larger DAE is
+    refused with the reason (its items are in the editor's Excel and the API)."""
+    from django.conf import settings
+    from django.template.loader import render_to_string
+
+    edoc = document_for(request, pk, related=("filer_oce",))
+    dae = Dae.objects.filter(edoc=edoc).first()
+    if dae is None:
+        raise Http404
+    limit = settings.ECUAPASS_PDF_SYNC_MAX_ITEMS
+    if dae.items.count() > limit:
+        messages.error(
+            request,
+            _("La DAE tiene más de %(n)d ítems: su impresión no está disponible en el portal.")
+            % {"n": limit},
+        )
+        return redirect(edoc.get_absolute_url())
+    from weasyprint import HTML
+
+    html = render_to_string(
+        "exportacion/pdf/dae.html",
+        {"edoc": edoc, "dae": dae, "items": dae.items.order_by("numero")},
+    )
+    response = HttpResponse(HTML(string=html).write_pdf(), content_type="application/pdf")
+    name = edoc.document_number or edoc.numero_entrega or edoc.pk
+    response["Content-Disposition"] = f'inline; filename="DAE-{name}.pdf"'
+    return response
+
+
 # --- the export manifest (1.1) ----------------------------------------------------------------
 @menu_option_required("1.1")
 @oce_required

@@ -22,16 +22,16 @@ def test_tecnico_sees_the_dae_in_the_bandeja_and_closes_its_aforo(export_world, 
     edoc = helpers.accepted_dae(export_world.importer)
     dep = export_world.deposito
     export.registrar_ingreso(edoc, helpers.ingreso_data(), user=dep.user, oce=dep.oce)
-    case = AforoCase.objects.get(edoc=edoc)
+    assert AforoCase.objects.get(edoc=edoc).canal == "documental"
     login_officer(client, tecnico)
     bandeja = client.get("/interno/bandeja/")
     assert bandeja.status_code == 200 and edoc.document_number in bandeja.content.decode()
-    page = client.get(f"/interno/tramites/{case.pk}/")
+    page = client.get(f"/interno/tramites/{edoc.pk}/")
     assert page.status_code == 200
     assert "Bananas Cavendish" in page.content.decode()
-    assert client.post(f"/interno/tramites/{case.pk}/iniciar/").status_code == 302
+    assert client.post(f"/interno/tramites/{edoc.pk}/iniciar/").status_code == 302
     response = client.post(
-        f"/interno/tramites/{case.pk}/cerrar/", {"resultado": "conforme", "informe": "Conforme."}
+        f"/interno/tramites/{edoc.pk}/cerrar/", {"resultado": "conforme", "informe": "Conforme."}
     )
     assert response.status_code == 302
     edoc.refresh_from_db()

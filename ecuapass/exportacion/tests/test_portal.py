@@ -57,6 +57,13 @@ def test_exporter_files_roses_in_the_editor(export_world, oce_client):
     )
     page = client.get(f"/edocs/documento/{edoc.pk}/")
     assert "Trámite de exportación" in page.content.decode()
+    pdf = client.get(f"/exportacion/dae/{edoc.pk}/dae.pdf")
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    # another operator's code does not see it
+    client.logout()
+    assert (
+        oce_client(export_world.other).get(f"/exportacion/dae/{edoc.pk}/dae.pdf").status_code == 404
+    )
 
 
 def test_editor_bad_input_comes_back_filled_and_saves_nothing(export_world, oce_client):
