@@ -8,7 +8,7 @@ MANAGE := $(BIN)/python manage.py
 # The suite runs in parallel (pytest-xdist), one process per core; PYTEST_WORKERS=0 runs it serially.
 PYTEST_WORKERS ?= auto
 
-.PHONY: run test test-browser lint format bench install install-test translations migrate data clean help
+.PHONY: run test test-browser lint format bench bench-quick install install-test translations migrate data clean help
 .PHONY: cluster cluster-stop cluster-status chaos chaos-quick backup-test
 
 help:
@@ -16,6 +16,7 @@ help:
 	@echo "make test   — instala lo necesario y corre toda la suite (SQLite; DATABASE_URL=postgres://… para PostgreSQL)"
 	@echo "make lint   — ruff check + ruff format --check"
 	@echo "make bench  — benchmarks (PostgreSQL) → docs/performance.md"
+	@echo "make bench-quick — the same, small and short (< 5 min) → docs/performance-quick.md"
 	@echo "make cluster / cluster-stop — HAProxy + 2 web + 2 workers + PostgreSQL + Redis (docs/deploy.md)"
 	@echo "make chaos  — fault-injection suite → docs/reliability.md (chaos-quick: the CI subset)"
 
@@ -66,6 +67,12 @@ format: $(VENV)/.installed-test
 bench: $(VENV)/.installed-test
 	$(BIN)/python -m pip install -q -e '.[bench]'
 	$(BIN)/python bench/run.py
+
+# The same scenarios, small and short (under 5 minutes): 20,000 documents, 3 s per endpoint,
+# 300 submissions, its own database; writes docs/performance-quick.md, not the reference file.
+bench-quick: $(VENV)/.installed-test
+	BENCH_DB=$${BENCH_DB:-ecuapass_bench_quick} BENCH_EDOCS=20000 BENCH_DURATION=3s \
+	BENCH_SUBMISSIONS=300 BENCH_DOC=docs/performance-quick.md $(BIN)/python bench/run.py
 
 clean:
 	rm -rf $(VENV) var/*.sqlite3* var/static

@@ -7,6 +7,7 @@ the ratio shows what the view, the template and the framework add around that qu
 
 from __future__ import annotations
 
+import os
 from functools import cache
 
 from bench.registry import SCENARIOS, Scenario, demo_user, session_cookie
@@ -104,7 +105,7 @@ SCENARIOS.append(
 )
 
 
-EDOCS = 1_000_000
+EDOCS = int(os.environ.get("BENCH_EDOCS", "1000000"))  # make bench-quick: 20,000
 
 
 def prepare_edocs() -> dict:
@@ -217,6 +218,7 @@ def submissions_extra(base: str, info: dict) -> str:
             os.killpg(w.pid, signal.SIGTERM)
             w.wait(timeout=60)
     ref = r["reference"]
+    lost, twice = _lost_and_twice()
     return "\n".join(
         [
             f"**DAI submissions through the API** (`POST /api/v1/edocs/`, 3 items each, JSON, token, "
@@ -232,9 +234,35 @@ def submissions_extra(base: str, info: dict) -> str:
             "",
             f"All {r['count']} submissions were processed (Aceptado/Rechazado, queue empty) "
             f"{r['drained_after_s']:.1f} s after the first one was sent: "
-            f"{r['count'] / r['drained_after_s']:.1f} documents/s end to end.",
+            f"{r['count'] / r['drained_after_s']:.1f} documents/s end to end. "
+            f"Lost (still Recibido): {lost}; processed twice (two transitions out of Recibido): "
+            f"{twice}. Workers process batches (`edocs.services.process_batch`, "
+            f"ECUAPASS_EDOCS_BATCH_SIZE).",
         ]
     )
+
+
+def _lost_and_twice() -> tuple[int, int]:
+    import subprocess
+
+    from bench.run import DB_NAME
+
+    def scalar(sql: str) -> int:
+        out = subprocess.run(
+            ["psql", "-h", "127.0.0.1", "-U", "postgres", "-tAc", sql, DB_NAME],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        return int(out.stdout.strip() or 0)
+
+    lost = scalar("SELECT count(*) FROM edocs_edocument WHERE estado_transmision = 'recibido'")
+    twice = scalar(
+        "SELECT count(*) FROM (SELECT document_id FROM edocs_statuschange "
+        "WHERE field = 'transmision' AND from_state = 'recibido' "
+        "GROUP BY document_id HAVING count(*) > 1) AS t"
+    )
+    return lost, twice
 
 
 def prepare_submissions() -> dict:
