@@ -43,11 +43,14 @@ def _range(desde, hasta):
 
 
 def novedades(oce, data: dict):
-    """Events of a distrito in a date range (index carga_evt_distrito), scoped to ``oce``."""
+    """Events of a distrito in a date range (index carga_evt_distrito), scoped to ``oce``;
+    ``oce`` None: an officer's view, whose distrito the caller has checked."""
     start, end = _range(data["desde"], data["hasta"])
     qs = EventoCarga.objects.filter(
         distrito=data["distrito"], fecha_hora__gte=start, fecha_hora__lte=end
-    ).filter(Q(deposito=oce) | Q(documento_id__in=documentos_visibles(oce).values("pk")))
+    )
+    if oce is not None:
+        qs = qs.filter(Q(deposito=oce) | Q(documento_id__in=documentos_visibles(oce).values("pk")))
     if data.get("fase"):
         qs = qs.filter(fase=data["fase"])
     if data.get("numero"):
@@ -67,7 +70,11 @@ def llegadas(oce, data: dict):
     start, end = _range(data["desde"], data["hasta"])
     qs = Manifiesto.objects.filter(
         distrito=data["distrito"], fecha_llegada__gte=start, fecha_llegada__lte=end
-    ).filter(Q(edoc__filer_oce=oce) | Q(pk__in=documentos_visibles(oce).values("manifiesto_id")))
+    )
+    if oce is not None:
+        qs = qs.filter(
+            Q(edoc__filer_oce=oce) | Q(pk__in=documentos_visibles(oce).values("manifiesto_id"))
+        )
     if data.get("modo"):
         qs = qs.filter(modo=data["modo"])
     return qs.select_related("edoc").order_by("-fecha_llegada", "-id")

@@ -367,3 +367,22 @@ def test_timeline_tag_for_the_dai_page(cw):
     assert "timeline-carga" not in Template("{% load carga %}{% carga_timeline edoc %}").render(
         Context({"edoc": other})
     )
+
+
+def test_officers_see_their_distritos_cargo(client, cw):
+    from ecuapass.officers.roles import Role
+    from ecuapass.officers.tests.factories import login_officer, make_officer
+
+    _events(cw, 2)
+    today = timezone.localdate().isoformat()
+    params = {"tab": "novedades", "desde": today, "hasta": today, "distrito": "028"}
+    login_officer(client, make_officer([Role.TECNICO], ["028"], username="aforador-carga"))
+    r = client.get("/interno/carga/", params)
+    assert r.status_code == 200 and "Resultado: 4" in r.content.decode()
+    r = client.get("/interno/carga/", {**params, "tab": "llegadas"})
+    assert "Resultado: 2" in r.content.decode()
+    login_officer(client, make_officer([Role.TECNICO], ["019"], username="aforador-019"))
+    r = client.get("/interno/carga/", params)
+    assert r.status_code == 400 and "Resultado" not in r.content.decode()
+    login(client, cw.importer.user, cw.importer.oce)
+    assert client.get("/interno/carga/", params).status_code in (302, 403)
