@@ -22,7 +22,7 @@ from ecuapass.core.loading import LoadReport, upsert
 from ecuapass.officers.demo_data import secret_hex
 from ecuapass.officers.second_factor import DEVICE_NAME
 
-from .models import Entidad, Funcionario, Rol
+from .models import DocumentoEmitido, Entidad, Funcionario, Rol
 
 STAFF = [
     # username, password, entidad, rol, first, last, cédula, TOTP secret (base32)
@@ -206,7 +206,7 @@ def _demo_requests(report: LoadReport) -> None:
         {"numero_notificacion": "NSO-2025-0099", "fabricante": "Highland Distillers"},
     )
     pay_and_issue(whisky, note="")
-    emitido = whisky.content.emitido
+    emitido = DocumentoEmitido.objects.get(solicitud__edoc=whisky)
     emitido.valido_desde = today - timedelta(days=200)
     emitido.valido_hasta = today - timedelta(days=20)
     emitido.save(update_fields=["valido_desde", "valido_hasta"])
@@ -290,7 +290,9 @@ def pay(edoc) -> None:
 def act(edoc, accion: str, note: str = ""):
     from ecuapass.edocs import lifecycle
 
-    content = edoc.content
+    from .models import Solicitud
+
+    content = Solicitud.objects.select_related("tipo", "asignado_a__user").get(edoc=edoc)
     if accion == "autorizar":
         actor = Funcionario.objects.filter(entidad=content.tipo.entidad, rol=Rol.DIRECTOR).first()
     else:

@@ -10,44 +10,49 @@ import pytest
 from ecuapass.core.loading import LoadReport
 
 
-def add_apples() -> None:
+def add_restricted_line(
+    code: str, description: str, agency: str, document: str, section: int
+) -> None:
+    """A sample tariff line restricted by ``agency``'s ``document`` (as the sample tariff marks them)."""
     from ecuapass.tariff.models import Commodity, Measure, Restriction, Section
 
-    section = Section.objects.get(number=2)
+    start = date(2023, 9, 1)
+    section_row, _ = Section.objects.get_or_create(
+        number=section, defaults={"roman": str(section), "title_es": str(section)}
+    )
     parent = None
     for level in (2, 4, 6, 8, 10):
-        code = "0808100000"[:level]
         parent, _ = Commodity.objects.get_or_create(
-            code=code,
+            code=code[:level],
             defaults={
                 "level": level,
                 "parent": parent,
-                "section": section,
-                "description_es": "Manzanas frescas" if level == 10 else f"Nivel {code}",
-                "valid_from": date(2023, 9, 1) if level == 10 else None,
+                "section": section_row,
+                "description_es": description if level == 10 else f"Nivel {code[:level]}",
+                "valid_from": start if level == 10 else None,
                 "sample": True,
             },
         )
-    Measure.objects.get_or_create(
-        line=parent,
-        kind="ad_valorem",
-        valid_from=date(2023, 9, 1),
-        defaults={"rate": 15, "legal_basis": "Muestra"},
-    )
-    Measure.objects.get_or_create(
-        line=parent,
-        kind="iva",
-        valid_from=date(2023, 9, 1),
-        defaults={"iva_class": "general", "legal_basis": "Muestra"},
-    )
+    for kind, values in (("ad_valorem", {"rate": 15}), ("iva", {"iva_class": "general"})):
+        Measure.objects.get_or_create(
+            line=parent, kind=kind, valid_from=start, defaults={**values, "legal_basis": "Muestra"}
+        )
     Restriction.objects.get_or_create(
         line=parent,
         kind=Restriction.Kind.RESTRICTION,
-        agency="AGROCALIDAD",
-        document="Permiso fitosanitario de importación",
-        valid_from=date(2023, 9, 1),
+        agency=agency,
+        document=document,
+        valid_from=start,
         defaults={"legal_basis": "Muestra"},
     )
+
+
+def add_apples() -> None:
+    """Apples (AGROCALIDAD) and whisky (ARCSA), restricted as in the sample tariff."""
+    add_restricted_line(
+        "0808100000", "Manzanas frescas", "AGROCALIDAD", "Permiso fitosanitario de importación", 2
+    )
+    add_restricted_line("2208300000", "Whisky", "ARCSA", "Notificación sanitaria obligatoria", 4)
 
 
 @pytest.fixture
