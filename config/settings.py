@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",  # recovery codes of the second factor (ecuapass.registro)
     # Bounded contexts, in dependency order (reference and demo loaders follow it).
     "ecuapass.core",
     "ecuapass.ratelimit",

@@ -179,8 +179,27 @@ def check_code(request, device: TOTPDevice, code: str) -> Result:
     return Result(Outcome.VERIFIED, enrolled=enrolled, device=locked)
 
 
+# Other ways to pass the step (recovery codes: ``registro.recovery``): callables
+# ``(user, code) -> django-otp device | None`` tried before the TOTP code.
+_RECOVERY: list = []
+
+
+def register_recovery(fn) -> None:
+    if fn not in _RECOVERY:
+        _RECOVERY.append(fn)
+
+
 def verify(request, code: str, *, device: TOTPDevice) -> Result:
     """The OTP step: a correct code marks the session verified and rotates its key."""
+    if device.confirmed:
+        for recover in _RECOVERY:
+            used = recover(request.user, code)
+            if used is not None:
+                _clear_failures(request.user)
+                otp_login(request, used)
+                request.session.cycle_key()
+                request.session[SESSION_REQUIRED] = {"user": request.user.pk, "required": True}
+                return Result(Outcome.VERIFIED, device=used)
     result = check_code(request, device, code)
     if result.outcome is Outcome.VERIFIED:
         otp_login(request, result.device)

@@ -8,5 +8,6 @@ app_name = "registro_modificar"
 
 urlpatterns = [
     path("modificar/", views.modificar_registro, name="modificar"),
+    path("codigos-recuperacion/", views.recuperacion, name="recuperacion"),
     path("actualizacion-anual/", views.actualizacion_anual, name="actualizacion_anual"),
 ]

@@ -121,3 +121,27 @@ def actualizacion_anual(request):
         },
         status=400 if error else 200,
     )
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def recuperacion(request):
+    """Códigos de recuperación of the second factor: generated on request, shown once."""
+    from django.contrib.auth.views import redirect_to_login
+
+    from ecuapass.officers import second_factor
+
+    from . import recovery
+
+    user = request.user
+    if not user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    if second_factor.confirmed_device(user) is None:
+        messages.error(request, _("Active primero la verificación en dos pasos."))
+        return redirect("seguridad:segundo_factor")
+    codes = recovery.generate(user) if request.method == "POST" else []
+    return render(
+        request,
+        "registro/recuperacion.html",
+        {"codes": codes, "remaining": recovery.remaining(user)},
+    )
