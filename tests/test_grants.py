@@ -47,6 +47,7 @@ GATED = [
     ("POST", "/declaraciones/dai/{draft}/items/1/eliminar/", {"1.1"}, "session"),
     ("GET", "/declaraciones/dai/catalogos/paises.json", {"1.1"}, "session"),
     ("GET", "/declaraciones/dai/catalogos/unidades.json", {"1.1"}, "session"),
+    ("GET", "/declaraciones/dai/catalogos/monedas.json", {"1.1"}, "session"),
     ("GET", "/declaraciones/dai/{draft}/items.xlsx", {"1.1"}, "session"),
     ("GET", "/declaraciones/dai/{sent}/items.xlsx", {"1.3"}, "session"),
     ("GET", "/declaraciones/dai/{draft}/dai.pdf", {"1.1"}, "session"),

@@ -13,6 +13,9 @@ class ObligacionesConfig(AppConfig):
         from .services import obligation_paid
 
         obligation_paid.connect(on_paid, dispatch_uid="obligaciones_plan_paid")
+        from .abandono import cure_if_paid
+
+        obligation_paid.connect(cure_if_paid, dispatch_uid="obligaciones_abandono_cured")
         self._register_mipagina_block()
 
     @staticmethod

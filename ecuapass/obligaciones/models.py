@@ -310,3 +310,60 @@ class SolicitudFacilidad(models.Model):
 
     def __str__(self) -> str:
         return f"{self.edoc_id} {self.debtor_ruc}"
+
+
+class CausalAbandono(models.Model):
+    """A ground of abandono tácito (COPCI art. 142) as a dated, configurable rule."""
+
+    code = models.CharField(_("código"), max_length=20)
+    name = models.CharField(_("causal"), max_length=300)
+    legal_basis = models.CharField(_("base legal"), max_length=300)
+    plazo_dias = models.PositiveSmallIntegerField(_("plazo (días)"))
+    multa = money_field(_("multa para subsanar (USD)"), default=ZERO)
+    valid_from = models.DateField(_("vigente desde"))
+    valid_to = models.DateField(_("vigente hasta"), null=True, blank=True)
+    active = models.BooleanField(_("activa"), default=True)
+
+    class Meta:
+        verbose_name = _("causal de abandono tácito")
+        verbose_name_plural = _("causales de abandono tácito")
+        constraints = [
+            models.UniqueConstraint(fields=["code", "valid_from"], name="uniq_causal_desde")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} - {self.name}"
+
+
+class Abandono(models.Model):
+    """A trámite in abandono tácito: its ground, the 25 business-day cure window, the outcome."""
+
+    class State(models.TextChoices):
+        TACITO = "tacito", _("En abandono tácito")
+        CURADO = "curado", _("Subsanado")
+        DEFINITIVO = "definitivo", _("Abandono definitivo")
+
+    edoc = models.ForeignKey("edocs.EDocument", on_delete=models.PROTECT, related_name="abandonos")
+    causal = models.ForeignKey(CausalAbandono, on_delete=models.PROTECT, related_name="+")
+    debtor_ruc = models.CharField(_("RUC del operador"), max_length=13)
+    distrito = models.CharField(_("distrito aduanero"), max_length=3)
+    started_on = models.DateField(_("desde"))
+    cure_until = models.DateField(_("plazo para subsanar"))
+    state = models.CharField(
+        _("estado"), max_length=10, choices=State.choices, default=State.TACITO
+    )
+    multa = models.ForeignKey(
+        Obligation, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    closed_on = models.DateField(_("cerrado el"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("abandono")
+        verbose_name_plural = _("abandonos")
+        indexes = [
+            models.Index(fields=["debtor_ruc", "state", "-started_on"], name="abandono_operador"),
+            models.Index(fields=["distrito", "state", "-started_on"], name="abandono_distrito"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.edoc_id} {self.state}"

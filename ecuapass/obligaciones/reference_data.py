@@ -27,6 +27,22 @@ def load(report: LoadReport) -> None:
             },
             report,
         )
+    from .models import CausalAbandono
+
+    for row in read_csv(DATA / "causales_abandono.csv"):
+        upsert(
+            CausalAbandono,
+            {"code": row["code"], "valid_from": date.fromisoformat(row["valid_from"])},
+            {
+                "name": row["name"],
+                "legal_basis": row["legal_basis"],
+                "plazo_dias": int(row["plazo_dias"]),
+                "multa": Decimal(row["multa"]),
+                "valid_to": date.fromisoformat(row["valid_to"]) if row["valid_to"] else None,
+                "active": row["active"] == "1",
+            },
+            report,
+        )
     for row in read_csv(DATA / "feriados.csv"):
         upsert(
             Feriado,

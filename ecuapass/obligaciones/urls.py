@@ -1,12 +1,13 @@
 from django.urls import path
 
-from . import views, views_facilidades, views_garantias
+from . import views, views_abandono, views_facilidades, views_garantias
 
 app_name = "obligaciones"
 
 urlpatterns = [
     path("", views.lista, name="lista"),
     path("garantias/", views_garantias.operador, name="garantias"),
+    path("abandono/", views_abandono.operador, name="abandonos"),
     path("facilidades/", views_facilidades.lista, name="facilidades"),
     path("facilidades/nueva/", views_facilidades.nueva, name="facilidad_nueva"),
     path(

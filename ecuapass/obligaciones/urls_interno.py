@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views_garantias
+from . import views_abandono, views_garantias
 from . import views_interno as views
 
 app_name = "facilidades_interno"
@@ -12,6 +12,7 @@ urlpatterns = [
     path("<int:pk>/", views.detalle, name="detalle"),
     path("<int:pk>/decision/", views.decidir, name="decidir"),
     path("garantias/", views_garantias.interno, name="garantias"),
+    path("abandono/", views_abandono.interno, name="abandonos"),
     path("garantias/<int:pk>/decision/", views_garantias.decidir, name="garantia_decidir"),
     path(
         "garantias/<int:pk>/efectivizar/<int:obligation_pk>/",
