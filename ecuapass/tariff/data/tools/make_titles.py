@@ -1,16 +1,20 @@
 """Build ``titulos_es.csv``: Spanish titles for sections, chapters, headings and HS subheadings.
 
-Sections and chapters come from ``secciones_capitulos_es.csv`` and a few headings from
-``partidas_es.csv`` (written by the project, unofficial translation). Headings (4 digits) and HS subheadings (6 digits)
-are *derived* from a public-domain Spanish tariff text corpus — the Mexican TIGIE
-fracciones of the SAT catalogue ``c_FraccionArancelaria`` (Unlicense) — by joining
-the distinct texts of the national lines under each code, skipping the residual
-"Los demás" lines. They are marked ``derivado``: an unofficial Spanish text for
-search and display, not Ecuador's legal text.
+Sections and chapters come from ``secciones_capitulos_es.csv``, headings from
+``partidas_es.csv`` and HS subheadings from ``subpartidas_es.csv`` — all written by the
+project as a faithful Spanish rendering of the HS texts (``fuente=no_oficial``: an unofficial
+translation, not the legal text of the NANDINA / Arancel del Ecuador).
+
+A subheading the project has not written yet may take the text of the public-domain Mexican
+TIGIE 2022 corpus (SAT catalogue ``c_FraccionArancelaria``, Unlicense) **only when exactly one
+current national line sits under it**: that line's text is then the subheading's own text
+(``fuente=derivado``). Subheadings split into several national lines never take their texts
+(those describe Mexico's tariff: "Café Veracruz", "empacadoras Tipo Inspección Federal"), nor
+does a text with a word of ``FOREIGN``. ``tests/test_titles.py`` checks the result.
 
 Usage (run once; the result is committed, the product never reads the corpus)::
 
-    python ecuapass/tariff/data/tools/make_titles.py /path/to/mx_sat_cce20_fracciones_arancelarias.csv
+    python ecuapass/tariff/data/tools/make_titles.py [/path/to/mx_sat_cce20_fracciones_arancelarias.csv]
 """
 
 from __future__ import annotations
@@ -22,16 +26,33 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 DATA = HERE.parent
-MAX_PARTS = 5
-MAX_PART_LEN = 90
+
+# Words that only another country's tariff uses (checked again by the tariff tests).
+FOREIGN = (
+    "veracruz",
+    "chiapas",
+    "café pluma",
+    "inspección federal",
+    "empacadora",
+    "méxic",
+    "mexican",
+    "norma oficial",
+    "nom-",
+    "secretaría",
+    "sagarpa",
+    "senasica",
+    "immex",
+    "fronteriz",
+    "diario oficial",
+    "calefacción de automóviles",
+    "tequila",
+    "mezcal",
+)
 
 
-def _short(text: str) -> str:
-    text = " ".join(text.split())
-    if len(text) <= MAX_PART_LEN:
-        return text
-    cut = text[:MAX_PART_LEN].rsplit(" ", 1)[0].rstrip(",;:")
-    return cut + "…"
+def foreign(text: str) -> bool:
+    t = text.lower()
+    return any(word in t for word in FOREIGN)
 
 
 def _residual(text: str) -> bool:
@@ -43,54 +64,53 @@ def _residual(text: str) -> bool:
     }
 
 
-def main(corpus: str) -> None:
-    texts: dict[str, list[str]] = defaultdict(list)
+def _single_lines(corpus: str | None) -> dict[str, str]:
+    """HS subheading → the text of its only current national line (when it has one)."""
+    if not corpus:
+        return {}
+    lines: dict[str, list[str]] = defaultdict(list)
     with open(corpus, encoding="utf-8-sig", newline="") as fh:
         for row in csv.DictReader(fh):
             if row["vigencia_hasta"].strip():
                 continue
-            text = row["texto"].strip()
-            if _residual(text):
-                continue
-            code = row["fraccion"].strip()
-            for n in (4, 6):
-                if text not in texts[code[:n]]:
-                    texts[code[:n]].append(text)
+            lines[row["fraccion"].strip()[:6]].append(" ".join(row["texto"].split()).rstrip("."))
+    return {
+        code: texts[0]
+        for code, texts in lines.items()
+        if len(texts) == 1 and not _residual(texts[0]) and not foreign(texts[0])
+    }
+
+
+def _read(name: str) -> list[dict]:
+    with (HERE / name).open(encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+def main(corpus: str | None = None) -> None:
     with (DATA / "hs" / "harmonized-system.csv").open(encoding="utf-8-sig", newline="") as fh:
-        hs = [r for r in csv.DictReader(fh) if r["level"] in {"4", "6"}]
+        subheadings = [r["hscode"] for r in csv.DictReader(fh) if r["level"] == "6"]
+    subheadings = [c for c in subheadings if not c.startswith("99")]
+    manual = _read("secciones_capitulos_es.csv") + _read("partidas_es.csv")
+    written = {row["codigo"]: row["titulo"] for row in _read("subpartidas_es.csv")}
+    single = _single_lines(corpus)
     out = DATA / "titulos_es.csv"
-    with (HERE / "secciones_capitulos_es.csv").open(encoding="utf-8", newline="") as fh:
-        manual = list(csv.DictReader(fh))
-    # Headings whose title the project wrote by hand win over the derived text.
-    with (HERE / "partidas_es.csv").open(encoding="utf-8", newline="") as fh:
-        manual += list(csv.DictReader(fh))
-    written = {row["codigo"] for row in manual}
+    counts = {"no_oficial": 0, "derivado": 0, "sin texto": 0}
     with out.open("w", encoding="utf-8", newline="") as fh:
         writer = csv.writer(fh, lineterminator="\n")
         writer.writerow(["codigo", "nivel", "titulo", "fuente"])
         for row in manual:
             writer.writerow([row["codigo"], row["nivel"], row["titulo"], row["fuente"]])
-        derived = missing = 0
-        for row in hs:
-            code = row["hscode"]
-            if code in written:
-                continue
-            parts = texts.get(code, [])
-            level = "partida" if len(code) == 4 else "subpartida"
-            if not parts:
-                missing += 1
-                continue
-            title = "; ".join(_short(p) for p in parts[:MAX_PARTS])
-            if len(parts) > MAX_PARTS:
-                title += "; …"
-            writer.writerow([code, level, title, "derivado"])
-            derived += 1
-    print(
-        f"{out}: {len(manual)} manuales, {derived} derivados, {missing} sin texto (quedan en inglés)"
-    )
+        for code in subheadings:
+            if written.get(code, "").strip():
+                writer.writerow([code, "subpartida", written[code].strip(), "no_oficial"])
+                counts["no_oficial"] += 1
+            elif code in single:
+                writer.writerow([code, "subpartida", single[code], "derivado"])
+                counts["derivado"] += 1
+            else:
+                counts["sin texto"] += 1
+    print(f"{out}: {len(manual)} secciones/capítulos/partidas; subpartidas {counts}")
 
 
 if __name__ == "__main__":
-    if len(sys.argv) != 2:
-        sys.exit(__doc__)
-    main(sys.argv[1])
+    main(sys.argv[1] if len(sys.argv) > 1 else None)
