@@ -3,7 +3,9 @@
 * ``task_enqueued``: the web process logs ``job_enqueued`` with the job id — its line also
   carries the request id, which is how a submission is followed into the worker.
 * ``task_started`` / ``task_finished``: the worker's log lines while it runs a job carry the
-  job id (``context.job_id``).
+  job id (``context.job_id``) and, when the cache is Redis, the request id of the request that
+  enqueued it (kept a day under ``rid:<job>``; jobs enqueued by that job inherit it), so one
+  ``grep <request id>`` follows a submission from the API through its processing and notices.
 * audit (logger ``ecuapass.audit``): every status change of a document saved through the ORM
   (``edocs.StatusChange``; rows written by ``bulk_create`` are not announced), every sign-in and
   every failed sign-in (the ID Usuario, never the password) is also a line in the log stream, so
@@ -23,7 +25,23 @@ from . import context
 logger = logging.getLogger("ecuapass.ops")
 
 
+TRACE_TTL = 24 * 3600
+
+
+def _trace_cache():
+    """Redis only: one SET per job is nothing there, a row per job in the database cache is not."""
+    from django.core.cache import caches
+    from django.core.cache.backends.redis import RedisCache
+
+    cache = caches["default"]
+    return cache if isinstance(cache, RedisCache) else None
+
+
 def _enqueued(sender, task_result, **kwargs):
+    request_id = context.request_id.get()
+    cache = _trace_cache() if request_id else None
+    if cache is not None:
+        cache.set(f"rid:{task_result.id}", request_id, TRACE_TTL)
     logger.info(
         "job_enqueued",
         extra={
@@ -37,10 +55,13 @@ def _enqueued(sender, task_result, **kwargs):
 
 def _started(sender, task_result, **kwargs):
     context.job_id.set(str(task_result.id))
+    cache = _trace_cache()
+    context.request_id.set((cache.get(f"rid:{task_result.id}") if cache is not None else "") or "")
 
 
 def _finished(sender, task_result, **kwargs):
     context.job_id.set("")
+    context.request_id.set("")
 
 
 audit_logger = logging.getLogger("ecuapass.audit")

@@ -209,3 +209,25 @@ def test_status_changes_and_logins_are_audit_lines(world, caplog, client):
     failed = next(r for r in audit if r.event == "login_failed")
     line = JsonFormatter().format(failed)
     assert json.loads(line)["username"] and "secreto-de-prueba" not in line
+
+
+def test_the_request_id_follows_the_job_into_the_worker(monkeypatch):
+    from types import SimpleNamespace
+
+    from django.core.cache.backends.locmem import LocMemCache
+
+    from ecuapass.ops import observability
+
+    cache = LocMemCache("trace", {})
+    monkeypatch.setattr(observability, "_trace_cache", lambda: cache)
+    job = SimpleNamespace(id="job-1", task=SimpleNamespace(name="t", queue_name="q"))
+    token = context.request_id.set("req-from-the-api")
+    try:
+        observability._enqueued(None, job)  # in the web request
+    finally:
+        context.request_id.reset(token)
+    assert context.request_id.get() == ""
+    observability._started(None, job)  # in the worker
+    assert context.request_id.get() == "req-from-the-api" and context.job_id.get() == "job-1"
+    observability._finished(None, job)
+    assert context.request_id.get() == "" and context.job_id.get() == ""
