@@ -92,6 +92,8 @@ GATED = [
     ("POST", "/exportacion/dae/{sent}/regularizar/", {"1.3"}, "session"),
     ("GET", "/exportacion/dae/{sent}/dae.pdf", {"1.3"}, "session"),
     ("GET", "/exportacion/dae/{draft}/dae.pdf", {"1.1"}, "session"),
+    ("GET", "/exportacion/anulacion/nueva/", {"1.1"}, "session"),
+    ("GET", "/exportacion/anulacion/{draft}/editar/", {"1.1"}, "session"),
     ("POST", "/api/v1/exportacion/dae/{numero}/regularizacion/", {"1.3"}, "token"),
     # The obligations ledger (ecuapass.obligaciones): 1.12 Obligaciones pendientes de pago.
     ("GET", "/obligaciones/", {"1.12"}, "session"),

@@ -23,6 +23,8 @@ from ecuapass.api.parsers import SafeJSONParser
 from ecuapass.api.permissions import MenuOptionGranted
 from ecuapass.edocs.access import SENT_OPTION, visible_documents
 from ecuapass.edocs.lifecycle import state_label
+from ecuapass.officers.access import OfficerAPIMixin, audit
+from ecuapass.officers.roles import Role
 
 from . import services
 from .serializers import InformeOutputSerializer, InformeSerializer, RegularizacionSerializer
@@ -173,3 +175,48 @@ class Regularizar(APIView):
         body = dict(RegularizacionSerializer(serializer.validated_data).data)
         body["estado"] = "regularizada"
         return Response(body, status=status.HTTP_201_CREATED)
+
+
+# --- SENAE: the decision on a DAE-ANU (supervisor of the DAE's distrito) ---------------------------
+class DecisionSerializer(serializers.Serializer):
+    decision = serializers.ChoiceField(choices=["aprobar", "denegar"])
+    nota = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+
+
+class DecisionAnulacion(OfficerAPIMixin, APIView):
+    officer_roles = {"POST": (Role.SUPERVISOR, Role.ADMIN)}
+    parser_classes = [SafeJSONParser]
+
+    @extend_schema(
+        operation_id="interno_anulacion_dae_decision",
+        summary="Aprobar o denegar una solicitud de anulación de DAE",
+        request=DecisionSerializer,
+        responses={200: DecisionSerializer},
+    )
+    def post(self, request, numero_entrega: str):
+        from . import anulacion
+
+        if "\x00" in numero_entrega:
+            raise exceptions.NotFound(NOT_FOUND)
+        edoc = (
+            anulacion.for_officer(request.officer)
+            .select_related("solicitud_dae__dae__edoc")
+            .filter(numero_entrega=numero_entrega.strip().upper())
+            .first()
+        )
+        if edoc is None:
+            raise exceptions.NotFound(_("No existe la solicitud o no es de sus distritos."))
+        serializer = DecisionSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        try:
+            edoc = anulacion.decide(
+                edoc,
+                approve=data["decision"] == "aprobar",
+                officer=request.officer,
+                note=data["nota"],
+                ip=audit(request)["ip"],
+            )
+        except anulacion.DecisionError as exc:
+            raise exceptions.ValidationError({"decision": [str(exc)]}) from None
+        return Response({"decision": data["decision"], "estado": edoc.estado_documento})

@@ -17,4 +17,9 @@ urlpatterns = [
         api.Regularizar.as_view(),
         name="exportacion-regularizacion",
     ),
+    path(
+        "interno/exportacion/anulaciones/<str:numero_entrega>/decision/",
+        api.DecisionAnulacion.as_view(),
+        name="interno-anulacion-dae-decision",
+    ),
 ]

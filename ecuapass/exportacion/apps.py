@@ -8,4 +8,4 @@ class ExportacionConfig(AppConfig):
     verbose_name = _("Exportación: DAE, ingreso, salida, embarque y regularización")
 
     def ready(self):
-        from . import actors, edoc  # noqa: F401 - registers the DAE and the manifest, and the depósito
+        from . import actors, anulacion, edoc  # noqa: F401 - the DAE, the manifest, DAE-ANU, the depósito

@@ -276,3 +276,10 @@ DocumentoFormSet = formset_factory(
     absolute_max=999,
     can_delete=True,
 )
+
+
+class AnulacionForm(forms.Form):
+    dae = forms.CharField(label=_("Número de DAE"), max_length=30)
+    motivo = forms.CharField(
+        label=_("Motivo"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
+    )

@@ -385,3 +385,27 @@ class Regularizacion(models.Model):
 
     def __str__(self) -> str:
         return str(self.dae)
+
+
+class SolicitudAnulacionDae(models.Model):
+    """The content of a DAE-ANU: the exporter's (or its broker's) request to annul a DAE whose
+    goods have not left (rechazo / anulación), decided by a supervisor of the DAE's distrito."""
+
+    edoc = models.OneToOneField(
+        "edocs.EDocument",
+        on_delete=models.CASCADE,
+        related_name="solicitud_dae",
+        verbose_name=_("e-doc"),
+    )
+    dae_referencia = models.CharField(_("DAE (número declarado)"), max_length=30)
+    dae = models.ForeignKey(
+        Dae, null=True, blank=True, on_delete=models.PROTECT, related_name="solicitudes"
+    )
+    motivo = models.TextField(_("motivo"))
+
+    class Meta:
+        verbose_name = _("solicitud de anulación de DAE")
+        verbose_name_plural = _("solicitudes de anulación de DAE")
+
+    def __str__(self) -> str:
+        return f"{self.edoc.numero_entrega or self.pk} → {self.dae_referencia}"

@@ -13,6 +13,8 @@ urlpatterns = [
     path("dae/plantilla-items.xlsx", views.plantilla_items, name="plantilla_items"),
     path("dae/<int:pk>/dae.pdf", views.dae_pdf, name="dae_pdf"),
     path("manifiesto/nuevo/", views.nuevo_manifiesto, name="nuevo_manifiesto"),
+    path("anulacion/nueva/", views.nueva_anulacion, name="nueva_anulacion"),
+    path("anulacion/<int:pk>/editar/", views.editar_anulacion, name="editar_anulacion"),
     path("manifiesto/<int:pk>/editar/", views.editar_manifiesto, name="editar_manifiesto"),
     # 1.3 — the exporter regularises from the DAE's page.
     path("dae/<int:pk>/regularizar/", views.regularizar, name="regularizar"),

@@ -28,6 +28,7 @@ from ecuapass.portal.permissions import menu_option_required
 from . import services
 from . import states as S
 from .forms import (
+    AnulacionForm,
     DaeForm,
     DaeItemForm,
     DocumentoFormSet,
@@ -326,6 +327,53 @@ def _render_manifiesto(request, form, formset):
         "exportacion/manifiesto_form.html",
         {"form": form, "formset": formset, "oce": request.oce},
     )
+
+
+# --- DAE-ANU: solicitud de anulación (1.1) -------------------------------------------------------
+@menu_option_required("1.1")
+@oce_required
+def nueva_anulacion(request):
+    from .anulacion import AnulacionSerializer
+
+    doc_type = registry.get("DAE-ANU")
+    oce = request.oce
+    if not doc_type.may_file(oce.registration.oce_type):
+        messages.error(request, _("Su tipo de OCE no puede solicitar la anulación de una DAE."))
+        return redirect("edocs:elaboracion")
+    form = AnulacionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        payload = {
+            "tipo_documento": "DAE-ANU",
+            "declaracion": {"numero_documento": form.cleaned_data["dae"].strip().upper()},
+            "motivo": form.cleaned_data["motivo"],
+        }
+        serializer = AnulacionSerializer(data=payload)
+        serializer.is_valid(raise_exception=True)
+        outcome = edocs.submit_payload(
+            doc_type,
+            serializer.validated_data,
+            raw=payload,
+            user=request.user,
+            oce=oce,
+            channel=Channel.PORTAL,
+        )
+        messages.success(
+            request,
+            _("Solicitud enviada con el número de entrega %(n)s. Estado: Recibido.")
+            % {"n": outcome.envio.numero_entrega},
+        )
+        return redirect(outcome.envio.document.get_absolute_url())
+    return render(request, "exportacion/anulacion_form.html", {"form": form, "oce": oce})
+
+
+@menu_option_required("1.1")
+@oce_required
+def editar_anulacion(request, pk: int):
+    """A draft copied from a rejected request: the form starts again (the draft stays in 1.1)."""
+    edoc = EDocument.objects.drafts().filter(pk=pk, filer_oce=request.oce, doc_type="DAE-ANU")
+    if not edoc.exists():
+        raise Http404
+    return redirect("exportacion:nueva_anulacion")
 
 
 # --- regularización (1.3, the DAE's page) ------------------------------------------------------

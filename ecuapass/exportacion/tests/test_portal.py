@@ -218,3 +218,20 @@ def test_manifest_in_the_portal(export_world, oce_client):
     assert edoc.estado_documento == "embarcada"
     assert Dae.objects.get(edoc=edoc).documento_transporte == "MSCUGY999"
     assert Decimal(Dae.objects.get(edoc=edoc).total_peso_bruto) == Decimal("23400")
+
+
+def test_deposito_list_queries_do_not_grow_with_rows(export_world, oce_client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    helpers.accepted_dae(export_world.importer)
+    client = oce_client(export_world.deposito)
+    client.get("/exportacion/deposito/")  # warm the session and menu caches
+    with CaptureQueriesContext(connection) as one:
+        assert client.get("/exportacion/deposito/").status_code == 200
+    for _n in range(3):
+        helpers.accepted_dae(export_world.importer)
+    with CaptureQueriesContext(connection) as four:
+        response = client.get("/exportacion/deposito/")
+    assert response.content.decode().count("/exportacion/deposito/dae/") == 4
+    assert len(four) == len(one)
