@@ -27,9 +27,8 @@ from django.conf import settings
 from django.db import transaction
 from django.shortcuts import render
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from ecuapass.core import formatting
 from ecuapass.core.client_ip import client_ip
 from ecuapass.ratelimit.windows import FixedWindow, Hit
 
@@ -117,20 +116,21 @@ def record_lockout(login_key: str, ip_address: str | None = None) -> Lockout | N
         notify(
             sender=SENDER_SENAE,
             subject=SUBJECT_LOCKED,
-            body=_(
+            body=gettext_lazy(
                 "Estimado usuario %(name)s: su usuario %(username)s del RUC %(ruc)s fue bloqueado el"
                 " %(when)s después de %(n)s intentos fallidos de inicio de sesión. Se desbloqueará"
                 " automáticamente en %(minutes)s minutos. Si usted no hizo estos intentos, cambie"
                 " su contraseña y comuníquese con la Mesa de Servicios de SENAE."
-            )
-            % {
+            ),
+            params={  # rendered in the reader's language when read
                 "name": user.get_full_name(),
                 "username": user.username,
                 "ruc": user.login_ruc,
-                "when": formatting.fecha_hora(now, seconds=True),
+                "when": now,
                 "n": settings.AXES_FAILURE_LIMIT,
                 "minutes": cooloff_minutes(),
             },
+            kind="cuenta.bloqueo",
             category=Category.SECURITY,
             user=user,
         )
@@ -152,17 +152,19 @@ def release_lockout(user: User, reason: str = "") -> Lockout | None:
         notify(
             sender=SENDER_SENAE,
             subject=SUBJECT_UNLOCKED,
-            body=_(
-                "Estimado usuario %(name)s: su usuario %(username)s del RUC %(ruc)s fue"
-                " desbloqueado el %(when)s. Ya puede iniciar sesión en ECUAPASS."
-            )
-            % {
+            body="%(texto)s %(motivo)s" if reason else "%(texto)s",
+            params={  # rendered in the reader's language when read
+                "texto": gettext_lazy(
+                    "Estimado usuario %(name)s: su usuario %(username)s del RUC %(ruc)s fue"
+                    " desbloqueado el %(when)s. Ya puede iniciar sesión en ECUAPASS."
+                ),
                 "name": user.get_full_name(),
                 "username": user.username,
                 "ruc": user.login_ruc,
-                "when": formatting.fecha_hora(now, seconds=True),
-            }
-            + (f" {reason}" if reason else ""),
+                "when": now,
+                "motivo": reason,
+            },
+            kind="cuenta.desbloqueo",
             category=Category.SECURITY,
             user=user,
         )
