@@ -6,7 +6,7 @@ import hmac
 import ipaddress
 import os
 
-from django.db import DatabaseError, connection
+from django.db import DatabaseError
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET
 
 from ecuapass.core import jobs
 
-from . import metrics
+from . import health, metrics
 
 
 @never_cache
@@ -31,30 +31,25 @@ def live(request):
 @never_cache
 @require_GET
 def ready(request):
-    """Readiness: the database answers, a worker's heartbeat is fresh and the oldest ready job is
-    younger than QUEUE_MAX_AGE_SECONDS (``core.jobs.health``). 200 or 503, JSON."""
+    """Readiness (``ops.health``, django-health-check): the database answers, a worker's
+    heartbeat is fresh and the oldest ready job is younger than QUEUE_MAX_AGE_SECONDS.
+    200 or 503, JSON, with the queue's figures (``core.jobs.health``)."""
+    checks = health.readiness()
+    if checks["database"] != "ok":
+        return JsonResponse({"status": "error", "checks": checks}, status=503)
     try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-            cursor.fetchone()
         report = jobs.health()
     except DatabaseError as exc:
-        return JsonResponse(
-            {"status": "error", "checks": {"database": f"error: {exc.__class__.__name__}"}},
-            status=503,
-        )
-    checks = {
-        "database": "ok",
-        "workers": "ok" if "no_fresh_worker" not in report["problems"] else "no_fresh_worker",
-        "queue_age": "ok" if "queue_ageing" not in report["problems"] else "queue_ageing",
-    }
+        checks["database"] = f"error: {exc.__class__.__name__}"
+        return JsonResponse({"status": "error", "checks": checks}, status=503)
+    healthy = all(value == "ok" for value in checks.values())
     body = {
-        "status": report["status"],
+        "status": "ok" if healthy else "degraded",
         "checks": checks,
         "queue": report["queue"],
         "workers": {k: v for k, v in report["workers"].items() if k != "list"},
     }
-    return JsonResponse(body, status=200 if report["status"] == "ok" else 503)
+    return JsonResponse(body, status=200 if healthy else 503)
 
 
 @never_cache

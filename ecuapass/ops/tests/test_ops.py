@@ -231,3 +231,33 @@ def test_the_request_id_follows_the_job_into_the_worker(monkeypatch):
     assert context.request_id.get() == "req-from-the-api" and context.job_id.get() == "job-1"
     observability._finished(None, job)
     assert context.request_id.get() == "" and context.job_id.get() == ""
+
+
+@pytest.mark.django_db
+def test_readiness_with_the_database_down_is_a_json_503(client):
+    from tests.support.workers import database_unreachable
+
+    with database_unreachable():
+        response = client.get("/healthz/ready")
+    assert response.status_code == 503
+    body = response.json()
+    assert body["status"] == "error" and body["checks"]["database"] != "ok"
+    assert set(body["checks"]) == {"database"}
+
+
+@pytest.mark.django_db
+def test_readiness_reports_an_ageing_queue(client, settings):
+    from datetime import timedelta
+
+    from django_tasks_db.models import DBTaskResult
+
+    from tests.tasks import count_run
+
+    WorkerHeartbeat.objects.create(worker="w1", host="h", pid=1, seen_on=timezone.now())
+    result = count_run.enqueue("old")
+    DBTaskResult.objects.filter(pk=result.id).update(
+        run_after=timezone.now() - timedelta(seconds=settings.ECUAPASS_QUEUE_MAX_AGE_SECONDS + 60)
+    )
+    response = client.get("/healthz/ready")
+    assert response.status_code == 503
+    assert response.json()["checks"]["queue_age"] == "queue_ageing"
