@@ -76,6 +76,11 @@ class ControlCarga(models.Model):
     tolerancia_peso_pct = models.DecimalField(
         _("tolerancia de peso (%)"), max_digits=5, decimal_places=2, default=Decimal("5")
     )
+    # The term the arrival starts: the DAI is due within these calendar days (then abandono
+    # tácito, COPCI art. 142 lit. a; the payments issue acts on it).
+    dias_para_declarar = models.PositiveIntegerField(
+        _("días para declarar desde la llegada"), default=30
+    )
     base_legal = models.CharField(_("base legal"), max_length=300)
 
     objects = DatedQuerySet.as_manager()

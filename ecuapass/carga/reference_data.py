@@ -41,6 +41,7 @@ def load(report: LoadReport) -> None:
             {
                 "vigente_hasta": _date(row["vigente_hasta"]),
                 "tolerancia_peso_pct": Decimal(row["tolerancia_peso_pct"]),
+                "dias_para_declarar": int(row["dias_para_declarar"]),
                 "base_legal": row["base_legal"],
             },
             report,

@@ -108,6 +108,17 @@ def timeline(documento) -> list[dict]:
                 "detail": manifest.medio_nombre,
             }
         )
+    from .services import declarar_hasta
+
+    due = declarar_hasta(documento)
+    if due is not None and not documento.descargos.exists():
+        rows.append(
+            {
+                "at": timezone.make_aware(datetime.combine(due, time.max)),
+                "what": _("Vence el plazo para declarar"),
+                "detail": due.strftime("%d/%m/%Y"),
+            }
+        )
     for descargo in documento.descargos.select_related("dai"):
         rows.append(
             {

@@ -486,6 +486,20 @@ def liberar(dai_edoc) -> None:
     Descargo.objects.filter(dai=dai_edoc).delete()
 
 
+# --- the terms the arrival starts ------------------------------------------------------------
+def declarar_hasta(documento):
+    """The last day to declare the cargo: its arrival + the ControlCarga's days (or None)."""
+    from .checks import control_in_force
+
+    llegada = documento.manifiesto.fecha_llegada
+    if llegada is None:
+        return None
+    control = control_in_force(timezone.localdate(llegada))
+    if control is None:
+        return None
+    return timezone.localdate(llegada) + timedelta(days=control.dias_para_declarar)
+
+
 # --- hooks of the types ----------------------------------------------------------------------
 def resolve(content) -> None:
     """Re-resolve what a draft names (a master, a document) at the moment it is sent."""

@@ -247,6 +247,7 @@ def deposito_documento(request, pk: int):
         "carga/deposito_documento.html",
         {
             "documento": documento,
+            "declarar_hasta": services.declarar_hasta(documento),
             "forms": bound,
             "eventos": documento.eventos.select_related("dai").order_by("fecha_hora", "id"),
         },

@@ -170,6 +170,9 @@ def test_arrival_by_the_carrier_moves_the_manifest(cw):
     assert edoc.estado_documento == "arribado"
     assert Manifiesto.objects.get(edoc=edoc).fecha_llegada == when
     assert edoc.history.filter(transition="registrar_llegada", by_role="filer").exists()
+    # The arrival starts the term to declare (ControlCarga: 30 calendar days).
+    doc = services.documento_por_carga(edoc.document_number, "0001")
+    assert services.declarar_hasta(doc) == timezone.localdate(when) + timedelta(days=30)
     with pytest.raises(services.CargaError):
         h.arrived(cw, edoc)  # already arrived
 
