@@ -238,7 +238,10 @@ def issue(edoc, *, user=None, note: str = "") -> DocumentoEmitido:
 # --- the operator's subsanación ----------------------------------------------------------------
 def subsanar(edoc, data: dict, *, user, oce) -> None:
     """The applicant corrects a returned request and sends it back to its técnico."""
+    from ecuapass.edocs.models import EDocument
+
     with transaction.atomic():
+        edoc = EDocument.objects.select_for_update(of=("self",)).get(pk=edoc.pk)
         solicitud = Solicitud.objects.select_for_update().get(edoc=edoc)
         if edoc.estado_documento != states.SUBSANACION:
             raise VueError(_("La solicitud no está devuelta para subsanación."))

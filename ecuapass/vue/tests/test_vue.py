@@ -9,6 +9,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from ecuapass.api.models import ApiToken
@@ -240,3 +241,49 @@ def test_expiry_notices_once_and_mi_pagina_block(client, vue_world, token, oce_c
     page = oce_client(vue_world.importer).get("/mi-pagina/")
     assert 'data-block="vue.por_vencer"' in page.content.decode()
     assert documento.numero in page.content.decode()
+
+
+def test_subsanaciones_are_bounded_and_a_denial_is_final(client, vue_world, token):
+    tipo = TipoDocumento.objects.get(code="AGRO-PFI")
+    tipo.max_subsanaciones = 1
+    tipo.save()
+    edoc = file(client, token)
+    pay(edoc)
+    tecnico = Solicitud.objects.get(edoc=edoc).asignado_a.user
+    lifecycle.fire(edoc, "devolver", user=tecnico, note="1")
+    serializer = services_serializer(payload(adjuntos=[]), edoc)
+    services.subsanar(
+        edoc, serializer.validated_data, user=vue_world.importer.user, oce=vue_world.importer.oce
+    )
+    edoc.refresh_from_db()
+    assert edoc.estado_documento == "en_revision"
+    assert "devolver" not in {t.name for t in lifecycle.allowed(edoc, user=tecnico)}
+    with pytest.raises(lifecycle.TransitionNotAllowed):
+        lifecycle.fire(edoc, "devolver", user=tecnico, note="2")
+    lifecycle.fire(edoc, "negar", user=tecnico, note="Producto de origen no autorizado")
+    edoc.refresh_from_db()
+    assert edoc.estado_documento == "negada"
+    assert not DocumentoEmitido.objects.filter(solicitud__edoc=edoc).exists()
+    assert lifecycle.allowed(edoc, user=tecnico) == []
+
+
+def services_serializer(data, edoc):
+    from ecuapass.vue.serializers import SolicitudVueSerializer
+
+    serializer = SolicitudVueSerializer(
+        data=data,
+        existing_labels=[a.etiqueta for a in Solicitud.objects.get(edoc=edoc).adjuntos.all()],
+    )
+    serializer.is_valid(raise_exception=True)
+    return serializer
+
+
+def test_an_exhausted_permit_says_so(client, vue_world, token):
+    edoc = file(client, token)
+    pay(edoc)
+    lifecycle.fire(edoc, "emitir", user=Solicitud.objects.get(edoc=edoc).asignado_a.user)
+    documento = DocumentoEmitido.objects.get(solicitud__edoc=edoc)
+    Saldo.objects.filter(documento=documento).update(descargado=F("autorizado"))
+    assert documento.situacion() == "agotado"
+    page = client.get(documento.get_absolute_url())
+    assert 'data-situacion="agotado"' in page.content.decode()
