@@ -139,12 +139,9 @@ def parse(file, *, columns=None, item_form=None) -> tuple[list[dict], list[tuple
 
 def _parse_rows(rows, columns, item_form=None) -> tuple[list[dict], list[tuple[int, str]]]:
     if item_form is None:
-        from .forms import DaiItemForm, item_catalog_choices
+        from .forms import ItemRows
 
-        choices = item_catalog_choices()  # once for the whole file, not per row
-
-        def item_form(data):
-            return DaiItemForm(data=data, item_choices=choices)
+        item_form = ItemRows()  # the item form's checks, set up once for the whole file
 
     first = next(rows, None)
     expected = [str(label) for _n, label in columns]

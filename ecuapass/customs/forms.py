@@ -82,18 +82,19 @@ class DaiForm(forms.ModelForm):
             label=_("Régimen aduanero"),
             choices=catalog_choices(CustomsRegime, flow=CustomsRegime.Flow.IMPORT),
         )
-        countries = catalog_choices(Country)
+        # Long catalogs are typeahead text inputs (no 250-option select in the page).
+        countries = _codes(Country)
         for name, label in (
             ("pais_origen", _("País de origen")),
             ("pais_procedencia", _("País de procedencia")),
             ("pais_embarque", _("País de embarque")),
         ):
-            self.fields[name] = forms.ChoiceField(label=label, choices=countries)
+            self.fields[name] = CatalogCodeField(label=label, catalog="paises", codes=countries)
         self.fields["incoterm"] = forms.ChoiceField(
             label=_("Incoterm"), choices=catalog_choices(Incoterm)
         )
-        self.fields["moneda"] = forms.ChoiceField(
-            label=_("Moneda"), choices=catalog_choices(Currency)
+        self.fields["moneda"] = CatalogCodeField(
+            label=_("Moneda"), catalog="monedas", codes=_codes(Currency)
         )
         if oce.registration.oce_type.has(Capability.TITULAR):
             clients = [(operator.ruc, f"{operator.ruc} - {operator.legal_name}")]
@@ -255,14 +256,46 @@ class DaiItemForm(forms.ModelForm):
         return data
 
 
+class ItemRows:
+    """``DaiItemForm``'s checks applied to many rows (the Excel import) without building a form
+    per row: the same fields (their ``clean``), the subpartida rule, the model's validators
+    and the cross-field check. Called with a row's data, it answers like a bound form
+    (``is_valid()``, ``cleaned_data``, ``errors``)."""
+
+    def __init__(self, *, draft: bool = False):
+        self.form = DaiItemForm(item_choices=item_catalog_choices(), draft=draft)
+        self.model_fields = {name: DaiItem._meta.get_field(name) for name in ITEM_FIELDS}
+
+    def __call__(self, data: dict) -> ItemRows:
+        self.cleaned_data, self.errors = {}, {}
+        for name, field in self.form.fields.items():
+            try:
+                value = field.clean(field.widget.value_from_datadict(data, {}, name))
+                if name == "subpartida":
+                    value = clean_subpartida(value)
+                if value not in field.empty_values:
+                    self.model_fields[name].run_validators(value)
+                self.cleaned_data[name] = value
+            except forms.ValidationError as exc:
+                self.errors[name] = exc.messages
+        neto, bruto = self.cleaned_data.get("peso_neto"), self.cleaned_data.get("peso_bruto")
+        if not self.form.draft and neto is not None and bruto is not None and neto > bruto:
+            self.errors.setdefault("peso_neto", []).append(
+                str(_("El peso neto es mayor que el peso bruto."))
+            )
+        return self
+
+    def is_valid(self) -> bool:
+        return not self.errors
+
+
+def _codes(model) -> frozenset:
+    return frozenset(model.objects.filter(active=True).values_list("code", flat=True))
+
+
 def item_catalog_choices() -> dict:
     """The active codes of the item's catalogs (one query each)."""
-    return {
-        "countries": frozenset(Country.objects.filter(active=True).values_list("code", flat=True)),
-        "units": frozenset(
-            UnitOfMeasure.objects.filter(active=True).values_list("code", flat=True)
-        ),
-    }
+    return {"countries": _codes(Country), "units": _codes(UnitOfMeasure)}
 
 
 class BaseItemFormSet(BaseFormSet):

@@ -12,6 +12,7 @@ urlpatterns = [
     path("dai/<int:pk>/items/<int:numero>/eliminar/", views.eliminar_item, name="eliminar_item"),
     path("dai/catalogos/paises.json", views.catalogo, {"nombre": "paises"}, name="paises"),
     path("dai/catalogos/unidades.json", views.catalogo, {"nombre": "unidades"}, name="unidades"),
+    path("dai/catalogos/monedas.json", views.catalogo, {"nombre": "monedas"}, name="monedas"),
     path("dai/plantilla-items.xlsx", views.plantilla_items, name="plantilla_items"),
     path("dai/<int:pk>/items.xlsx", views.exportar_items, name="exportar_items"),
     path("dai/<int:pk>/dai.pdf", views.dai_pdf, name="dai_pdf"),

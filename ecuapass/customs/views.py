@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ecuapass.accounts.context import oce_required
-from ecuapass.core.models import Country, UnitOfMeasure
+from ecuapass.core.models import Country, Currency, UnitOfMeasure
 from ecuapass.edocs import registry
 from ecuapass.edocs import services as edocs
 from ecuapass.edocs.access import document_for
@@ -375,7 +375,7 @@ def eliminar_item(request, pk: int, numero: int):
     return redirect(f"{_editor_url(edoc)}?pagina={page}#seccion-items")
 
 
-CATALOGS = {"paises": Country, "unidades": UnitOfMeasure}
+CATALOGS = {"paises": Country, "unidades": UnitOfMeasure, "monedas": Currency}
 CATALOG_SECONDS = 3600
 
 

@@ -32,7 +32,22 @@
       })
       .catch(function () { /* the plain input still works */ });
   });
-  // The error list at the top takes the focus, so a screen reader reads it first.
+  // The error list at the top takes the focus, so a screen reader reads it first; each of its
+  // links moves the focus to its field (an item's field once its page has loaded).
+  var focusField = function (id) {
+    var field = id && document.getElementById(id);
+    if (field && typeof field.focus === "function") { field.focus(); return true; }
+    return false;
+  };
   var summary = document.getElementById("errores");
-  if (summary) summary.focus();
+  if (summary) {
+    summary.addEventListener("click", function (event) {
+      var link = event.target.closest("a");
+      var href = link && link.getAttribute("href");
+      if (href && href.charAt(0) === "#" && focusField(href.slice(1))) event.preventDefault();
+    });
+    summary.focus();
+  } else if (window.location.hash.indexOf("#id_") === 0) {
+    focusField(window.location.hash.slice(1));
+  }
 })();
