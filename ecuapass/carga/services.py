@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ecuapass.core.numbering import next_value
+from ecuapass.customs.edoc import DaiState
 from ecuapass.edocs.states import DocumentState
 
 from .models import (
@@ -32,9 +33,9 @@ from .models import (
 )
 from .serializers import MAN, MAN_COR, MAN_H
 
-# The DAI state in which goods may leave the depósito (added by the payments issue's levante;
-# until then no DAI reaches it and every salida is refused).
-SALIDA_AUTORIZADA = "salida_autorizada"
+# The DAI state in which goods may leave the depósito: the levante (the DAI's lifecycle
+# transition ``autorizar_salida``, fired when the aforo is closed and the obligations covered).
+SALIDA_AUTORIZADA = DaiState.SALIDA_AUTORIZADA
 LATE_CODE = "TRD-01"
 
 

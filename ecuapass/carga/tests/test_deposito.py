@@ -120,9 +120,12 @@ def test_salida_without_salida_autorizada_is_refused_and_with_it_recorded(cw):
     # Accepted but without levante: still refused.
     with pytest.raises(services.CargaError, match="no tiene salida autorizada"):
         services.registrar_salida(doc, **args)
-    # The payments issue's levante moves the DAI to «salida autorizada» (simulated here: the
-    # DAI's lifecycle does not declare that state yet).
-    type(dai).objects.filter(pk=dai.pk).update(estado_documento=services.SALIDA_AUTORIZADA)
+    # The levante: the DAI's lifecycle moves it to «salida autorizada».
+    from ecuapass.edocs import lifecycle
+
+    dai.refresh_from_db()
+    assert dai.estado_documento == "aforo_cerrado"  # canal automático in tests
+    lifecycle.fire(dai, "autorizar_salida", process="obligaciones.levante")
     salida = services.registrar_salida(doc, **args)
     assert (salida.tipo, salida.dai_id, salida.bultos) == ("salida", dai.pk, 20)
     assert EventoCarga.objects.filter(documento=doc).count() == 2
