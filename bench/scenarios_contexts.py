@@ -256,7 +256,10 @@ def _lost_and_twice() -> tuple[int, int]:
         )
         return int(out.stdout.strip() or 0)
 
-    lost = scalar("SELECT count(*) FROM edocs_edocument WHERE estado_transmision = 'recibido'")
+    lost = scalar(
+        "SELECT count(*) FROM edocs_edocument WHERE estado_transmision = 'recibido' "
+        "AND reference NOT LIKE 'BENCH-%'"
+    )
     twice = scalar(
         "SELECT count(*) FROM (SELECT document_id FROM edocs_statuschange "
         "WHERE field = 'transmision' AND from_state = 'recibido' "

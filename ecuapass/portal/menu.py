@@ -97,11 +97,18 @@ def user_has_option(user, oce_code, number: str) -> bool:
         rule = rule_for(number)
         return rule is not None and rule_allows(rule, user, oce_code, lambda: None)
     snap = snapshot(user, oce_code.code if oce_code is not None else "")
-    rules = snap.get("menu")["rules"]
-    rule = rules[number] if number in rules else _file_rule(number)
+    rule = rule_of(user, number, oce_code)
     if rule is None:
         return False
     return rule_allows(rule, user, oce_code, lambda: snap.get("grant"))
+
+
+def rule_of(user, number: str, oce_code=None) -> Rule | None:
+    """``rule_for`` from the user's cached snapshot (no query) when there is a user."""
+    if not getattr(user, "is_authenticated", False):
+        return rule_for(number)
+    rules = snapshot(user, oce_code.code if oce_code is not None else "").get("menu")["rules"]
+    return rules[number] if number in rules else _file_rule(number)
 
 
 # --- the per-user snapshot's sections (accounts.access_cache) ----------------------------

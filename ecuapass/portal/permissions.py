@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ecuapass.accounts.context import get_active_oce
 
-from .menu import rule_allows, rule_for, user_has_option  # noqa: F401 - re-exported
+from .menu import rule_allows, rule_for, rule_of, user_has_option  # noqa: F401 - re-exported
 from .models import Access
 
 NOT_GRANTED = _("No está asignado el permiso al usuario.")
@@ -38,8 +38,8 @@ def require_option(user, oce, *numbers: str) -> None:
         raise PermissionDenied(NOT_GRANTED)
 
 
-def _is_public(numbers) -> bool:
-    rules = [rule_for(n) for n in numbers]
+def _is_public(numbers, user=None) -> bool:
+    rules = [rule_of(user, n) for n in numbers]
     return bool(rules) and all(r is not None and r.access == Access.PUBLIC for r in rules)
 
 
@@ -50,7 +50,7 @@ def check_menu_option(request, *numbers: str):
     OCE. Sets ``request.oce`` (the active OCE, or None on public screens).
     """
     user = request.user
-    if _is_public(numbers):
+    if _is_public(numbers, user):
         request.oce = get_active_oce(request) if user.is_authenticated else None
         return None
     if not user.is_authenticated:

@@ -178,10 +178,16 @@ def test_a_worker_killed_mid_batch_loses_nothing_and_processes_nothing_twice(
     proc.stdin.write(KILLED_MID_BATCH)
     proc.stdin.close()
     try:
-        wait_for(reached.exists, timeout=120, what="the batch is half-way")
+        wait_for(
+            lambda: reached.exists() or proc.poll() is not None,
+            timeout=180,
+            what="the batch is half-way",
+        )
     finally:
-        os.kill(proc.pid, signal.SIGKILL)
+        if proc.poll() is None:
+            os.kill(proc.pid, signal.SIGKILL)
         proc.wait(timeout=30)
+    assert reached.exists(), proc.stderr.read()
     time.sleep(0.2)
     # Nothing of the batch was committed: every document is Recibido with its job waiting.
     for d in EDocument.objects.filter(pk__in=[d.pk for d in docs]):

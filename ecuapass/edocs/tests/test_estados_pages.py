@@ -52,9 +52,7 @@ def test_cursor_round_trip_and_garbage_is_ignored(many):
         assert decode_cursor(bad) is None
 
 
-def test_exact_count_under_the_cap_and_more_than_beyond_it(
-    oce_client, world, many, monkeypatch
-):
+def test_exact_count_under_the_cap_and_more_than_beyond_it(oce_client, world, many, monkeypatch):
     client = oce_client(world.importer)
     html = client.get("/edocs/estados/").content.decode()
     assert "Resultado: 7" in html
@@ -102,5 +100,22 @@ def test_count_query_is_capped(oce_client, world, many):
     client = oce_client(world.importer)
     with CaptureQueriesContext(connection) as ctx:
         client.get("/edocs/estados/")
-    counts = [q["sql"] for q in ctx.captured_queries if "COUNT(" in q["sql"] and "edocs_" in q["sql"]]
+    counts = [
+        q["sql"] for q in ctx.captured_queries if "COUNT(" in q["sql"] and "edocs_" in q["sql"]
+    ]
     assert len(counts) == 1 and "LIMIT 10001" in counts[0]
+
+
+def test_warm_1_3_reads_no_menu_grant_or_oce_rows(oce_client, world, many):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = oce_client(world.importer)
+    client.get("/edocs/estados/")
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get("/edocs/estados/").status_code == 200
+    sql = " ".join(q["sql"] for q in ctx.captured_queries)
+    for table in ("portal_menuentry", "accounts_grant", "accounts_ocecode", "portal_grantedoption"):
+        assert f'FROM "{table}"' not in sql, table
+    # session, user, frame cache, capped count, page, badge cache (+1 spare).
+    assert len(ctx.captured_queries) <= 7, [q["sql"][:80] for q in ctx.captured_queries]
