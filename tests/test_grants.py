@@ -85,16 +85,9 @@ GATED = [
     ("GET", "/api/v1/vue/tipos/", {"4.2"}, "token"),
     # Export (ecuapass.exportacion): the DAE and the manifest under 1.1, the regularización 1.3.
     ("GET", "/exportacion/dae/nueva/", {"1.1"}, "session"),
-    ("GET", "/exportacion/dae/{draft}/editar/", {"1.1"}, "session"),
     ("GET", "/exportacion/dae/plantilla-items.xlsx", {"1.1"}, "session"),
     ("GET", "/exportacion/manifiesto/nuevo/", {"1.1"}, "session"),
-    ("GET", "/exportacion/manifiesto/{draft}/editar/", {"1.1"}, "session"),
-    ("POST", "/exportacion/dae/{sent}/regularizar/", {"1.3"}, "session"),
-    ("GET", "/exportacion/dae/{sent}/dae.pdf", {"1.3"}, "session"),
-    ("GET", "/exportacion/dae/{draft}/dae.pdf", {"1.1"}, "session"),
     ("GET", "/exportacion/anulacion/nueva/", {"1.1"}, "session"),
-    ("GET", "/exportacion/anulacion/{draft}/editar/", {"1.1"}, "session"),
-    ("POST", "/api/v1/exportacion/dae/{numero}/regularizacion/", {"1.3"}, "token"),
     # The obligations ledger (ecuapass.obligaciones): 1.12 Obligaciones pendientes de pago.
     ("GET", "/obligaciones/", {"1.12"}, "session"),
     # 1.11 Solicitud de facilidades de pago (tipos 16 and 01).
@@ -190,6 +183,18 @@ GATED_ELSEWHERE = {
             "/carga/borrador/1/",
             "/carga/manifiesto/1/llegada/",
             "/carga/deposito/carga/1/",
+        )
+    },
+    **{
+        url: "a DAE's or export manifest's own page (1.1 draft / 1.3 sent; the scene's documents"
+        " are DAIs); ecuapass/exportacion/tests/test_portal.py::test_grants_of_dae_pages"
+        for url in (
+            "/exportacion/dae/1/editar/",
+            "/exportacion/manifiesto/1/editar/",
+            "/exportacion/anulacion/1/editar/",
+            "/exportacion/dae/1/regularizar/",
+            "/exportacion/dae/1/dae.pdf",
+            "/api/v1/exportacion/dae/abc/regularizacion/",
         )
     },
     "/correcciones/solicitud/1/adjuntos/1/": (

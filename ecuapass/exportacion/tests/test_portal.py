@@ -235,3 +235,39 @@ def test_deposito_list_queries_do_not_grow_with_rows(export_world, oce_client):
         response = client.get("/exportacion/deposito/")
     assert response.content.decode().count("/exportacion/deposito/dae/") == 4
     assert len(four) == len(one)
+
+
+def test_grants_of_dae_pages(export_world, oce_client, client):
+    """An employee of the exporter: a draft DAE's pages need 1.1, a sent DAE's need 1.3."""
+    from ecuapass.accounts.context import SESSION_OCE_CODE, SESSION_OCE_TYPE
+    from ecuapass.core.loading import LoadReport
+    from ecuapass.despacho.tests.helpers import employee_of
+    from ecuapass.portal import reference_data as menu
+
+    menu.load(LoadReport(write=lambda s: None))
+    sent = helpers.accepted_dae(export_world.importer)
+    owner = oce_client(export_world.importer)
+    owner.post("/exportacion/dae/nueva/", _editor_data(accion="guardar"))
+    draft = EDocument.objects.drafts().get(doc_type="DAE")
+    client.logout()
+
+    def as_employee(options):
+        user = employee_of(export_world.importer, options=options)
+        client.force_login(user)
+        session = client.session
+        session[SESSION_OCE_CODE] = export_world.importer.oce.code
+        session[SESSION_OCE_TYPE] = "16"
+        session.save()
+        return client
+
+    body = {"documento_transporte": "X", "total_fob_final": "1", "peso_neto_final": "1"}
+    c = as_employee(("1.3",))
+    assert c.get(f"/exportacion/dae/{draft.pk}/editar/").status_code == 403
+    assert c.get(f"/exportacion/dae/{draft.pk}/dae.pdf").status_code == 403
+    assert c.get(f"/exportacion/dae/{sent.pk}/dae.pdf").status_code == 200
+    assert c.post(f"/exportacion/dae/{sent.pk}/regularizar/", body).status_code == 302
+    c = as_employee(("1.1",))
+    assert c.get(f"/exportacion/dae/{draft.pk}/editar/").status_code == 200
+    assert c.get(f"/exportacion/dae/{draft.pk}/dae.pdf").status_code == 200
+    assert c.get(f"/exportacion/dae/{sent.pk}/dae.pdf").status_code == 403
+    assert c.post(f"/exportacion/dae/{sent.pk}/regularizar/", body).status_code == 403
