@@ -17,6 +17,22 @@ class ObligacionesConfig(AppConfig):
 
         obligation_paid.connect(cure_if_paid, dispatch_uid="obligaciones_abandono_cured")
         self._register_mipagina_block()
+        self._follow_dai_versions()
+
+    @staticmethod
+    def _follow_dai_versions():
+        """An approved correction that raises the DAI's tributes owes the difference."""
+        from django.apps import apps
+        from django.db.models.signals import post_save
+
+        from .dai import after_dai_version
+
+        if apps.is_installed("ecuapass.correcciones"):
+            post_save.connect(
+                after_dai_version,
+                sender=apps.get_model("correcciones", "DaiVersion"),
+                dispatch_uid="obligaciones_dai_version",
+            )
 
     @staticmethod
     def _register_mipagina_block():

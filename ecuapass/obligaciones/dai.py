@@ -99,3 +99,36 @@ def after_anulacion(edoc) -> None:
     from .services import annul_for_document
 
     annul_for_document(edoc)
+
+
+def after_dai_version(sender, instance, created, **kwargs) -> None:
+    """``post_save`` of ``correcciones.DaiVersion``: an approved correction (or sustitutiva)
+    that raised the tributes is a liquidación complementaria of the difference per tribute."""
+    if not created or instance.diferencia_tributos <= 0:
+        return
+    from decimal import Decimal
+
+    edoc = instance.dai
+    dai = edoc.content
+    before, after = instance.liquidacion_antes or {}, instance.liquidacion_despues or {}
+    codes = codes_by_tributo()
+    lines = []
+    for t in TRIBUTES:
+        diff = Decimal(str(after.get(f"total_{t}") or "0")) - Decimal(
+            str(before.get(f"total_{t}") or "0")
+        )
+        if diff:
+            lines.append(Line(codes[t], diff))
+    if sum((line.amount for line in lines), Decimal("0")) <= 0:
+        return
+    issue_obligation(
+        dai.importador_ruc,
+        Concept.COMPLEMENTARIA,
+        lines,
+        source=instance,
+        distrito=dai.distrito,
+        edoc=edoc,
+        debtor_name=dai.importador_nombre,
+        description=_("Liquidación complementaria por la versión %(v)s de la DAI %(n)s")
+        % {"v": instance.numero, "n": edoc.document_number},
+    )

@@ -121,3 +121,28 @@ def test_an_anulada_dai_annuls_its_open_obligations(
     lifecycle.fire(edoc, "anular", user=officers.supervisor.user, note="Duplicada.")
     ob.refresh_from_db()
     assert ob.state == Obligation.State.ANULADA
+
+
+def test_an_approved_correction_that_raises_the_tributes_owes_the_difference(
+    ledger_world, officers, no_despacho_on_acceptance
+):
+    from ecuapass.correcciones import services as correcciones
+    from ecuapass.correcciones.tests.helpers import file, request_payload
+    from ecuapass.customs.payloads import COFFEE, LAPTOPS, SHOES
+
+    edoc = helpers.accepted(ledger_world.importer)
+    request = file(
+        ledger_world.importer,
+        request_payload(
+            "DAI-COR",
+            edoc,
+            cabecera={"factura": {"numero": "FAC-CORREGIDA-1"}},
+            items=[dict(COFFEE, fob="12000.00"), dict(LAPTOPS), dict(SHOES)],
+        ),
+    )
+    correcciones.decide(request, approve=True, officer=officers.tecnico, note="Conforme.")
+    by_concept = {o.concept: o for o in Obligation.objects.filter(edoc=edoc)}
+    assert set(by_concept) == {Concept.LIQUIDACION, Concept.COMPLEMENTARIA}
+    liq = edoc.content.liquidacion
+    liq.refresh_from_db()
+    assert services.totals_for_document(edoc) == liq.total_tributos
