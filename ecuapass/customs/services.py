@@ -157,6 +157,7 @@ def save_draft(
     header: dict,
     items: list[dict] | None = None,
     send: bool = False,
+    recompute: bool = True,
 ) -> SavedDraft:
     """The editor's "Guardar temporal", "Cálculo de tributos", "Importar" and "Enviar".
 
@@ -168,6 +169,8 @@ def save_draft(
 
     ``items=None`` keeps the draft's items (the editor changes them one at a time, see
     ``save_item``); a list replaces them (the Excel import, the API-shaped grid).
+    ``recompute=False`` ("Guardar temporal"): with the same items and rate, a liquidación
+    computed today is kept as it is.
     """
     from ecuapass.edocs import registry
     from ecuapass.edocs import services as edocs
@@ -180,6 +183,7 @@ def save_draft(
         else:
             edoc = edocs.lock_draft(edoc_id, oce=oce)
             dai = Dai.objects.filter(edoc=edoc).first() or Dai(edoc=edoc)
+        rate_before = dai.tipo_cambio if dai.pk else None
         operator = oce.registration.operator
         for name, value in header.items():
             setattr(dai, name, value)
@@ -188,7 +192,14 @@ def save_draft(
         dai.importador = Operator.objects.filter(ruc=dai.importador_ruc).first()
         dai.importador_nombre = dai.importador.legal_name if dai.importador else ""
         apply_exchange_rate(dai)
-        if items is None:
+        if items is None and not recompute and rate_before == dai.tipo_cambio:
+            # The header alone changed (not the rate): the items' figures stand when the
+            # liquidación is current; else it is recomputed.
+            if _current(Liquidacion.objects.filter(dai=dai).first(), timezone.localdate()):
+                dai.save()
+            else:
+                _relocalize(dai)
+        elif items is None:
             _relocalize(dai)
         else:
             rows = [
@@ -270,7 +281,8 @@ def save_item(*, edoc_id: int, oce, user, values: dict, numero: int | None = Non
             for name, value in values.items():
                 setattr(item, name, value)
             item.save(update_fields=list(values))
-        _relocalize(dai)
+        if not _relocalize_one(dai, item):
+            _relocalize(dai)
         _touch(edoc, user)
         return item
 
@@ -484,18 +496,33 @@ def liquidate(dai: Dai, items: list[DaiItem], liq: Liquidacion, *, on: date) -> 
         return
     errors = []
     for index, (item, result) in enumerate(zip(items, calc.items, strict=True)):
-        for name in RESULT_FIELDS:
-            setattr(item, name, getattr(result, name))
-        item.fundamentos = result.fundamentos
-        # The one place the presumptive insurance lands: the calculator applied it (its
-        # dated rule) and the item, the header's totals and the prints read it from here.
-        item.seguro_aplicado = result.seguro
-        item.seguro_presuntivo = any(f.get("tributo") == "seguro" for f in result.fundamentos)
-        problem = _too_large(item, RESULT_FIELDS)
+        problem = _apply_result(item, result)
         if problem:
             errors.append((index, _("Ítem %(n)d: %(p)s.") % {"n": index + 1, "p": problem}))
     dai.recompute_totals(items)
-    t = calc.totales
+    _apply_totals(liq, calc.totales)
+    liq.detalle = calc.as_dict()
+    liq.muestra = calc.muestra
+    problem = _too_large(liq, _total_names())
+    if problem:
+        errors.append((None, _("Liquidación: %(p)s.") % {"p": problem}))
+    if errors:
+        raise AmountOverflow(errors)
+
+
+def _apply_result(item: DaiItem, result) -> str | None:
+    """The calculator's result for one item onto the item; the amount that does not fit, if any."""
+    for name in RESULT_FIELDS:
+        setattr(item, name, getattr(result, name))
+    item.fundamentos = result.fundamentos
+    # The one place the presumptive insurance lands: the calculator applied it (its
+    # dated rule) and the item, the header's totals and the prints read it from here.
+    item.seguro_aplicado = result.seguro
+    item.seguro_presuntivo = any(f.get("tributo") == "seguro" for f in result.fundamentos)
+    return _too_large(item, RESULT_FIELDS)
+
+
+def _apply_totals(liq: Liquidacion, t: dict) -> None:
     liq.total_cif = t["cif"]
     liq.total_ad_valorem = t["ad_valorem"]
     liq.total_especifico = t["especifico"]
@@ -504,13 +531,73 @@ def liquidate(dai: Dai, items: list[DaiItem], liq: Liquidacion, *, on: date) -> 
     liq.total_ice = t["ice"]
     liq.total_iva = t["iva"]
     liq.total_tributos = t["total_tributos"]
-    liq.detalle = calc.as_dict()
-    liq.muestra = calc.muestra
-    problem = _too_large(liq, _total_names())
+
+
+def _current(liq: Liquidacion | None, on: date) -> bool:
+    """A draft's liquidación computed today without error: its stored detail is what the
+    calculator would give for the unchanged items."""
+    return bool(liq and liq.pk and not liq.frozen and not liq.error and liq.fecha == on)
+
+
+def _relocalize_one(dai: Dai, item: DaiItem) -> bool:
+    """Recompute after one item was saved (changed, or added at the end) without running the
+    calculator over the others: only ``item`` goes through it; the liquidación's totals are the
+    sums of the items' rounded results (the calculator's own rule) from its stored detail, the
+    header's totals the sums of the items' amounts. False when the liquidación is not current
+    (then ``_relocalize`` recomputes everything)."""
+    from ecuapass.tariff.services.calculator import AMOUNT_KEYS, TariffError, calculate
+
+    on = timezone.localdate()
+    liq = Liquidacion.objects.filter(dai=dai).first()
+    rows = (liq.detalle or {}).get("items") if _current(liq, on) else None
+    count = DaiItem.objects.filter(dai=dai).count()
+    if rows is None or not (
+        item.numero <= len(rows) == count or item.numero == len(rows) + 1 == count
+    ):
+        return False
+    try:
+        result = calculate(on, calculator_inputs([item], dai.tipo_cambio or Decimal("1"))).items[0]
+    except TariffError:
+        return False  # the whole recomputation records the error with its item number
+    problem = _apply_result(item, result)
     if problem:
-        errors.append((None, _("Liquidación: %(p)s.") % {"p": problem}))
-    if errors:
-        raise AmountOverflow(errors)
+        raise AmountOverflow([(None, _("Ítem %(n)d: %(p)s.") % {"n": item.numero, "p": problem})])
+    row = result.as_dict()
+    if item.numero > len(rows):
+        rows.append(row)
+    else:
+        rows[item.numero - 1] = row
+    totales = {key: sum((Decimal(r[key]) for r in rows), ZERO) for key in AMOUNT_KEYS}
+    _apply_totals(liq, totales)
+    liq.muestra = any(r.get("muestra") for r in rows)
+    liq.detalle = {
+        **liq.detalle,
+        "items": rows,
+        "totales": {key: f"{value:.2f}" for key, value in totales.items()},
+        "muestra": liq.muestra,
+    }
+    liq.computed_on = timezone.now()
+    others = list(
+        DaiItem.objects.filter(dai=dai)
+        .exclude(pk=item.pk)
+        .only(
+            "fob",
+            "flete",
+            "seguro",
+            "seguro_aplicado",
+            "seguro_presuntivo",
+            "peso_neto",
+            "peso_bruto",
+        )
+    )
+    dai.recompute_totals([*others, item])
+    problem = _too_large(dai, TOTAL_FIELDS) or _too_large(liq, _total_names())
+    if problem:
+        raise AmountOverflow([(None, problem)])
+    item.save(update_fields=LIQUIDATED_FIELDS)
+    dai.save()
+    liq.save()
+    return True
 
 
 def check_amounts(data: dict, *, on: date) -> None:

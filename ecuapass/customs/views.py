@@ -103,6 +103,7 @@ def _editor(request, edoc, dai):
             header=form.header(),
             items=items,
             send=False,
+            recompute=action == "calcular",  # "Enviar" recomputes as it submits
         )
         if complete:
             problems = item_problems(saved.dai)
@@ -124,6 +125,7 @@ def _editor(request, edoc, dai):
                     user=request.user,
                     header=full.header(),
                     send=True,
+                    recompute=False,
                 )
     except edocs.AlreadySent as exc:
         messages.error(

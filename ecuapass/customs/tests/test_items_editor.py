@@ -281,3 +281,31 @@ def test_rate_is_filled_from_the_table_and_a_manual_one_needs_a_reason(editor, w
         ),
     )
     assert "No hay tipo de cambio publicado para CHF" in r.content.decode()
+
+
+def test_one_item_edit_gives_the_figures_of_a_whole_recomputation(editor):
+    """Saving one item runs only that item through the calculator; the result is exactly what
+    recomputing the whole declaration gives (totals, detail, header)."""
+    from django.utils import timezone
+
+    from ecuapass.customs.services import recompute
+
+    edoc = new_draft(editor, **header())
+    bulk_items(edoc, 30)
+    editor.post(
+        f"/declaraciones/dai/{edoc.pk}/items/7/", item_data(ITEMS[2], fob="777.77", seguro="0")
+    )
+    editor.post(f"/declaraciones/dai/{edoc.pk}/items/", item_data(ITEMS[0], seguro="12.5"))
+    dai = Dai.objects.get(edoc=edoc)
+    liq = dai.liquidacion
+    fields = ["total_cif", "total_iva", "total_tributos", "total_fodinfa", "detalle"]
+    incremental = [getattr(liq, f) for f in fields]
+    header_totals = [dai.total_seguro, dai.total_cif, dai.total_fob, dai.numero_items]
+    items = list(dai.items.values_list("seguro_aplicado", "cif", "total_tributos"))
+    recompute(dai, on=timezone.localdate())
+    dai.refresh_from_db()
+    liq.refresh_from_db()
+    assert [getattr(liq, f) for f in fields] == incremental
+    assert [dai.total_seguro, dai.total_cif, dai.total_fob, dai.numero_items] == header_totals
+    assert list(dai.items.values_list("seguro_aplicado", "cif", "total_tributos")) == items
+    assert dai.numero_items == 31 and dai.items.get(numero=7).seguro_presuntivo
