@@ -18,8 +18,10 @@ import logging
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from rest_framework import serializers as drf
 
+from ecuapass.core.money import cents
 from ecuapass.core.numbering import next_value
 from ecuapass.despacho import files
 from ecuapass.edocs import lifecycle, registry
@@ -109,10 +111,7 @@ def payload_of(solicitud: Solicitud) -> dict:
         payload["causal"] = solicitud.causal
     adjuntos = []
     for adjunto in solicitud.adjuntos.all():
-        with files.path_of(adjunto).open("rb") as fh:
-            adjuntos.append(
-                {"nombre": adjunto.original_name, "contenido": base64.b64encode(fh.read()).decode()}
-            )
+        adjuntos.append({"nombre": adjunto.original_name, "contenido": files.base64_of(adjunto)})
     if adjuntos:
         payload["adjuntos"] = adjuntos
     return payload
@@ -147,12 +146,13 @@ def notify_officers(edoc: EDocument) -> None:
                 user=officer.user,
                 sender=SENDER,
                 category=CATEGORY,
-                subject=_("SOLICITUD POR DECIDIR - %(numero)s") % {"numero": edoc.document_number},
-                body=_(
+                subject=gettext_lazy("SOLICITUD POR DECIDIR - %(numero)s"),
+                body=gettext_lazy(
                     "%(tipo)s %(numero)s sobre la declaración %(dai)s, presentada por el código "
                     "de OCE %(oce)s: %(motivo)s Decídala en el portal interno: %(url)s"
-                )
-                % {
+                ),
+                kind="correcciones.por_decidir",
+                params={  # rendered in the reader's language when read
                     "tipo": kind.name,
                     "numero": edoc.document_number,
                     "dai": solicitud.dai.document_number if solicitud.dai else "",
@@ -336,17 +336,16 @@ def _notify_dai_parties(dai_edoc, solicitud_edoc, version: DaiVersion) -> None:
     from ecuapass.notifications.services import notify
 
     told = {c.pk for c in recipients(solicitud_edoc)}
-    subject = _("NUEVA VERSIÓN DE LA DECLARACIÓN - %(numero)s") % {
-        "numero": dai_edoc.document_number
-    }
-    body = _(
+    subject = gettext_lazy("NUEVA VERSIÓN DE LA DECLARACIÓN - %(numero)s")
+    body = gettext_lazy(
         "La declaración %(numero)s pasó a la versión %(v)s por la solicitud %(s)s aprobada. "
         "Diferencia de tributos: USD %(d)s."
-    ) % {
+    )
+    params = {  # rendered in the reader's language when read (the amount as 1.234,56)
         "numero": dai_edoc.document_number,
         "v": version.numero,
         "s": solicitud_edoc.document_number,
-        "d": version.diferencia_tributos,
+        "d": cents(version.diferencia_tributos),
     }
     for code in recipients(dai_edoc):
         if code.pk not in told:
@@ -356,6 +355,8 @@ def _notify_dai_parties(dai_edoc, solicitud_edoc, version: DaiVersion) -> None:
                 category=CATEGORY,
                 subject=subject,
                 body=body,
+                params=params,
+                kind="correcciones.nueva_version",
                 related=dai_edoc,
             )
 

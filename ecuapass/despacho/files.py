@@ -162,6 +162,14 @@ def discard(stored: StoredFile) -> None:
     (root() / stored.stored_name).unlink(missing_ok=True)
 
 
+def base64_of(attachment) -> str:
+    """The stored file as base64 (an envío carries its attachments as the API takes them)."""
+    import base64
+
+    with path_of(attachment).open("rb") as fh:
+        return base64.b64encode(fh.read()).decode()
+
+
 def path_of(attachment) -> Path:
     path = (root() / attachment.stored_name).resolve()
     if root().resolve() not in path.parents:

@@ -177,6 +177,22 @@ class Solicitud(models.Model):
     def entidad(self) -> Entidad:
         return self.tipo.entidad
 
+    def datos_mostrados(self) -> list[tuple[str, str]]:
+        """(label, value as a person reads it) of each field of the form, in the schema's order."""
+        from datetime import date
+
+        from ecuapass.core import formatting
+
+        rows = []
+        for campo in self.tipo.campos:
+            value = (self.datos or {}).get(campo["nombre"], "")
+            if value and campo.get("tipo") == "fecha":
+                value = formatting.fecha(date.fromisoformat(value))
+            elif value and campo.get("tipo") == "numero":
+                value = formatting.number(value)
+            rows.append((campo.get("etiqueta") or campo["nombre"], value))
+        return rows
+
 
 class Producto(models.Model):
     solicitud = models.ForeignKey(Solicitud, on_delete=models.CASCADE, related_name="productos")

@@ -93,7 +93,7 @@ def store_attachments(solicitud: Solicitud, attachments) -> None:
 
 
 def payload_of(solicitud: Solicitud) -> dict:
-    """The JSON snapshot of a portal request (the envío as sent)."""
+    """The request as the JSON e-doc the API accepts (the envío as sent; attachments in base64)."""
     return {
         "tipo_documento": "VUE",
         "tipo": solicitud.tipo.code,
@@ -108,7 +108,7 @@ def payload_of(solicitud: Solicitud) -> dict:
             for p in solicitud.productos.all()
         ],
         "adjuntos": [
-            {"etiqueta": a.etiqueta, "nombre": a.original_name, "sha256": a.sha256}
+            {"etiqueta": a.etiqueta, "nombre": a.original_name, "contenido": files.base64_of(a)}
             for a in solicitud.adjuntos.all()
         ],
     }

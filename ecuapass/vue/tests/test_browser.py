@@ -49,9 +49,9 @@ def sign_in_importer(page, url):
     page.get_by_label("ID Usuario").fill("demo")
     page.get_by_label("Contraseña").fill("Demo.Ecuapass.2026")
     page.get_by_role("button", name="Iniciar Sesión").click()
-    page.get_by_label(re.compile(r"^16 - ")).check()
+    page.get_by_label("16 - Importador/Exportador").check()
     page.get_by_role("button", name="Continuar").click()
-    page.get_by_label(re.compile(r"^29000001 - ")).check()
+    page.get_by_label(re.compile(r"29000001")).check()
     page.get_by_role("button", name="Ingresar").click()
     page.locator("[data-testid=active-oce]").filter(has_text="29000001").wait_for()
 

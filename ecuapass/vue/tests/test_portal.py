@@ -10,6 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from ecuapass.accounts.models import Grant, User
 from ecuapass.core.loading import LoadReport
 from ecuapass.edocs import lifecycle
+from ecuapass.edocs import services as edocs
 from ecuapass.edocs.models import EDocument
 from ecuapass.portal import reference_data as menu
 from ecuapass.portal.models import GrantedOption, MenuEntry
@@ -79,6 +80,15 @@ def test_draft_then_send_from_the_portal(portal):
     draft.refresh_from_db()
     assert draft.numero_entrega and draft.estado_documento == "registrado"
     assert Solicitud.objects.get(edoc=draft).adjuntos.count() == 1
+    # The envío is what the API takes (attachments in base64): the worker accepts it.
+    assert draft.envio.payload["adjuntos"][0]["contenido"]
+    edocs.process(draft.pk)
+    draft.refresh_from_db()
+    assert draft.estado_documento == "aceptado", list(
+        draft.errors.values_list("message", flat=True)
+    )
+    page = portal.get(draft.get_absolute_url())
+    assert "20/12/2026" in page.content.decode()  # the form's date as an Ecuadorian reads it
 
 
 def test_subsanacion_pdf_and_attachment_are_the_holders(
