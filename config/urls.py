@@ -33,6 +33,7 @@ urlpatterns = [
     path("interno/carga/", include("ecuapass.carga.urls_interno")),
     path("interno/facilidades/", include("ecuapass.obligaciones.urls_interno")),
     path("interno/solicitudes/", include("ecuapass.registro.urls_interno")),
+    path("interno/exportacion/", include("ecuapass.exportacion.urls_interno")),
     path("interno/", include("ecuapass.officers.urls")),
     path("seguridad/", include("ecuapass.officers.security_urls")),
     path("api/v1/", include("ecuapass.api.urls")),

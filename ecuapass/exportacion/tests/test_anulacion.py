@@ -106,3 +106,33 @@ def test_portal_form(export_world, oce_client):
     assert response.status_code == 302
     bad = client.post("/exportacion/anulacion/nueva/", {"dae": dae.document_number, "motivo": ""})
     assert bad.status_code == 200 and "dae" in bad.content.decode()
+
+
+def test_supervisor_decides_in_the_portal_interno(export_world, client):
+    supervisor = make_officer([Role.SUPERVISOR], ["028"], username="supervisor1")
+    foreign = make_officer([Role.SUPERVISOR], ["019"], username="supervisor19")
+    dae = helpers.accepted_dae(export_world.importer)
+    solicitud = _solicitud(export_world.importer, dae)
+    services.process(solicitud.pk)
+    solicitud.refresh_from_db()
+    login_officer(client, foreign)
+    assert (
+        solicitud.document_number
+        not in client.get("/interno/exportacion/anulaciones/").content.decode()
+    )
+    assert (
+        client.post(
+            f"/interno/exportacion/anulaciones/{solicitud.pk}/decision/", {"decision": "aprobar"}
+        ).status_code
+        == 404
+    )
+    client.logout()
+    login_officer(client, supervisor)
+    listing = client.get("/interno/exportacion/anulaciones/")
+    assert listing.status_code == 200 and solicitud.document_number in listing.content.decode()
+    response = client.post(
+        f"/interno/exportacion/anulaciones/{solicitud.pk}/decision/", {"decision": "aprobar"}
+    )
+    assert response.status_code == 302
+    dae.refresh_from_db()
+    assert dae.estado_documento == "anulado"

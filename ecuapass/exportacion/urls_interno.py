@@ -1,0 +1,13 @@
+"""Portal interno pages of the export trámite, mounted at /interno/exportacion/
+(namespace "exportacion_interno")."""
+
+from django.urls import path
+
+from . import views_interno as views
+
+app_name = "exportacion_interno"
+
+urlpatterns = [
+    path("anulaciones/", views.anulaciones, name="anulaciones"),
+    path("anulaciones/<int:pk>/decision/", views.decidir, name="decidir"),
+]
