@@ -13,10 +13,12 @@ DEFAULTS = {
     "registro": (10, 15 * 60),
     "disponibilidad": (30, 15 * 60),
     "codigo": (20, 15 * 60),
+    # per login (RUC + ID Usuario), whoever asks: no mail-bombing one user's inbox
+    "reset-login": (3, 15 * 60),
 }
 
 
-def hit(scope: str, request) -> Hit:
-    """Count one use of ``scope`` by the client address (call outside transactions)."""
+def hit(scope: str, request, ident: str | None = None) -> Hit:
+    """Count one use of ``scope`` by the client address, or by ``ident`` (outside transactions)."""
     limit, seconds = getattr(settings, "REGISTRO_RATE_LIMITS", {}).get(scope, DEFAULTS[scope])
-    return FixedWindow(f"registro-{scope}", limit, seconds).hit(client_ip(request))
+    return FixedWindow(f"registro-{scope}", limit, seconds).hit(ident or client_ip(request))

@@ -41,9 +41,12 @@ def reiniciar_clave(request):
     """REINICIAR CLAVE, step 1: Clasificación de usuario, RUC empresa, ID Usuario."""
     form = ResetRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if not limits.hit("reset", request).allowed:
-            return throttled(request, "registro/reset_request.html", {"form": form})
         data = form.cleaned_data
+        key = reset.login_key(data["ruc"], data["username"])
+        if not (
+            limits.hit("reset", request).allowed and limits.hit("reset-login", request, key).allowed
+        ):
+            return throttled(request, "registro/reset_request.html", {"form": form})
         reset.request_reset(kind=data["kind"], ruc=data["ruc"], username=data["username"])
         request.session[SESSION_RESET] = {"ruc": data["ruc"], "username": data["username"]}
         messages.info(

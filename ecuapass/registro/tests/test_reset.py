@@ -133,3 +133,12 @@ def test_reset_requests_are_rate_limited(client, rep, settings):
 
 def test_login_and_lockout_pages_link_to_the_reset(client):
     assert b"/reiniciar-clave/" in client.get("/ingresar/").content
+
+
+def test_reset_codes_per_login_are_rate_limited_whatever_the_address(client, rep, settings):
+    settings.REGISTRO_RATE_LIMITS = {"reset-login": (2, 900)}
+    for _n in range(2):
+        assert ask(client, rep).status_code == 302
+    other = client.__class__(REMOTE_ADDR="10.9.9.9")
+    assert ask(other, rep).status_code == 429
+    assert ask(other, rep, username="otro").status_code == 302  # another login is not limited
