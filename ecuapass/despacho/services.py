@@ -146,7 +146,9 @@ def _required_text(value: str, field: str, message) -> str:
     return text[:4000]
 
 
-def _notify_officer(officer, subject: str, body: str, related) -> None:
+def _notify_officer(officer, subject, body, related, params: dict | None = None) -> None:
+    """``params``: ``subject``/``body`` are message templates rendered in the reader's language
+    when read (``notifications.rendering``)."""
     if officer is None:
         return
     from ecuapass.edocs.notices import CATEGORY, SENDER
@@ -157,6 +159,7 @@ def _notify_officer(officer, subject: str, body: str, related) -> None:
         sender=SENDER,
         subject=subject,
         body=body,
+        params=params,
         category=CATEGORY,
         related=related,
     )
@@ -281,17 +284,17 @@ def _assign(case, tecnico, *, kind, user, role, ip, note="") -> None:
     edoc = case.edoc
     _notify_officer(
         tecnico,
-        _("TRÁMITE ASIGNADO - %(numero)s") % {"numero": edoc.document_number},
-        _(
+        gettext_lazy("TRÁMITE ASIGNADO - %(numero)s"),
+        gettext_lazy(
             "Se le asignó el aforo %(canal)s de la declaración %(numero)s, con plazo hasta el "
             "%(plazo)s."
-        )
-        % {
+        ),
+        edoc,
+        params={
             "canal": CanalAforo(case.canal).label,
             "numero": edoc.document_number,
-            "plazo": formatting.fecha_hora(case.due_on),
+            "plazo": case.due_on,
         },
-        edoc,
     )
 
 
@@ -395,11 +398,12 @@ def schedule_inspection(
         _event(case, K.INSPECCION, text, user=officer.user, role=Role.TECNICO, ip=ip)
         lifecycle.send_notice(case.edoc, INSPECCION_NOTICE, note=text)
         if deposito is not None:
-            _notify_deposito(case, deposito, text)
+            _notify_deposito(case, deposito, when, place)
     return inspection
 
 
-def _notify_deposito(case, deposito, text: str) -> None:
+def _notify_deposito(case, deposito, when, place: str) -> None:
+    """Rendered in the reader's language when read (the moment as dd/mm/aaaa hh:mm)."""
     from ecuapass.edocs.notices import CATEGORY, SENDER
     from ecuapass.notifications.services import notify
 
@@ -407,13 +411,19 @@ def _notify_deposito(case, deposito, text: str) -> None:
     notify(
         oce_code=deposito,
         sender=SENDER,
-        subject=_("INSPECCIÓN PROGRAMADA EN SU DEPÓSITO - %(numero)s")
-        % {"numero": edoc.document_number},
-        body=_(
+        subject=gettext_lazy("INSPECCIÓN PROGRAMADA EN SU DEPÓSITO - %(numero)s"),
+        body=gettext_lazy(
             "La carga de la declaración %(numero)s (importador %(importador)s) será inspeccionada: "
             "%(texto)s Tenga la carga disponible."
-        )
-        % {"numero": edoc.document_number, "importador": case.importer_name, "texto": text},
+        ),
+        params={
+            "numero": edoc.document_number,
+            "importador": case.importer_name,
+            "texto": gettext_lazy("%(fecha)s en %(lugar)s."),
+            "fecha": when,
+            "lugar": f"{place} ({deposito.code})",
+        },
+        kind="despacho.inspeccion_deposito",
         category=CATEGORY,
     )
 
@@ -736,10 +746,10 @@ def upload_document(
         _event(case, K.ARCHIVO, text, user=user, role=operator_role(case.edoc, oce), oce=oce, ip=ip)
         _notify_officer(
             case.tecnico,
-            _("DOCUMENTO ENTREGADO - %(numero)s") % {"numero": case.edoc.document_number},
-            _("El operador entregó «%(doc)s» en el aforo de la declaración %(numero)s.")
-            % {"doc": text, "numero": case.edoc.document_number},
+            gettext_lazy("DOCUMENTO ENTREGADO - %(numero)s"),
+            gettext_lazy("El operador entregó «%(doc)s» en el aforo de la declaración %(numero)s."),
             case.edoc,
+            params={"doc": text, "numero": case.edoc.document_number},
         )
     return attachment
 
@@ -765,9 +775,10 @@ def answer_observation(
         )
         _notify_officer(
             case.tecnico,
-            _("OBSERVACIÓN RESPONDIDA - %(numero)s") % {"numero": case.edoc.document_number},
-            answer,
+            gettext_lazy("OBSERVACIÓN RESPONDIDA - %(numero)s"),
+            "%(texto)s",
             case.edoc,
+            params={"numero": case.edoc.document_number, "texto": answer},
         )
     return observation
 
@@ -801,13 +812,13 @@ def respond_correction(
         _notify_officer(
             case.tecnico,
             (
-                _("CORRECCIÓN ACEPTADA - %(numero)s")
+                gettext_lazy("CORRECCIÓN ACEPTADA - %(numero)s")
                 if accept
-                else _("CORRECCIÓN IMPUGNADA - %(numero)s")
-            )
-            % {"numero": case.edoc.document_number},
-            text,
+                else gettext_lazy("CORRECCIÓN IMPUGNADA - %(numero)s")
+            ),
+            "%(texto)s",
             case.edoc,
+            params={"numero": case.edoc.document_number, "texto": text},
         )
     return correction
 

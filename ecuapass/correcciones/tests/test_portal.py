@@ -251,7 +251,7 @@ def test_a_rejected_request_is_copied_to_a_draft_and_sent_again(world, oce_clien
     draft = EDocument.objects.drafts().get(doc_type="DAI-ANU")
     assert r["Location"] == f"/correcciones/borrador/{draft.pk}/"
     page = client.get(r["Location"]).content.decode()
-    assert "1 adjunto(s)" in page
+    assert "1 adjunto, que se enviará" in page
     r = client.post(r["Location"], {"causal": "otra", "motivo": "Otra vez."})
     assert r.status_code == 302
     assert not EDocument.objects.drafts().filter(doc_type="DAI-ANU").exists()
