@@ -144,3 +144,15 @@ def test_tiempos_de_despacho_median_per_canal(world, oce_client):
     assert "Aforo documental: mediana 4 h 0 min" in html
     assert "3 trámites" in html
     assert "Aforo automático: mediana 1 h 0 min" in html
+
+
+def test_a_user_without_oce_has_a_page_too(client):
+    from ecuapass.accounts.tests.factories import UserFactory
+
+    citizen = UserFactory(operator=None, kind=User.Kind.USUARIO_GENERAL, username="ciudadano")
+    notify(sender="SENAE", subject="Aviso personal", body="x", category="general", user=citizen)
+    client.force_login(citizen, backend="ecuapass.accounts.backends.RucUserBackend")
+    r = client.get("/mi-pagina/")
+    html = r.content.decode()
+    assert r.status_code == 200 and "Aviso personal" in html
+    assert 'data-block="edocs.drafts"' not in html
