@@ -137,6 +137,12 @@ WHISKY = {
 
 
 def load(report: LoadReport) -> None:
+    load_staff(report)
+    _demo_requests(report)
+
+
+def load_staff(report: LoadReport) -> None:
+    """The agencies' operators, their staff users, profiles and TOTP devices."""
     for entidad in Entidad.objects.exclude(ruc=""):
         operator = upsert(
             Operator,
@@ -177,7 +183,6 @@ def load(report: LoadReport) -> None:
                 {"key": secret_hex(secret), "confirmed": True},
                 report,
             )
-    _demo_requests(report)
 
 
 def _demo_requests(report: LoadReport) -> None:

@@ -1,5 +1,5 @@
-"""Three actors, each in their own browser: the importer requests an AGROCALIDAD permit for apples,
-its tasa is paid (the bank's collection through the ledger), the técnico (with TOTP) returns it for
+"""Four actors, each in their own browser: the importer requests an AGROCALIDAD permit for apples,
+the demo bank's teller collects its tasa, the técnico (with TOTP) returns it for
 subsanación, the importer corrects it, the técnico issues it; anyone verifies it on the public
 page; a DAI of apples is accepted and the balance drops, one asking for more is rejected."""
 
@@ -26,8 +26,10 @@ APPLES_ITEM = dict(
 
 def load_world():
     from ecuapass.accounts import demo_data as accounts_demo
+    from ecuapass.banca import demo_data as banca_demo
     from ecuapass.core import reference_data as core_reference
     from ecuapass.core.loading import LoadReport
+    from ecuapass.obligaciones import reference_data as ledger_reference
     from ecuapass.portal import reference_data as portal_reference
     from ecuapass.vue import demo_data as vue_demo
     from ecuapass.vue import reference_data as vue_reference
@@ -35,12 +37,12 @@ def load_world():
     from tests.support import world as testing
 
     report = LoadReport(write=lambda s: None)
-    for module in (core_reference, portal_reference, accounts_demo):
+    for module in (core_reference, portal_reference, ledger_reference, accounts_demo, banca_demo):
         module.load(report)
     testing.load_sample_tariff()
     add_apples()
     vue_reference.load(report)
-    vue_demo.load(report)
+    vue_demo.load_staff(report)  # the staff only: the demo importer's permits would serve the DAI
 
 
 def sign_in_importer(page, url):
@@ -102,6 +104,7 @@ def test_permit_requested_paid_corrected_issued_verified_and_used(
         return context, page
 
     importer_ctx, importer = actor()
+    bank_ctx, bank = actor()
     staff_ctx, staff = actor()
     public_ctx, public = actor()
     try:
@@ -129,13 +132,18 @@ def test_permit_requested_paid_corrected_issued_verified_and_used(
         obligation = ledger.for_source(Solicitud.objects.get(edoc=edoc))
         assert obligation.numero in tasa and "35,00" in tasa
 
-        # The bank collects the tasa: the request goes to review, assigned to a técnico.
-        ledger.pay(
-            obligation,
-            amount=ledger.amount_due(obligation).total,
-            collector="BANCO-DEMO",
-            reference="B-1",
-        )
+        # The demo bank's teller collects the tasa by its número de liquidación.
+        bank.goto(url + "/ingresar/?next=/banca/")
+        bank.get_by_label("RUC").fill("1793004000001")
+        bank.get_by_label("ID Usuario").fill("cajero")
+        bank.get_by_label("Contraseña").fill("Banco.Demo.2026")
+        bank.get_by_role("button", name="Iniciar Sesión").click()
+        bank.get_by_label("Número de liquidación").fill(obligation.numero)
+        bank.get_by_role("button", name="Consultar").click()
+        bank.locator("#obligacion").wait_for()
+        bank.get_by_role("button", name="Registrar pago").click()
+        bank.get_by_text("Pago registrado").wait_for()
+        # The request went to review, assigned to a técnico of AGROCALIDAD.
         solicitud = Solicitud.objects.get(edoc=edoc)
         tecnico = solicitud.asignado_a.user.username
 
@@ -207,9 +215,14 @@ def test_permit_requested_paid_corrected_issued_verified_and_used(
             has_text="Permiso fitosanitario de importación"
         ).wait_for()
     except Exception:
-        for name, page in (("importer", importer), ("staff", staff), ("public", public)):
+        for name, page in (
+            ("importer", importer),
+            ("bank", bank),
+            ("staff", staff),
+            ("public", public),
+        ):
             page.screenshot(path=str(artifacts_dir / f"vue-{name}.png"), full_page=True)
         raise
     finally:
-        for context in (importer_ctx, staff_ctx, public_ctx):
+        for context in (importer_ctx, bank_ctx, staff_ctx, public_ctx):
             context.close()
