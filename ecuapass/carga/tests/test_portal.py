@@ -386,3 +386,25 @@ def test_officers_see_their_distritos_cargo(client, cw):
     assert r.status_code == 400 and "Resultado" not in r.content.decode()
     login(client, cw.importer.user, cw.importer.oce)
     assert client.get("/interno/carga/", params).status_code in (302, 403)
+
+
+def test_carrier_files_a_correction_in_the_portal(client, cw):
+    edoc = h.manifest(cw)
+    login(client, cw.carrier.user, cw.carrier.oce)
+    form = {
+        "mrn": edoc.document_number.lower(),
+        "msn": "0001",
+        "hsn": "0000",
+        "motivo_codigo": "03",
+        "motivo": "Peso mal digitado",
+        "peso": "850",
+        "accion": "enviar",
+    }
+    r = client.post("/carga/correccion/nueva/", {**form, "peso": "", "bultos": ""})
+    assert r.status_code == 400 and "Indique al menos un cambio." in r.content.decode()
+    r = client.post("/carga/correccion/nueva/", form)
+    assert r.status_code == 302
+    correction = EDocument.objects.get(doc_type="MAN-COR")
+    assert edocs.process(correction.pk) == "aceptado"
+    page = client.get(correction.get_absolute_url()).content.decode()
+    assert "840.000" in page and "850" in page
