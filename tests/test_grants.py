@@ -81,6 +81,7 @@ GATED = [
     ("GET", "/despacho/{sent}/archivos/{att}/", {"1.3"}, "session"),
     # Ventanilla Única (ecuapass.vue): 4.2 Documentos de Acompañamiento.
     ("GET", "/vue/", {"4.2"}, "session"),
+    ("GET", "/vue/soporte/", {"4.1"}, "session"),
     ("GET", "/vue/nueva/", {"4.2"}, "session"),
     ("GET", "/api/v1/vue/tipos/", {"4.2"}, "token"),
     # Export (ecuapass.exportacion): the DAE and the manifest under 1.1, the regularización 1.3.
@@ -215,7 +216,7 @@ def _is_officer_url(url: str) -> bool:
 
 OFFICER_URLS = sorted(u for u in ALL_URLS if _is_officer_url(u))
 
-GRANTABLE = ["1.1", "1.3", "1.11", "1.12", "2.1.1", "2.1.2", "2.11", "4.2"]
+GRANTABLE = ["1.1", "1.3", "1.11", "1.12", "2.1.1", "2.1.2", "2.11", "4.1", "4.2"]
 PROFILES = [(), *[(n,) for n in GRANTABLE], "all"]
 
 

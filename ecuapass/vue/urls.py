@@ -14,6 +14,7 @@ urlpatterns = [
     path("solicitud/<int:pk>/subsanar/", views.subsanar, name="subsanar"),
     path("solicitud/<int:pk>/adjuntos/<int:adjunto_pk>/", views.adjunto, name="adjunto"),
     path("documento/<str:numero>/pdf/", views.documento_pdf, name="documento_pdf"),
+    path("soporte/", views.soporte, name="soporte"),
     path("verificar/", views.verificar, name="verificar_form"),
     path("verificar/<str:numero>/<str:codigo>/", views.verificar, name="verificar"),
 ]

@@ -35,6 +35,7 @@ from .models import SITUACIONES, Adjunto, DocumentoEmitido, Rol, Solicitud, Tipo
 from .serializers import CODE, SolicitudVueSerializer
 
 OPTION = "4.2"
+SOPORTE = "4.1"
 PAGE = 25
 
 
@@ -435,3 +436,29 @@ def verificar(request, numero: str = "", codigo: str = ""):
         },
         status=404 if numero and documento is None else 200,
     )
+
+
+# --- 4.1 Documentos de Soporte ---------------------------------------------------------------------
+@never_cache
+@menu_option_required(SOPORTE)
+@oce_required
+def soporte(request):
+    """The documentos de soporte of the OCE's declarations: those the aforo still asks for, and the
+    files delivered (factura, documento de transporte, póliza, certificado de origen…)."""
+    from ecuapass.despacho.models import Attachment, DocumentRequest
+
+    visible = EDocument.objects.visible_to(request.oce).sent().values("pk")
+    pendientes = (
+        DocumentRequest.objects.filter(
+            status=DocumentRequest.Status.PENDIENTE, case__edoc__in=visible
+        )
+        .select_related("tipo", "case__edoc")
+        .order_by("requested_on", "id")[:20]
+    )
+    archivos = Paginator(
+        Attachment.objects.filter(case__edoc__in=visible)
+        .select_related("request__tipo", "case__edoc")
+        .order_by("-uploaded_on", "-id"),
+        PAGE,
+    ).get_page(request.GET.get("page"))
+    return render(request, "vue/soporte.html", {"pendientes": pendientes, "archivos": archivos})

@@ -146,3 +146,32 @@ def test_without_option_4_2_every_vue_page_is_refused(client, portal, vue_world,
         assert client.get(url).status_code == 403, url
     GrantedOption.objects.create(grant=grant, entry=MenuEntry.objects.get(number="4.2"))
     assert client.get("/vue/").status_code == 200
+
+
+def test_documentos_de_soporte_lists_the_oces_own(
+    vue_world, oce_client, settings, tmp_path, monkeypatch
+):
+    from ecuapass.despacho import services as despacho
+    from ecuapass.despacho.tests import helpers as despacho_helpers
+    from ecuapass.officers.roles import Role
+    from ecuapass.officers.tests.factories import make_officer
+
+    settings.ECUAPASS_UPLOADS_DIR = tmp_path / "uploads"
+    monkeypatch.setattr(despacho, "despachar_aceptado", lambda edoc: None)  # the test's canal
+    menu.load(LoadReport(write=lambda s: None))
+    despacho_helpers.load_catalogs()
+    officer = make_officer([Role.TECNICO], ["028"], username="aforador-vue")
+    case = despacho_helpers.in_aforo(vue_world.importer, officer=officer)
+    (factura,) = despacho.request_documents(
+        case, [despacho_helpers.factura_tipo()], "Factura legible", officer=officer
+    )
+    importer = oce_client(vue_world.importer)
+    page = importer.get("/vue/soporte/")
+    assert "Factura legible" in page.content.decode()
+    despacho.upload_document(
+        factura, despacho_helpers.pdf(), user=vue_world.importer.user, oce=vue_world.importer.oce
+    )
+    body = importer.get("/vue/soporte/").content.decode()
+    assert "factura.pdf" in body and "Factura legible" not in body
+    other = oce_client(vue_world.other).get("/vue/soporte/").content.decode()
+    assert "factura.pdf" not in other
