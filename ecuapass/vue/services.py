@@ -348,7 +348,8 @@ def expiring(operator_id, today, *, limit=None):
 
 def notify_expiring(today=None) -> int:
     """Tell each holder, once, that a permit expires within 30 days (buzón of the filing code)."""
-    from ecuapass.core import formatting
+    from django.utils.translation import gettext_lazy
+
     from ecuapass.notifications.services import notify
 
     today = today or timezone.localdate()
@@ -371,15 +372,16 @@ def notify_expiring(today=None) -> int:
             notify(
                 oce_code=documento.solicitud.edoc.filer_oce,
                 sender=documento.tipo.entidad.code,
-                subject=_("CERTIFICADO POR VENCER - %(n)s") % {"n": documento.numero},
-                body=_(
+                kind="vue.por_vencer",
+                subject=gettext_lazy("CERTIFICADO POR VENCER - %(n)s"),
+                body=gettext_lazy(
                     "El documento %(n)s (%(t)s) vence el %(f)s. Solicite uno nuevo a tiempo en "
                     "Ventanilla Única."
-                )
-                % {
+                ),
+                params={
                     "n": documento.numero,
                     "t": documento.tipo.name,
-                    "f": formatting.fecha(documento.valido_hasta),
+                    "f": documento.valido_hasta,
                 },
                 category="vue",
                 related=documento,
