@@ -11,7 +11,10 @@ from django.urls import URLPattern, URLResolver, get_resolver
 # (prefix of the route, why it is public)
 PUBLIC = [
     ("healthz", "monitoring"),
-    ("metrics", "monitoring: no login, refused unless from METRICS_ALLOWED_NETWORKS or with METRICS_TOKEN (ecuapass.ops)"),
+    (
+        "metrics",
+        "monitoring: no login, refused unless from METRICS_ALLOWED_NETWORKS or with METRICS_TOKEN (ecuapass.ops)",
+    ),
     ("estado/", "Estado del servicio: whether the portal and the processing are up (ecuapass.ops)"),
     ("i18n/", "language switch"),
     ("jsi18n/", "JavaScript translation catalog"),
