@@ -280,6 +280,8 @@ class Cluster:
         self.pg_data.parent.mkdir(parents=True, exist_ok=True)
         if os.geteuid() == 0:
             shutil.chown(self.pg_data.parent, "postgres", "postgres")
+            # The postgres user must reach its folder: a mkdtemp() directory is 0700 (root).
+            self.directory.chmod(self.directory.stat().st_mode | 0o711)
         subprocess.run(
             self._as_postgres(
                 [
