@@ -67,13 +67,16 @@ class DaiForm(forms.ModelForm):
         fields = [name for names in SECTIONS.values() for name in names]
         widgets = {"fecha_embarque": DATE, "fecha_llegada": DATE, "factura_fecha": DATE}
 
-    def __init__(self, *args, oce, draft: bool = False, **kwargs):
+    def __init__(self, *args, oce, draft: bool = False, check_rate: bool = False, **kwargs):
         """``draft``: "Guardar temporal" — any subset of the fields, only types and formats
         are checked; the complete validation (required fields, cross-field checks) runs at
         "Cálculo de tributos" and "Enviar"."""
         super().__init__(*args, **kwargs)
         self.oce = oce
         self.draft = draft
+        # The 1.1 editor's complete validation: a rate other than USD is the published one or
+        # a manual one with its reason (``services.apply_exchange_rate``).
+        self.check_rate = check_rate
         operator = oce.registration.operator
         self.fields["distrito"] = forms.ChoiceField(
             label=_("Distrito aduanero"), choices=catalog_choices(CustomsDistrict)
@@ -151,7 +154,7 @@ class DaiForm(forms.ModelForm):
             and data["tipo_cambio"] != 1
         ):
             self.add_error("tipo_cambio", _("Para la moneda USD el tipo de cambio es 1."))
-        if data.get("moneda") and data["moneda"] != "USD":
+        if self.check_rate and data.get("moneda") and data["moneda"] != "USD":
             self._check_rate(data)
         emb, lle = data.get("fecha_embarque"), data.get("fecha_llegada")
         if emb and lle and emb > lle:

@@ -92,7 +92,7 @@ def _editor(request, edoc, dai):
     if formset is not None:
         items = formset.items()
     complete = action in ("calcular", "enviar")
-    full = DaiForm(data, instance=instance, oce=oce) if complete else None
+    full = DaiForm(data, instance=instance, oce=oce, check_rate=True) if complete else None
     if full is not None and not full.is_valid():
         action = "revisar"  # kept as a draft; the complete validation's errors come back
     try:
