@@ -38,8 +38,8 @@ def require_option(user, oce, *numbers: str) -> None:
         raise PermissionDenied(NOT_GRANTED)
 
 
-def _is_public(numbers, user=None) -> bool:
-    rules = [rule_of(user, n) for n in numbers]
+def _is_public(numbers, user=None, oce=None) -> bool:
+    rules = [rule_of(user, n, oce) for n in numbers]
     return bool(rules) and all(r is not None and r.access == Access.PUBLIC for r in rules)
 
 
@@ -50,12 +50,12 @@ def check_menu_option(request, *numbers: str):
     OCE. Sets ``request.oce`` (the active OCE, or None on public screens).
     """
     user = request.user
-    if _is_public(numbers, user):
-        request.oce = get_active_oce(request) if user.is_authenticated else None
+    oce = get_active_oce(request) if user.is_authenticated else None
+    if _is_public(numbers, user, oce):
+        request.oce = oce
         return None
     if not user.is_authenticated:
         return redirect_to_login(request.get_full_path())
-    oce = get_active_oce(request)
     if oce is None:
         return redirect("accounts:select_type")
     request.oce = oce

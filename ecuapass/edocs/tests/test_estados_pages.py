@@ -117,5 +117,5 @@ def test_warm_1_3_reads_no_menu_grant_or_oce_rows(oce_client, world, many):
     sql = " ".join(q["sql"] for q in ctx.captured_queries)
     for table in ("portal_menuentry", "accounts_grant", "accounts_ocecode", "portal_grantedoption"):
         assert f'FROM "{table}"' not in sql, table
-    # session, user, frame cache, capped count, page, badge cache (+1 spare).
-    assert len(ctx.captured_queries) <= 7, [q["sql"][:80] for q in ctx.captured_queries]
+    # session, user, frame cache, capped count, page, badge cache.
+    assert len(ctx.captured_queries) <= 6, [q["sql"][:80] for q in ctx.captured_queries]
