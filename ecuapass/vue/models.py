@@ -241,6 +241,7 @@ class Actuacion(models.Model):
         APROBACION = "aprobacion", _("Aprobada por el técnico")
         EMISION = "emision", _("Documento emitido")
         NEGACION = "negacion", _("Negada")
+        ANULACION = "anulacion", _("Documento anulado")
 
     solicitud = models.ForeignKey(Solicitud, on_delete=models.CASCADE, related_name="actuaciones")
     tipo = models.CharField(_("actuación"), max_length=14, choices=Tipo.choices)

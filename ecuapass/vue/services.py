@@ -390,3 +390,39 @@ def notify_expiring(today=None) -> int:
             locked.save(update_fields=["aviso_vencimiento_el"])
             sent += 1
     return sent
+
+
+def anular(documento: DocumentoEmitido, *, by, motivo: str) -> DocumentoEmitido:
+    """The agency's director cancels an issued permit: no declaration may use it from now on
+    (what was discharged stays), the holder is told, the verification page says ANULADO."""
+    from django.utils.translation import gettext_lazy
+
+    from ecuapass.notifications.services import notify
+
+    motivo = (motivo or "").strip()
+    if not motivo:
+        raise VueError(_("Escriba el motivo de la anulación."), field="motivo")
+    with transaction.atomic():
+        locked = DocumentoEmitido.objects.select_for_update().get(pk=documento.pk)
+        if locked.estado == DocumentoEmitido.Estado.ANULADO:
+            raise VueError(_("El documento ya está anulado."))
+        locked.estado = DocumentoEmitido.Estado.ANULADO
+        locked.save(update_fields=["estado"])
+        Actuacion.objects.create(
+            solicitud=locked.solicitud,
+            tipo=Actuacion.Tipo.ANULACION,
+            por=by,
+            funcionario=getattr(by, "funcionario_vue", None),
+            nota=motivo,
+        )
+        notify(
+            oce_code=locked.solicitud.edoc.filer_oce,
+            sender=locked.tipo.entidad.code,
+            kind="vue.anulado",
+            subject=gettext_lazy("DOCUMENTO ANULADO - %(n)s"),
+            body=gettext_lazy("%(e)s anuló el documento %(n)s. Motivo: %(m)s"),
+            params={"n": locked.numero, "e": locked.tipo.entidad.code, "m": motivo},
+            category="vue",
+            related=locked,
+        )
+    return locked

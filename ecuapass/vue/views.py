@@ -399,6 +399,21 @@ def reasignar(request, pk: int):
     return redirect("entidad:revisar", pk=pk)
 
 
+@funcionario_required(Rol.DIRECTOR)
+@require_POST
+def anular(request, pk: int):
+    """The director cancels the permit issued for the request."""
+    solicitud = _agency_solicitud(request, pk)
+    documento = get_object_or_404(DocumentoEmitido, solicitud=solicitud)
+    try:
+        services.anular(documento, by=request.user, motivo=request.POST.get("motivo", ""))
+    except services.VueError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Documento anulado."))
+    return redirect("entidad:revisar", pk=pk)
+
+
 @funcionario_required()
 def adjunto_entidad(request, pk: int, adjunto_pk: int):
     solicitud = _agency_solicitud(request, pk)

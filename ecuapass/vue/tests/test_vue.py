@@ -287,3 +287,29 @@ def test_an_exhausted_permit_says_so(client, vue_world, token):
     assert documento.situacion() == "agotado"
     page = client.get(documento.get_absolute_url())
     assert 'data-situacion="agotado"' in page.content.decode()
+
+
+def test_the_director_cancels_a_permit(client, vue_world, token, staff_client):
+    edoc = file(client, token)
+    pay(edoc)
+    solicitud = Solicitud.objects.get(edoc=edoc)
+    lifecycle.fire(edoc, "emitir", user=solicitud.asignado_a.user)
+    documento = DocumentoEmitido.objects.get(solicitud=solicitud)
+    # A técnico may not; the director must give a reason.
+    tecnico = staff_client(solicitud.asignado_a)
+    assert (
+        tecnico.post(f"/entidad/solicitud/{solicitud.pk}/anular/", {"motivo": "x"}).status_code
+        == 403
+    )
+    director = staff_client(vue_world.staff["agrocalidad.dir"])
+    director.post(f"/entidad/solicitud/{solicitud.pk}/anular/", {"motivo": ""})
+    documento.refresh_from_db()
+    assert documento.estado == "vigente"
+    director.post(
+        f"/entidad/solicitud/{solicitud.pk}/anular/", {"motivo": "Plaga detectada en origen"}
+    )
+    documento.refresh_from_db()
+    assert documento.estado == "anulado" and documento.situacion() == "anulado"
+    client.logout()
+    page = client.get(documento.get_absolute_url())
+    assert 'data-situacion="anulado"' in page.content.decode()
