@@ -15,10 +15,12 @@ URL name resolves: a screen appears by itself once its app defines the URL.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.db import DatabaseError
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 
 from ecuapass.accounts.access_cache import register_section, snapshot
 from ecuapass.accounts.context import get_active_oce
@@ -36,8 +38,15 @@ class Rule:
 def entry_url(entry) -> str | None:
     if not entry.url_name:
         return None
+    return _reverse(entry.url_name, settings.ROOT_URLCONF, get_urlconf(), get_script_prefix())
+
+
+@lru_cache(maxsize=2048)
+def _reverse(url_name: str, _root, _urlconf, _prefix) -> str | None:
+    """``reverse`` of a menu entry, once per process and URLconf (the frame reversed every
+    entry on every request)."""
     try:
-        return reverse(entry.url_name)
+        return reverse(url_name)
     except NoReverseMatch:
         return None
 
