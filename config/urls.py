@@ -30,7 +30,7 @@ urlpatterns = [
     path("vue/", include("ecuapass.vue.urls")),
     path("entidad/", include("ecuapass.vue.urls_entidad")),
     path("interno/riesgo/", include("ecuapass.risk.urls")),
-    path("interno/carga/", include("ecuapass.carga.urls_interno")),
+    path("interno/consulta-carga/", include("ecuapass.carga.urls_interno")),
     path("interno/facilidades/", include("ecuapass.obligaciones.urls_interno")),
     path("interno/solicitudes/", include("ecuapass.registro.urls_interno")),
     path("interno/exportacion/", include("ecuapass.exportacion.urls_interno")),

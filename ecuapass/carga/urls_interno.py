@@ -1,4 +1,4 @@
-"""Portal interno, cargo (mounted by the project under /interno/carga/)."""
+"""Portal interno, cargo (mounted by the project under /interno/consulta-carga/; /interno/carga/ is the despacho's workload page)."""
 
 from django.urls import path
 

@@ -377,15 +377,15 @@ def test_officers_see_their_distritos_cargo(client, cw):
     today = timezone.localdate().isoformat()
     params = {"tab": "novedades", "desde": today, "hasta": today, "distrito": "028"}
     login_officer(client, make_officer([Role.TECNICO], ["028"], username="aforador-carga"))
-    r = client.get("/interno/carga/", params)
+    r = client.get("/interno/consulta-carga/", params)
     assert r.status_code == 200 and "Resultado: 4" in r.content.decode()
-    r = client.get("/interno/carga/", {**params, "tab": "llegadas"})
+    r = client.get("/interno/consulta-carga/", {**params, "tab": "llegadas"})
     assert "Resultado: 2" in r.content.decode()
     login_officer(client, make_officer([Role.TECNICO], ["019"], username="aforador-019"))
-    r = client.get("/interno/carga/", params)
+    r = client.get("/interno/consulta-carga/", params)
     assert r.status_code == 400 and "Resultado" not in r.content.decode()
     login(client, cw.importer.user, cw.importer.oce)
-    assert client.get("/interno/carga/", params).status_code in (302, 403)
+    assert client.get("/interno/consulta-carga/", params).status_code in (302, 403)
 
 
 def test_carrier_files_a_correction_in_the_portal(client, cw):
