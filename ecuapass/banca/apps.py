@@ -6,3 +6,6 @@ class BancaConfig(AppConfig):
     name = "ecuapass.banca"
     label = "banca"
     verbose_name = _("Entidades financieras")
+
+    def ready(self):
+        from . import schema  # noqa: F401 - OpenAPI auth extension

@@ -6,6 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
 from .models import CorreccionManifiesto, DocumentoTransporte, EventoCarga, Modo, Trayecto
@@ -191,6 +192,7 @@ class DocumentoOutputSerializer(serializers.ModelSerializer):
         )
 
 
+@extend_schema_serializer(component_name="ManifiestoCargaOutput")
 class ManifiestoOutputSerializer(serializers.Serializer):
     mrn = serializers.CharField(allow_null=True)
     modo = serializers.CharField()
@@ -212,6 +214,7 @@ class DesconsolidacionOutputSerializer(serializers.Serializer):
     hijos = DocumentoOutputSerializer(many=True)
 
 
+@extend_schema_serializer(component_name="ManifiestoCorreccionOutput")
 class CorreccionOutputSerializer(serializers.Serializer):
     mrn = serializers.CharField()
     msn = serializers.CharField()

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
 from ecuapass.core.models import Capability
@@ -41,6 +42,7 @@ class AnulacionSerializer(serializers.Serializer):
     motivo = serializers.CharField(max_length=4000)
 
 
+@extend_schema_serializer(component_name="DaeAnulacionOutput")
 class AnulacionOutputSerializer(serializers.Serializer):
     dae = serializers.CharField(source="dae_referencia")
     motivo = serializers.CharField()

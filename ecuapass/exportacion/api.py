@@ -21,6 +21,7 @@ from rest_framework.views import APIView
 
 from ecuapass.api.parsers import SafeJSONParser
 from ecuapass.api.permissions import MenuOptionGranted
+from ecuapass.correcciones.api import DecisionSerializer  # the same decision on a request
 from ecuapass.edocs.access import SENT_OPTION, visible_documents
 from ecuapass.edocs.lifecycle import state_label
 from ecuapass.officers.access import OfficerAPIMixin, audit
@@ -178,11 +179,6 @@ class Regularizar(APIView):
 
 
 # --- SENAE: the decision on a DAE-ANU (supervisor of the DAE's distrito) ---------------------------
-class DecisionSerializer(serializers.Serializer):
-    decision = serializers.ChoiceField(choices=["aprobar", "denegar"])
-    nota = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
-
-
 class DecisionAnulacion(OfficerAPIMixin, APIView):
     officer_roles = {"POST": (Role.SUPERVISOR, Role.ADMIN)}
     parser_classes = [SafeJSONParser]

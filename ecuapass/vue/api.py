@@ -84,6 +84,15 @@ def _mine(request, numero_entrega: str) -> EDocument:
     return edoc
 
 
+class EstadoOut(serializers.Serializer):
+    numero_entrega = serializers.CharField()
+    estado = serializers.CharField()
+
+
+class DecisionOut(EstadoOut):
+    documento_emitido = serializers.CharField(allow_null=True)
+
+
 class Subsanacion(APIView):
     permission_classes = [MenuOptionGranted]
     menu_options = {"POST": (OPTION,)}
@@ -93,6 +102,7 @@ class Subsanacion(APIView):
         operation_id="vue_subsanacion",
         summary="Presentar la subsanación de una solicitud devuelta",
         request=SolicitudVueSerializer,
+        responses={200: EstadoOut},
     )
     def post(self, request, numero_entrega: str):
         edoc = _mine(request, numero_entrega)
@@ -197,6 +207,7 @@ class Decision(FuncionarioAPIMixin, APIView):
         operation_id="vue_interno_decision",
         summary="Actuar sobre una solicitud VUE",
         request=DecisionIn,
+        responses={200: DecisionOut},
     )
     def post(self, request, numero_entrega: str):
         solicitud = (

@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from ecuapass.correcciones.serializers import AdjuntoSerializer
@@ -168,6 +169,7 @@ class SolicitudVueOut(serializers.ModelSerializer):
             for a in obj.adjuntos.all()
         ]
 
+    @extend_schema_field(DocumentoEmitidoOut(allow_null=True))
     def get_documento_emitido(self, obj):
         documento = DocumentoEmitido.objects.filter(solicitud=obj).first()
         return DocumentoEmitidoOut(documento, context=self.context).data if documento else None
