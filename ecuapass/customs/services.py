@@ -254,10 +254,8 @@ def _relocalize(dai: Dai) -> Liquidacion:
     items = list(DaiItem.objects.filter(dai=dai).order_by("numero"))
     before = {item.pk: [getattr(item, name) for name in LIQUIDATED_FIELDS] for item in items}
     liquidate(dai, items, liq, on=timezone.localdate())
-    changed = [i for i in items if [getattr(i, n) for n in LIQUIDATED_FIELDS] != before[i.pk]]
     dai.save()
-    if changed:
-        DaiItem.objects.bulk_update(changed, LIQUIDATED_FIELDS, batch_size=200)
+    _write_changed(items, before)
     liq.save()
     return liq
 
@@ -641,11 +639,20 @@ def recompute(dai: Dai, *, on: date) -> Liquidacion:
     if liq.frozen:
         return liq
     items = list(dai.items.order_by("numero"))
+    before = {item.pk: [getattr(item, name) for name in LIQUIDATED_FIELDS] for item in items}
     liquidate(dai, items, liq, on=on)
     dai.save()
-    DaiItem.objects.bulk_update(items, LIQUIDATED_FIELDS)
+    _write_changed(items, before)
     liq.save()
     return liq
+
+
+def _write_changed(items: list[DaiItem], before: dict) -> None:
+    """Write the liquidated figures of the items whose figures changed (a recomputation of an
+    unchanged draft writes none of its items)."""
+    changed = [i for i in items if [getattr(i, n) for n in LIQUIDATED_FIELDS] != before[i.pk]]
+    if changed:
+        DaiItem.objects.bulk_update(changed, LIQUIDATED_FIELDS, batch_size=200)
 
 
 def _total_names():
