@@ -216,7 +216,7 @@ def _is_officer_url(url: str) -> bool:
 
 OFFICER_URLS = sorted(u for u in ALL_URLS if _is_officer_url(u))
 
-GRANTABLE = ["1.1", "1.3", "1.11", "1.12", "2.1.1", "2.1.2", "2.11", "4.1", "4.2"]
+GRANTABLE = ["1.1", "1.3", "1.11", "1.12", "2.1.1", "2.1.2", "2.11", "3.2.3", "4.1", "4.2"]
 PROFILES = [(), *[(n,) for n in GRANTABLE], "all"]
 
 

@@ -34,6 +34,18 @@ HTML_ATTR = re.compile(r'\b([a-z-]+)="([^"]*)"')
 # Entries whose English text is legitimately identical to the Spanish source: acronyms,
 # proper names, Latin/trade terms, and the language names in the selector.
 SAME_IN_ENGLISH = {
+    # the same word, code or unit in English
+    "total",
+    "General",
+    "manual",
+    "NO",
+    "DAE",
+    "Idempotency-Key",
+    "pres.",
+    "USD %(m)s",
+    "%(n)d error",
+    "%(d)s d %(h)s h",
+    "%(h)s h %(m)s min",
     "Español",
     "English",
     "Back office",

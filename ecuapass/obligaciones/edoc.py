@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from ecuapass.core import formatting
 from ecuapass.core.models import Capability
 from ecuapass.edocs import registry
 from ecuapass.edocs.lifecycle import Lifecycle, Notice, Transition
@@ -96,14 +97,14 @@ class CuotaInicialMinima(Rule):
     code = "FAC-003"
     field = "cuota_inicial"
     message = _(
-        "La cuota inicial debe ser al menos el {pct} % del total (USD {minimo}) y menor que él."
+        "La cuota inicial debe ser al menos el {pct} del total (USD {minimo}) y menor que él."
     )
 
     def check(self, ctx):
         c = ctx.content
         minimum = (c.total * fac.minimum_pct() / 100).quantize(Decimal("0.01"))
         if c.total and not (minimum <= c.cuota_inicial < c.total):
-            yield self.error(pct=fac.minimum_pct(), minimo=minimum)
+            yield self.error(pct=formatting.percent(fac.minimum_pct()), minimo=minimum)
 
 
 class DividendosMaximos(Rule):
