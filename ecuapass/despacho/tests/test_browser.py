@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from ecuapass.customs.tests.test_browser import ITEMS, fill_item
+from ecuapass.customs.tests.test_browser import ITEMS, fill_header, fill_item
 from ecuapass.despacho.tests import helpers
 
 
@@ -89,17 +89,15 @@ def test_broker_and_aforador_take_a_dai_through_the_aforo(
         sign_in_broker(broker, url)
         broker.goto(url + "/edocs/")
         broker.get_by_role("link", name="Nuevo: DAI - Declaración Aduanera de Importación").click()
-        broker.select_option("#id_distrito", "028")
         broker.select_option("#id_importador_ruc", "0991003002001")
-        for name in ("pais_origen", "pais_procedencia", "pais_embarque"):
-            broker.select_option(f"#id_{name}", "CN")
+        fill_header(broker, factura="001-001-000012345")
         broker.fill("#id_mrn", "CEC2026MSCU0002")
         broker.fill("#id_msn", "0002")
-        broker.fill("#id_fecha_embarque", "2025-12-01")
-        broker.fill("#id_fecha_llegada", "2025-12-20")
-        broker.fill("#id_factura_numero", "001-001-000012345")
-        broker.fill("#id_factura_fecha", "2025-11-20")
-        fill_item(broker, 0, ITEMS[0])
+        broker.get_by_role("button", name="Guardar temporal").click()
+        broker.get_by_text("Borrador guardado (Guardar temporal).").wait_for()
+        fill_item(broker, ITEMS[0])
+        broker.get_by_role("button", name="Agregar ítem").click()
+        broker.get_by_text("Ítem 1 agregado.").wait_for()
         broker.once("dialog", lambda dialog: dialog.accept())
         broker.get_by_role("button", name="Enviar", exact=True).click()
         broker.locator("#numero-entrega").wait_for()

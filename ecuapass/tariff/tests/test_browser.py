@@ -40,4 +40,4 @@ def test_consulta_and_calculator_in_the_browser(live_server, page, tariff):
     rows = page.inner_text("#calc-items")
     assert "405,18" in rows
     assert "4.051,83" in rows
-    assert page.inner_text("#calc-total") == "4457,01"
+    assert page.inner_text("#calc-total") == "4.457,01"
