@@ -204,3 +204,14 @@ def test_an_annulled_dai_gives_its_cargo_back(cw):
     assert not Descargo.objects.filter(dai=first).exists()
     second = _dai(cw, mrn, invoice="FAC-B")
     assert _dai307(second) == [] and Descargo.objects.filter(dai=second).exists()
+
+
+def test_the_dais_page_shows_its_cargo_timeline(cw, client):
+    from ecuapass.accounts.tests.factories import login
+
+    mrn = _arrived_manifest(cw)
+    dai = _dai(cw, mrn, party=cw.broker)
+    assert Descargo.objects.filter(dai=dai).exists(), h.errors(dai)
+    login(client, cw.broker.user, cw.broker.oce)
+    body = client.get(dai.get_absolute_url()).content.decode()
+    assert 'id="timeline-carga"' in body and f"Manifestada (MRN {mrn})" in body
