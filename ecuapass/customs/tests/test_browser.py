@@ -249,6 +249,6 @@ def test_999_items_from_excel_saved_computed_corrected_and_sent(
     numero = page.locator("#numero-entrega").inner_text().strip()
     assert numero.startswith("29000001") and numero.endswith("P")
     dai = Dai.objects.get(edoc__numero_entrega=numero)
-    assert dai.numero_items == 999 and dai.edoc.envio.payload["items"][998][
-        "descripcion"
-    ] == ("Corregido en el navegador")
+    assert dai.numero_items == 999 and dai.edoc.envio.payload["items"][998]["descripcion"] == (
+        "Corregido en el navegador"
+    )
