@@ -7,27 +7,18 @@ hardens these for deployment.
 
 from __future__ import annotations
 
-import os
 import secrets
 from pathlib import Path
 
 import dj_database_url
+import environ
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-VAR_DIR = Path(os.environ.get("ECUAPASS_VAR_DIR", BASE_DIR / "var"))
+# Every setting read from the environment goes through django-environ (typed, one parser).
+env = environ.Env()
+VAR_DIR = Path(env.path("ECUAPASS_VAR_DIR", default=BASE_DIR / "var"))
 VAR_DIR.mkdir(parents=True, exist_ok=True)
-
-
-def env_bool(name: str, default: bool = False) -> bool:
-    value = os.environ.get(name)
-    if value is None:
-        return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
-
-
-def env_list(name: str, default: str = "") -> list[str]:
-    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
 def _local_secret_key() -> str:
@@ -39,10 +30,16 @@ def _local_secret_key() -> str:
     return path.read_text().strip()
 
 
-SECRET_KEY = os.environ.get("SECRET_KEY") or _local_secret_key()
-DEBUG = env_bool("DEBUG", False)
-ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
-CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+SECRET_KEY = env.str("SECRET_KEY", default="") or _local_secret_key()
+DEBUG = env.bool("DEBUG", default=False)
+ALLOWED_HOSTS = [
+    item.strip()
+    for item in env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
+    if item.strip()
+]
+CSRF_TRUSTED_ORIGINS = [
+    item.strip() for item in env.list("CSRF_TRUSTED_ORIGINS", default=[]) if item.strip()
+]
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -126,7 +123,7 @@ TEMPLATES = [
                 "ecuapass.core.context_processors.frame",
             ],
             # Tests turn this on (see conftest) so an undefined variable fails.
-            "string_if_invalid": os.environ.get("TEMPLATE_STRING_IF_INVALID", ""),
+            "string_if_invalid": env.str("TEMPLATE_STRING_IF_INVALID", default=""),
         },
     }
 ]
@@ -135,8 +132,8 @@ TEMPLATES = [
 SQLITE_PATH = VAR_DIR / "ecuapass.sqlite3"
 DATABASES = {
     "default": dj_database_url.parse(
-        os.environ.get("DATABASE_URL", f"sqlite:///{SQLITE_PATH}"),
-        conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "0")),
+        env.str("DATABASE_URL", default=f"sqlite:///{SQLITE_PATH}"),
+        conn_max_age=env.int("DB_CONN_MAX_AGE", default=0),
         # A persistent connection broken by a database restart is replaced, not reused.
         conn_health_checks=True,
     )
@@ -166,18 +163,18 @@ TASKS = {
 # WORKER_STALE_SECONDS (or stopped) is dead and the job it held goes back to the queue.
 # Jobs failed for a transient reason are retried up to JOB_MAX_ATTEMPTS times; /healthz
 # answers 503 when no worker is fresh or a ready job waits longer than QUEUE_MAX_AGE_SECONDS.
-ECUAPASS_WORKER_HEARTBEAT_SECONDS = float(os.environ.get("WORKER_HEARTBEAT_SECONDS", "5"))
-ECUAPASS_WORKER_STALE_SECONDS = float(os.environ.get("WORKER_STALE_SECONDS", "30"))
-ECUAPASS_WORKER_RECOVERY_SECONDS = float(os.environ.get("WORKER_RECOVERY_SECONDS", "10"))
+ECUAPASS_WORKER_HEARTBEAT_SECONDS = env.float("WORKER_HEARTBEAT_SECONDS", default=5)
+ECUAPASS_WORKER_STALE_SECONDS = env.float("WORKER_STALE_SECONDS", default=30)
+ECUAPASS_WORKER_RECOVERY_SECONDS = env.float("WORKER_RECOVERY_SECONDS", default=10)
 ECUAPASS_UNTRACKED_JOB_SECONDS = 600  # a RUNNING job of a worker without heartbeat (db_worker)
-ECUAPASS_JOB_MAX_ATTEMPTS = int(os.environ.get("JOB_MAX_ATTEMPTS", "5"))
-ECUAPASS_QUEUE_MAX_AGE_SECONDS = float(os.environ.get("QUEUE_MAX_AGE_SECONDS", "300"))
+ECUAPASS_JOB_MAX_ATTEMPTS = env.int("JOB_MAX_ATTEMPTS", default=5)
+ECUAPASS_QUEUE_MAX_AGE_SECONDS = env.float("QUEUE_MAX_AGE_SECONDS", default=300)
 ECUAPASS_JOB_RECOVERY_HOOKS = ["ecuapass.edocs.recovery.recover_stalled"]
 # DAI prints (dai.pdf, liquidacion.pdf) of more items than this are rendered by a worker, never
 # in a web request (WeasyPrint lays out a page in a fraction of a second to a second): the page
 # says "Generando…" and serves the file once ready, from PRINTS_DIR (no URL serves that folder).
-ECUAPASS_PDF_SYNC_MAX_ITEMS = int(os.environ.get("PDF_SYNC_MAX_ITEMS", "25"))
-ECUAPASS_PRINTS_DIR = Path(os.environ.get("ECUAPASS_PRINTS_DIR", VAR_DIR / "impresiones"))
+ECUAPASS_PDF_SYNC_MAX_ITEMS = env.int("PDF_SYNC_MAX_ITEMS", default=25)
+ECUAPASS_PRINTS_DIR = Path(env.path("ECUAPASS_PRINTS_DIR", default=VAR_DIR / "impresiones"))
 
 # --- Authentication ----------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -216,32 +213,32 @@ LOGIN_REDIRECT_URL = "portal:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 # Second factor (TOTP, django-otp; ecuapass.officers.second_factor): mandatory for SENAE
 # officers, optional for operators, mandatory for representatives when this is on.
-REQUIRE_TOTP_FOR_REPRESENTATIVES = env_bool("REQUIRE_TOTP_FOR_REPRESENTATIVES", False)
+REQUIRE_TOTP_FOR_REPRESENTATIVES = env.bool("REQUIRE_TOTP_FOR_REPRESENTATIVES", default=False)
 OTP_TOTP_ISSUER = "ECUAPASS"
 
-SESSION_COOKIE_AGE = int(os.environ.get("SESSION_IDLE_MINUTES", "30")) * 60
+SESSION_COOKIE_AGE = env.int("SESSION_IDLE_MINUTES", default=30) * 60
 # Idle timeout: a request extends the session when its last renewal is older than
 # SESSION_TOUCH_SECONDS (accounts.session_lifetime), not with an UPDATE on every request.
 SESSION_SAVE_EVERY_REQUEST = False
-SESSION_TOUCH_SECONDS = int(os.environ.get("SESSION_TOUCH_SECONDS", "60"))
+SESSION_TOUCH_SECONDS = env.int("SESSION_TOUCH_SECONDS", default=60)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
-SESSION_IDLE_WARNING_SECONDS = int(os.environ.get("SESSION_IDLE_WARNING_SECONDS", "120"))
+SESSION_IDLE_WARNING_SECONDS = env.int("SESSION_IDLE_WARNING_SECONDS", default=120)
 # Absolute lifetime: a session ends this long after its login however active it is
 # (accounts.session_lifetime).
-SESSION_ABSOLUTE_HOURS = float(os.environ.get("SESSION_ABSOLUTE_HOURS", "12"))
+SESSION_ABSOLUTE_HOURS = env.float("SESSION_ABSOLUTE_HOURS", default=12)
 
 # The client's address (rate limits, login lockout): X-Forwarded-For is believed only from
 # these proxies (addresses or networks, comma-separated), see core.client_ip.
-TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
+TRUSTED_PROXIES = [item.strip() for item in env.list("TRUSTED_PROXIES", default=[]) if item.strip()]
 
 # django-axes: the lockout is the user's (RUC + ID Usuario), whatever the address the attempts
 # come from, see accounts.lockout. Addresses are limited apart: LOGIN_ADDRESS_LIMIT failed
 # logins per LOGIN_ADDRESS_WINDOW_MINUTES from one client address, whatever the user.
-AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
-AXES_COOLOFF_TIME = float(os.environ.get("AXES_COOLOFF_HOURS", "0.5"))  # hours
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.5)  # hours
 AXES_LOCKOUT_PARAMETERS = ["username"]
-LOGIN_ADDRESS_LIMIT = int(os.environ.get("LOGIN_ADDRESS_LIMIT", "20"))
-LOGIN_ADDRESS_WINDOW_MINUTES = int(os.environ.get("LOGIN_ADDRESS_WINDOW_MINUTES", "15"))
+LOGIN_ADDRESS_LIMIT = env.int("LOGIN_ADDRESS_LIMIT", default=20)
+LOGIN_ADDRESS_WINDOW_MINUTES = env.int("LOGIN_ADDRESS_WINDOW_MINUTES", default=15)
 # axes warns when its lock ignores the address (W006): here that is the design — the lock is
 # the user's, and addresses are limited apart by LOGIN_ADDRESS_LIMIT (accounts.lockout).
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
@@ -288,14 +285,14 @@ MEDIA_ROOT = VAR_DIR / "media"
 MEDIA_URL = "/media/"
 
 # --- E-mail ------------------------------------------------------------------
-EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 EMAIL_FILE_PATH = VAR_DIR / "mail"
-EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
-EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
-EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
-EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
-EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
-DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "ECUAPASS <no-responder@ecuapass.local>")
+EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")
+EMAIL_PORT = env.int("EMAIL_PORT", default=25)
+EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
+EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
+EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="ECUAPASS <no-responder@ecuapass.local>")
 
 # --- Security (local defaults; production hardens in settings_production) ----
 SESSION_COOKIE_HTTPONLY = True
@@ -328,8 +325,8 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "ecuapass.api.errors.exception_handler",
     "DEFAULT_THROTTLE_CLASSES": ["ecuapass.api.throttling.ApiThrottle"],
     "DEFAULT_THROTTLE_RATES": {
-        "public": os.environ.get("API_PUBLIC_RATE", "120/min"),
-        "operator": os.environ.get("API_OPERATOR_RATE", "600/min"),
+        "public": env.str("API_PUBLIC_RATE", default="120/min"),
+        "operator": env.str("API_OPERATOR_RATE", default="600/min"),
     },
 }
 SPECTACULAR_SETTINGS = {
@@ -352,14 +349,14 @@ CACHES = {
         "LOCATION": "ecuapass_cache",
     }
 }
-if os.environ.get("REDIS_URL"):
+if env.str("REDIS_URL", default=""):
     # Redis away: reads miss and writes are dropped, the portal goes on (ecuapass.ops.cache).
     CACHES["default"] = {
         "BACKEND": "ecuapass.ops.cache.ResilientRedisCache",
-        "LOCATION": os.environ["REDIS_URL"],
+        "LOCATION": env.str("REDIS_URL"),
         "OPTIONS": {
-            "socket_connect_timeout": float(os.environ.get("REDIS_TIMEOUT", "0.5")),
-            "socket_timeout": float(os.environ.get("REDIS_TIMEOUT", "0.5")),
+            "socket_connect_timeout": env.float("REDIS_TIMEOUT", default=0.5),
+            "socket_timeout": env.float("REDIS_TIMEOUT", default=0.5),
         },
     }
 
@@ -371,31 +368,31 @@ LOGGING = {
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
-            **({"formatter": "json"} if os.environ.get("LOG_FORMAT") == "json" else {}),
+            **({"formatter": "json"} if env.str("LOG_FORMAT", default="") == "json" else {}),
         }
     },
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="WARNING")},
     "loggers": {"django_tasks": {"level": "INFO"}},
 }
 
 # Product settings.
 ECUAPASS_SAMPLE_TARIFF_LABEL = _("tarifa de muestra — no oficial")
-ADMIN_URL = os.environ.get("ADMIN_URL", "backoffice/")
+ADMIN_URL = env.str("ADMIN_URL", default="backoffice/")
 
 # Despacho and aforo (ecuapass.despacho): the plazo of an aforo in business days per canal
 # (weekends and Ecuador's public holidays do not count), the operators' digitised documents
 # (PDF/JPEG/PNG, stored outside the web root).
 ECUAPASS_AFORO_PLAZOS = {
-    "electronico": int(os.environ.get("AFORO_PLAZO_ELECTRONICO", "1")),
-    "documental": int(os.environ.get("AFORO_PLAZO_DOCUMENTAL", "1")),
-    "fisico_no_intrusivo": int(os.environ.get("AFORO_PLAZO_FISICO_NO_INTRUSIVO", "2")),
-    "fisico_intrusivo": int(os.environ.get("AFORO_PLAZO_FISICO_INTRUSIVO", "2")),
+    "electronico": env.int("AFORO_PLAZO_ELECTRONICO", default=1),
+    "documental": env.int("AFORO_PLAZO_DOCUMENTAL", default=1),
+    "fisico_no_intrusivo": env.int("AFORO_PLAZO_FISICO_NO_INTRUSIVO", default=2),
+    "fisico_intrusivo": env.int("AFORO_PLAZO_FISICO_INTRUSIVO", default=2),
 }
 ECUAPASS_AFORO_PLAZO_DEFAULT = 2
-ECUAPASS_UPLOADS_DIR = Path(os.environ.get("ECUAPASS_UPLOADS_DIR", VAR_DIR / "uploads"))
-ECUAPASS_SOPORTE_MAX_BYTES = int(float(os.environ.get("SOPORTE_MAX_MB", "10")) * 1024 * 1024)
+ECUAPASS_UPLOADS_DIR = Path(env.path("ECUAPASS_UPLOADS_DIR", default=VAR_DIR / "uploads"))
+ECUAPASS_SOPORTE_MAX_BYTES = int(env.float("SOPORTE_MAX_MB", default=10) * 1024 * 1024)
 # Operators see the officer's role on the trámite's timeline; the name only when this is on.
-ECUAPASS_OPERATORS_SEE_OFFICER_NAMES = env_bool("OPERATORS_SEE_OFFICER_NAMES", False)
+ECUAPASS_OPERATORS_SEE_OFFICER_NAMES = env.bool("OPERATORS_SEE_OFFICER_NAMES", default=False)
 SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {}).update(
     {
         "ResultadoAforoEnum": "ecuapass.despacho.models.Resultado",
@@ -404,5 +401,5 @@ SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {}).update(
 )
 # Corrections requested by the operator (ecuapass.correcciones): the term, in days from the
 # levante (salida autorizada), within which a declaración sustitutiva may be filed.
-ECUAPASS_SUSTITUTIVA_PLAZO_DIAS = int(os.environ.get("SUSTITUTIVA_PLAZO_DIAS", "365"))
+ECUAPASS_SUSTITUTIVA_PLAZO_DIAS = env.int("SUSTITUTIVA_PLAZO_DIAS", default=365)
 WHITENOISE_USE_FINDERS = True  # local: serve app static files without collectstatic

@@ -1,18 +1,17 @@
 """Production profile: everything local defaults leave open is closed here."""
 
-import os
-
 from django.core.exceptions import ImproperlyConfigured
 
 from .settings import *  # noqa: F403
+from .settings import env
 
-if not os.environ.get("SECRET_KEY"):
+if not env.str("SECRET_KEY", default=""):
     raise ImproperlyConfigured("SECRET_KEY es obligatorio en producción.")
-SECRET_KEY = os.environ["SECRET_KEY"]
+SECRET_KEY = env.str("SECRET_KEY")
 DEBUG = False
 SECURE_SSL_REDIRECT = True
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000"))
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
 SESSION_COOKIE_SECURE = True
@@ -21,13 +20,13 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
-EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend")
 WHITENOISE_USE_FINDERS = False
 # Load balancers and monitoring call the nodes directly over HTTP (HAProxy terminates TLS):
 # the health checks and the metrics are not redirected to HTTPS.
 SECURE_REDIRECT_EXEMPT = [r"^healthz", r"^metrics$"]
 # Structured logs (ecuapass.ops.jsonlog) unless LOG_FORMAT says otherwise.
-if os.environ.get("LOG_FORMAT", "json") == "json":
+if env.str("LOG_FORMAT", default="json") == "json":
     LOGGING["handlers"]["console"]["formatter"] = "json"  # noqa: F405
     LOGGING.setdefault("formatters", {})["json"] = {"()": "ecuapass.ops.jsonlog.JsonFormatter"}  # noqa: F405
 # Database connections (issue 16 §3): a new PostgreSQL connection per request cost ~6 ms.
@@ -37,12 +36,12 @@ if os.environ.get("LOG_FORMAT", "json") == "json":
 # process) — then CONN_MAX_AGE must be 0. Autovacuum must be on: the planner's statistics of
 # the e-doc and buzón tables come from it (see docs/performance.md).
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":  # noqa: F405
-    if os.environ.get("DB_POOL") == "1":
+    if env.str("DB_POOL", default="") == "1":
         DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
         DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {  # noqa: F405
-            "min_size": int(os.environ.get("DB_POOL_MIN", "2")),
-            "max_size": int(os.environ.get("DB_POOL_MAX", "10")),
+            "min_size": env.int("DB_POOL_MIN", default=2),
+            "max_size": env.int("DB_POOL_MAX", default=10),
             "timeout": 10,
         }
     else:
-        DATABASES["default"]["CONN_MAX_AGE"] = int(os.environ.get("DB_CONN_MAX_AGE", "600"))  # noqa: F405
+        DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=600)  # noqa: F405
