@@ -72,25 +72,17 @@ def build(edoc: EDocument, data: dict) -> Solicitud:
 
 
 def _store(solicitud: Solicitud, attachments: list[tuple[str, bytes]]) -> None:
-    from django.core.files.uploadedfile import SimpleUploadedFile
+    def save_row(_index, saved):
+        Adjunto.objects.create(
+            solicitud=solicitud,
+            stored_name=saved.stored_name,
+            original_name=saved.original_name,
+            content_type=saved.content_type,
+            size=saved.size,
+            sha256=saved.sha256,
+        )
 
-    stored = []
-    try:
-        for name, data in attachments:
-            saved = files.store(SimpleUploadedFile(name, data))
-            stored.append(saved)
-            Adjunto.objects.create(
-                solicitud=solicitud,
-                stored_name=saved.stored_name,
-                original_name=saved.original_name,
-                content_type=saved.content_type,
-                size=saved.size,
-                sha256=saved.sha256,
-            )
-    except BaseException:
-        for saved in stored:
-            files.discard(saved)
-        raise
+    files.store_all(attachments, save_row)
 
 
 def payload_of(solicitud: Solicitud) -> dict:

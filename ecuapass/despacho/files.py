@@ -157,6 +157,24 @@ def store(uploaded) -> StoredFile:
     )
 
 
+def store_all(attachments, save_row) -> None:
+    """Store each ``(name, bytes)`` of ``attachments`` and call ``save_row(index, stored)`` for its
+    row; if anything fails, the files already written are removed (the rows roll back with the
+    caller's transaction)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    written = []
+    try:
+        for index, (name, data) in enumerate(attachments):
+            saved = store(SimpleUploadedFile(name, data))
+            written.append(saved)
+            save_row(index, saved)
+    except BaseException:
+        for saved in written:
+            discard(saved)
+        raise
+
+
 def discard(stored: StoredFile) -> None:
     """Remove a file whose row was not saved (the transaction failed)."""
     (root() / stored.stored_name).unlink(missing_ok=True)

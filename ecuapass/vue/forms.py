@@ -79,6 +79,20 @@ class SolicitudForms:
         self.adjuntos = AdjuntosForm(data, files, prefix="adj", labels=tipo.adjuntos_requeridos)
         self.nota = (data or {}).get("nota", "")
 
+    @classmethod
+    def of(cls, solicitud) -> SolicitudForms:
+        """The unbound forms of a stored request (a draft, or one returned for subsanación)."""
+        productos = [
+            {
+                "subpartida": p.subpartida,
+                "descripcion": p.descripcion,
+                "cantidad": p.cantidad,
+                "unidad": p.unidad,
+            }
+            for p in solicitud.productos.all()
+        ]
+        return cls(solicitud.tipo, initial=solicitud.datos, productos=productos)
+
     def shapes_ok(self) -> bool:
         """Types and formats only (a draft may be incomplete)."""
         ok = self.productos.is_valid()

@@ -68,28 +68,21 @@ def replace_products(solicitud: Solicitud, productos) -> None:
 
 
 def store_attachments(solicitud: Solicitud, attachments) -> None:
-    """Store each ``{"etiqueta", "nombre", "datos"}`` (checked bytes); on failure, remove the files
-    already written (the rows roll back with the transaction)."""
-    from django.core.files.uploadedfile import SimpleUploadedFile
+    """Store each ``{"etiqueta", "nombre", "datos"}`` (checked bytes) with its row."""
+    attachments = list(attachments)
 
-    stored = []
-    try:
-        for item in attachments:
-            saved = files.store(SimpleUploadedFile(item["nombre"], item["datos"]))
-            stored.append(saved)
-            Adjunto.objects.create(
-                solicitud=solicitud,
-                etiqueta=(item.get("etiqueta") or "")[:120],
-                stored_name=saved.stored_name,
-                original_name=saved.original_name,
-                content_type=saved.content_type,
-                size=saved.size,
-                sha256=saved.sha256,
-            )
-    except BaseException:
-        for saved in stored:
-            files.discard(saved)
-        raise
+    def save_row(index, saved):
+        Adjunto.objects.create(
+            solicitud=solicitud,
+            etiqueta=(attachments[index].get("etiqueta") or "")[:120],
+            stored_name=saved.stored_name,
+            original_name=saved.original_name,
+            content_type=saved.content_type,
+            size=saved.size,
+            sha256=saved.sha256,
+        )
+
+    files.store_all(((a["nombre"], a["datos"]) for a in attachments), save_row)
 
 
 def payload_of(solicitud: Solicitud) -> dict:

@@ -152,19 +152,7 @@ def borrador(request, pk: int):
     solicitud = draft.content
     if request.method == "POST":
         return _save_or_send(request, solicitud.tipo, draft)
-    forms = SolicitudForms(
-        solicitud.tipo,
-        initial=solicitud.datos,
-        productos=[
-            {
-                "subpartida": p.subpartida,
-                "descripcion": p.descripcion,
-                "cantidad": p.cantidad,
-                "unidad": p.unidad,
-            }
-            for p in solicitud.productos.all()
-        ],
-    )
+    forms = SolicitudForms.of(solicitud)
     return _form_page(request, forms, draft)
 
 
@@ -248,19 +236,7 @@ def subsanar(request, pk: int):
         messages.error(request, _("La solicitud no está devuelta para subsanación."))
         return redirect(edoc.get_absolute_url())
     if request.method == "GET":
-        forms = SolicitudForms(
-            solicitud.tipo,
-            initial=solicitud.datos,
-            productos=[
-                {
-                    "subpartida": p.subpartida,
-                    "descripcion": p.descripcion,
-                    "cantidad": p.cantidad,
-                    "unidad": p.unidad,
-                }
-                for p in solicitud.productos.all()
-            ],
-        )
+        forms = SolicitudForms.of(solicitud)
         return _form_page(request, forms, None, subsanar=edoc)
     forms = SolicitudForms(solicitud.tipo, request.POST, request.FILES)
     serializer = SolicitudVueSerializer(
