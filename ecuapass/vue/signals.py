@@ -52,12 +52,9 @@ _register_block()
 
 def _wire_declarations() -> None:
     """DAI items on restricted lines need a permit (rule DAI-410); its quantity is discharged at
-    acceptance and given back at annulment. Like ``ecuapass.carga``, the moves are read from the
-    engine's ``StatusChange`` rows, in the move's transaction."""
-    from django.db.models.signals import post_save
-
+    acceptance and given back at annulment, in the move's transaction (``edocs.moves``)."""
     from ecuapass.edocs import registry
-    from ecuapass.edocs.models import StatusChange
+    from ecuapass.edocs.moves import on_move
     from ecuapass.edocs.states import DocumentState
 
     from .dai import PermisoDeControlPrevio, descargar_dai, liberar_dai
@@ -66,20 +63,18 @@ def _wire_declarations() -> None:
     if dai_type is not None and PermisoDeControlPrevio not in dai_type.rules:
         dai_type.rules.append(PermisoDeControlPrevio)
 
-    def on_move(sender, instance, created, **kwargs):
-        if not created or instance.field != StatusChange.Field.DOCUMENTO:
-            return
-        if instance.to_state not in (DocumentState.ACEPTADO, DocumentState.ANULADO):
-            return
-        document = instance.document
-        if document.doc_type != "DAI":
-            return
-        if instance.to_state == DocumentState.ACEPTADO:
+    def on_dai_move(document, state) -> None:
+        if state == DocumentState.ACEPTADO:
             descargar_dai(document)
         else:
             liberar_dai(document)
 
-    post_save.connect(on_move, sender=StatusChange, dispatch_uid="vue_descargo_dai", weak=False)
+    on_move(
+        doc_type="DAI",
+        states=(DocumentState.ACEPTADO, DocumentState.ANULADO),
+        handler=on_dai_move,
+        uid="vue_descargo_dai",
+    )
 
 
 _wire_declarations()
