@@ -8,7 +8,10 @@ import base64
 from decimal import Decimal
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+
+from ecuapass.customs.services import clean_subpartida
 
 from . import schema
 from .serializers import CODE, MAX_PRODUCTOS
@@ -27,6 +30,16 @@ class ProductoForm(forms.Form):
         min_value=Decimal("0.001"),
     )
     unidad = forms.CharField(label=_("Unidad"), max_length=8, required=False)
+
+    def clean_subpartida(self):
+        """The subpartida's format (10 digits, dots allowed) is checked even in a draft."""
+        value = self.cleaned_data.get("subpartida", "")
+        if not value:
+            return value
+        try:
+            return clean_subpartida(value)
+        except ValidationError as exc:
+            raise forms.ValidationError(exc.messages) from None
 
     def is_blank(self) -> bool:
         data = self.cleaned_data if hasattr(self, "cleaned_data") else {}

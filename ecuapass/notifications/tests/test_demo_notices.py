@@ -11,6 +11,7 @@ from django.utils import timezone
 from ecuapass.core.loading import LoadReport
 from ecuapass.notifications import demo_data
 from ecuapass.notifications.models import Notification
+from tests.support.world import load_catalogs
 
 pytestmark = pytest.mark.django_db
 
@@ -22,6 +23,7 @@ NEVER_HAPPENED = ("aforo físico", "garantía", "IMDT", "abandono", "liquidació
 def _load():
     from ecuapass.accounts import demo_data as accounts_demo
 
+    load_catalogs()  # the tipos de OCE the demo operators register under
     report = LoadReport(write=lambda s: None)
     accounts_demo.load(report)
     demo_data.load(report)
@@ -42,6 +44,7 @@ def test_loading_again_removes_the_notices_earlier_versions_invented():
     from ecuapass.accounts import demo_data as accounts_demo
     from ecuapass.accounts.models import OceCode
 
+    load_catalogs()
     accounts_demo.load(LoadReport(write=lambda s: None))
     hours, subject = demo_data.RETIRED[0]
     base = timezone.make_aware(demo_data.BASE)

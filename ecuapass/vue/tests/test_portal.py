@@ -175,3 +175,12 @@ def test_documentos_de_soporte_lists_the_oces_own(
     assert "factura.pdf" in body and "Factura legible" not in body
     other = oce_client(vue_world.other).get("/vue/soporte/").content.decode()
     assert "factura.pdf" not in other
+
+
+def test_a_draft_checks_the_subpartidas_format(portal):
+    page = portal.post(
+        "/vue/nueva/?tipo=AGRO-PFI",
+        form_data(accion="guardar", **{"productos-0-subpartida": "08.08"}),
+    )
+    assert page.status_code == 400 and "10 dígitos" in page.content.decode()
+    assert not EDocument.objects.filter(doc_type="VUE").exists()
