@@ -184,3 +184,23 @@ def test_a_draft_checks_the_subpartidas_format(portal):
     )
     assert page.status_code == 400 and "10 dígitos" in page.content.decode()
     assert not EDocument.objects.filter(doc_type="VUE").exists()
+
+
+def test_the_home_runs_a_fixed_number_of_queries(client, portal, vue_world, token):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def issued():
+        edoc = file(client, token)
+        pay(edoc)
+        lifecycle.fire(edoc, "emitir", user=Solicitud.objects.get(edoc=edoc).asignado_a.user)
+
+    issued()
+    portal.get("/vue/")  # warm the per-user caches
+    with CaptureQueriesContext(connection) as one:
+        assert portal.get("/vue/").status_code == 200
+    issued()
+    issued()
+    with CaptureQueriesContext(connection) as three:
+        assert portal.get("/vue/").status_code == 200
+    assert len(three) == len(one), [q["sql"] for q in three.captured_queries]
