@@ -10,6 +10,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from ecuapass.edocs import registry, services
+from ecuapass.exportacion.demo_data import BANANAS, ROSAS  # noqa: F401 - the demo's items, for the tests
 from tests.support.world import (
     BROKER_CODE,
     BROKER_NAME,
@@ -25,35 +26,6 @@ DEPOSITO_CODE = "09920050"
 OTRO_DEPOSITO_CODE = "09920051"
 CARGA_CODE = "29000003"
 _n = itertools.count(1)
-
-BANANAS = {
-    "subpartida": "0803.90.11.00",
-    "descripcion": "Bananas Cavendish frescas, cajas de 18,14 kg",
-    "pais_origen": "EC",
-    "cantidad_fisica": "21772.8",
-    "unidad_fisica": "KG",
-    "cantidad_comercial": "1200",
-    "unidad_comercial": "U",
-    "peso_neto": "21772.8",
-    "peso_bruto": "23400",
-    "fob": "8400.00",
-    "documento_control_tipo": "FITO",
-    "documento_control_numero": "AGR-FITO-2026-000123",
-}
-ROSAS = {
-    "subpartida": "0603.11.00.00",
-    "descripcion": "Rosas frescas cortadas, tabacos de 25 tallos",
-    "pais_origen": "EC",
-    "cantidad_fisica": "800",
-    "unidad_fisica": "KG",
-    "cantidad_comercial": "4000",
-    "unidad_comercial": "U",
-    "peso_neto": "800",
-    "peso_bruto": "950",
-    "fob": "6000.00",
-    "documento_control_tipo": "FITO",
-    "documento_control_numero": "AGR-FITO-2026-000456",
-}
 
 
 def load_export_lines() -> None:
