@@ -42,7 +42,7 @@ CSRF_TRUSTED_ORIGINS = [
 ]
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "ecuapass.accounts.apps.BackOfficeAdminConfig",  # django.contrib.admin, OTP-gated
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

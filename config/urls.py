@@ -5,9 +5,6 @@ from django.views.i18n import JavaScriptCatalog
 
 from ecuapass.core import views as core_views
 
-admin.site.site_header = "ECUAPASS — back office"
-admin.site.site_title = "ECUAPASS"
-
 urlpatterns = [
     path("", include("ecuapass.core.urls")),
     path("", include("ecuapass.ops.urls")),

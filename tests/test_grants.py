@@ -120,7 +120,7 @@ GATED = [
 # Private URLs any signed-in user may open whatever their grants (why).
 UNGATED = {
     "/": "pantalla principal",
-    "/backoffice/": "back office: officers only, guarded by the admin",
+    "/backoffice/": "back office: staff only, second factor verified (accounts.admin_site)",
     "/buzon/": "buzón (header link): personal mailbox + the active OCE's",
     "/buzon/1/": "one notice of the buzón, scope-checked",
     "/buzon/1/adjuntos/1/": "a notice's attachment, scope-checked",

@@ -1,7 +1,8 @@
 """Back office: operators, OCE registrations and codes, users, grants, broker clients.
 
-Officers sign in through the portal's own login (RUC + ID Usuario): the admin's
-login page redirects there, so the lockout and session rules apply to them too.
+Staff sign in through the portal's own login (RUC + ID Usuario) and its second factor: the
+admin site (``admin_site.BackOfficeSite``) redirects there, so the lockout, session and OTP
+rules apply to them too.
 """
 
 from __future__ import annotations
@@ -11,19 +12,11 @@ from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminPasswordChangeForm
 from django.contrib.auth.forms import UserChangeForm as DjangoUserChangeForm
-from django.contrib.auth.views import redirect_to_login
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from .lockout import unlock_user
 from .models import BrokerClient, Grant, Lockout, OceCode, OceRegistration, Operator, User
-
-
-def _portal_login(request, extra_context=None):
-    return redirect_to_login(request.GET.get("next") or request.get_full_path())
-
-
-admin.site.login = _portal_login
 
 
 class AuditedAdmin(SimpleHistoryAdmin):

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
 from django.utils.translation import gettext_lazy as _
 
 
@@ -9,3 +10,10 @@ class AccountsConfig(AppConfig):
 
     def ready(self):
         from . import signals  # noqa: F401 - connect receivers
+
+
+class BackOfficeAdminConfig(admin_apps.AdminConfig):
+    """django.contrib.admin with the back office's site (OTP-gated, accounts.admin_site)."""
+
+    default = False  # named in INSTALLED_APPS; "ecuapass.accounts" stays AccountsConfig
+    default_site = "ecuapass.accounts.admin_site.BackOfficeSite"

@@ -9,6 +9,9 @@ set up with the fixed secret below (any TOTP app, or ``manage.py demo_totp <usua
 | supervisor | Supervisor.Demo.2026| Supervisor de distrito       | SUPERVISORDEMOSENAEGUAYAQUILMAR2 |
 | analista   | Analista.Demo.2026  | Analista de riesgo           | ANALISTADERIESGODEMOSENAEECUADOR |
 
+The back office's superuser ``funcionario`` (``accounts.demo_data``) needs the second factor too:
+its key is ``FUNCIONARIODEMOSENAEBACKOFFICE22`` (``manage.py demo_totp funcionario``).
+
 Idempotent: loading it again changes nothing (a changed password or secret is put back).
 """
 
@@ -60,6 +63,10 @@ OFFICERS = [
 ]
 
 
+# Back office staff of the accounts' demo data (user name → TOTP key, base32).
+BACK_OFFICE_TOTP = {"funcionario": "FUNCIONARIODEMOSENAEBACKOFFICE22"}
+
+
 def secret_hex(base32: str) -> str:
     return b32decode(base32 + "=" * (-len(base32) % 8)).hex()
 
@@ -91,9 +98,15 @@ def load(report: LoadReport) -> None:
         officer = upsert(Officer, {"user": user}, {"active": True}, report)
         officer.distritos.set([distrito])
         officer.set_roles(data["roles"])
-        upsert(
-            TOTPDevice,
-            {"user": user, "name": DEVICE_NAME},
-            {"key": secret_hex(data["totp"]), "confirmed": True},
-            report,
-        )
+        _totp(user, data["totp"], report)
+    for username, key in BACK_OFFICE_TOTP.items():
+        _totp(User.objects.get(login_ruc=SENAE_RUC, username=username), key, report)
+
+
+def _totp(user, base32: str, report: LoadReport) -> None:
+    upsert(
+        TOTPDevice,
+        {"user": user, "name": DEVICE_NAME},
+        {"key": secret_hex(base32), "confirmed": True},
+        report,
+    )

@@ -1,6 +1,7 @@
 """The second factor (TOTP, django-otp): who needs it, enrolment, verification, lockout.
 
-* Officers (any user with an ``Officer`` profile) always need it; representatives need it
+* Officers (any user with an ``Officer`` profile) and the back office's staff and superusers
+  (``accounts.admin_site``) always need it; representatives need it
   when ``REQUIRE_TOTP_FOR_REPRESENTATIVES`` is on; any other user who enabled it
   (a confirmed ``TOTPDevice``) needs it too. ``required(user)`` is the one rule.
 * After the password step, a session that needs it and is not verified reaches only the OTP
@@ -61,9 +62,15 @@ def is_officer(user) -> bool:
     return get_user_model().objects.filter(pk=user.pk).filter(_profile_exists()).exists()
 
 
+def is_back_office(user) -> bool:
+    """Staff or superuser: may open the back office (Django admin), so always needs the factor."""
+    return bool(getattr(user, "is_staff", False) or getattr(user, "is_superuser", False))
+
+
 def mandatory(user) -> bool:
-    """The user may not go without a second factor (officers; representatives by setting)."""
-    if is_officer(user):
+    """The user may not go without a second factor (officers, back office staff;
+    representatives by setting)."""
+    if is_back_office(user) or is_officer(user):
         return True
     return bool(getattr(settings, "REQUIRE_TOTP_FOR_REPRESENTATIVES", False)) and getattr(
         user, "is_representative", False
@@ -74,6 +81,8 @@ def required(user) -> bool:
     """A password alone does not open a session for ``user`` (one query)."""
     if not getattr(user, "is_authenticated", False):
         return False
+    if is_back_office(user):
+        return True
     if getattr(settings, "REQUIRE_TOTP_FOR_REPRESENTATIVES", False) and getattr(
         user, "is_representative", False
     ):

@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 
 from ecuapass.accounts.models import User
+from ecuapass.officers.tests.factories import login_verified
 
 from .factories import UserFactory
 
@@ -23,8 +24,7 @@ def officer_client(client, settings):
         is_staff=True,
         is_superuser=True,
     )
-    client.force_login(officer, backend="ecuapass.accounts.backends.RucUserBackend")
-    return client
+    return login_verified(client, officer)
 
 
 def add_user(client, username, password, **extra):

@@ -107,6 +107,8 @@ def test_axes_cleanup_after_cooloff_also_alerts(client, settings):
 
 
 def test_admin_unlock_action(client, settings):
+    from ecuapass.officers.tests.factories import login_verified
+
     from .factories import UserFactory
 
     operator, rep, _ = company_with_codes({"16": 1})
@@ -119,7 +121,7 @@ def test_admin_unlock_action(client, settings):
         is_staff=True,
         is_superuser=True,
     )
-    client.force_login(officer, backend="ecuapass.accounts.backends.RucUserBackend")
+    login_verified(client, officer)
     response = client.post(
         reverse("admin:accounts_user_changelist"),
         {"action": "unlock", "_selected_action": [rep.pk]},

@@ -271,8 +271,19 @@ def test_officer_reaches_the_admin(client, settings):
         is_staff=True,
         is_superuser=True,
     )
-    step1(client, "0968562020001", "funcionario")
-    assert client.get(reverse("accounts:select_type"))["Location"] == reverse("portal:home")
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from ecuapass.officers.second_factor import current_code
+
+    # Staff enrol the second factor on their first login, then the admin opens.
+    step1(client, "0968562020001", "funcionario", next="/" + settings.ADMIN_URL)
+    assert client.get(reverse("accounts:select_type"))["Location"] == reverse("interno:verificar")
+    assert client.get("/" + settings.ADMIN_URL)["Location"] == reverse("interno:verificar")
+    assert client.get(reverse("interno:verificar")).context["enrolling"]
+    device = TOTPDevice.objects.get(user=officer, confirmed=False)
+    response = client.post(reverse("interno:verificar"), {"code": current_code(device)})
+    assert response["Location"] == reverse("accounts:select_type")
+    assert client.get(response["Location"])["Location"] == "/" + settings.ADMIN_URL
     assert client.get("/" + settings.ADMIN_URL).status_code == 200
     assert client.get(reverse("admin:accounts_user_changelist")).status_code == 200
     assert client.get(reverse("admin:accounts_user_change", args=[officer.pk])).status_code == 200

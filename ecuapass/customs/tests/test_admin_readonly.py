@@ -13,18 +13,10 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def superuser_client(client, django_user_model):
-    from django_otp import DEVICE_ID_SESSION_KEY
-
-    from ecuapass.accounts.tests.factories import login
-    from ecuapass.officers.tests.factories import add_totp
+    from ecuapass.officers.tests.factories import login_verified
 
     user = django_user_model.objects.create_superuser("0968562020001:admin-prueba", "x")
-    device = add_totp(user)
-    login(client, user)
-    session = client.session
-    session[DEVICE_ID_SESSION_KEY] = device.persistent_id  # second factor passed
-    session.save()
-    return client
+    return login_verified(client, user)
 
 
 def _sent_dai(world):

@@ -22,6 +22,7 @@ from ecuapass.accounts.tests.factories import (
 from ecuapass.notifications.models import Category, Notification, NotificationRead
 from ecuapass.notifications.services import notify, unread_count
 from ecuapass.notifications.tasks import send_notification_email
+from ecuapass.officers.tests.factories import login_verified
 
 pytestmark = pytest.mark.django_db
 
@@ -297,7 +298,7 @@ def test_notices_cannot_be_edited_or_deleted_in_admin(client):
         is_superuser=True,
     )
     notice = _notice(user=officer)
-    login(client, officer)
+    login_verified(client, officer)
     assert client.get(reverse("admin:notifications_notification_changelist")).status_code == 200
     response = client.post(
         reverse("admin:notifications_notification_delete", args=[notice.pk]), {"post": "yes"}

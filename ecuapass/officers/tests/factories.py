@@ -61,12 +61,17 @@ def add_totp(user, *, key: str | None = None) -> TOTPDevice:
     return TOTPDevice.objects.create(user=user, name=DEVICE_NAME, confirmed=True, **extra)
 
 
-def login_officer(client, officer: Officer):
-    """A portal session of ``officer`` that passed the second factor."""
-    device = TOTPDevice.objects.filter(user=officer.user, confirmed=True).first()
-    device = device or add_totp(officer.user)
-    client.force_login(officer.user, backend="ecuapass.accounts.backends.RucUserBackend")
+def login_verified(client, user):
+    """A portal session of ``user`` that passed the second factor (its confirmed TOTP device,
+    one added if it has none) — what officers, agencies' staff and the back office need."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first() or add_totp(user)
+    client.force_login(user, backend="ecuapass.accounts.backends.RucUserBackend")
     session = client.session
     session[DEVICE_ID_SESSION_KEY] = device.persistent_id
     session.save()
     return client
+
+
+def login_officer(client, officer: Officer):
+    """A portal session of ``officer`` that passed the second factor."""
+    return login_verified(client, officer.user)

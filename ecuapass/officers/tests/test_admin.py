@@ -9,7 +9,7 @@ from ecuapass.accounts.models import User
 from ecuapass.officers.models import Officer, OfficerToken
 from ecuapass.officers.roles import Role
 
-from .factories import SENAE_RUC, distrito, make_officer, senae
+from .factories import SENAE_RUC, distrito, login_verified, make_officer, senae
 
 pytestmark = pytest.mark.django_db
 
@@ -17,8 +17,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def admin_client(client):
     admin = get_user_model().objects.create_superuser(f"{SENAE_RUC}:jefe", "Jefe.Sistemas.2026")
-    client.force_login(admin, backend="ecuapass.accounts.backends.RucUserBackend")
-    return client
+    return login_verified(client, admin)
 
 
 def test_the_admin_creates_an_officer_with_roles_and_distritos(admin_client):

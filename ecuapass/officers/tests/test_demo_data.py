@@ -48,6 +48,9 @@ def test_demo_officers_are_idempotent_and_as_the_readme_says():
         assert secret_base32(device) == data["totp"]
         assert device.user.login_ruc == "0968562020001"
         assert device.user.check_password(data["password"])
+    for username, key in demo_data.BACK_OFFICE_TOTP.items():  # the back office's staff
+        device = TOTPDevice.objects.get(user__username=username)
+        assert secret_base32(device) == key and device.user.is_staff
 
 
 def test_demo_totp_prints_the_code_the_device_accepts(capsys):

@@ -2,6 +2,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from ecuapass.officers.tests.factories import login_verified
 from ecuapass.tariff.models import Commodity
 
 pytestmark = pytest.mark.django_db
@@ -12,8 +13,7 @@ def staff_client(client, django_user_model):
     user = django_user_model.objects.create_superuser(
         login_key="1790012345001:admintariff", password="x-secure-pass-1"
     )
-    client.force_login(user)
-    return client
+    return login_verified(client, user)
 
 
 def test_admin_upload_reports_rows(staff_client, nomenclature):
