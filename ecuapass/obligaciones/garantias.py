@@ -192,9 +192,7 @@ def notify_expiring(on: date | None = None) -> int:
 
 
 def _notify(garantia, subject, body, *, decision: str, extra: str = "") -> None:
-    from ecuapass.accounts.models import OceCode
-    from ecuapass.edocs.notices import CATEGORY, SENDER
-    from ecuapass.notifications.services import notify
+    from .notices import to_operator
 
     values = {
         "n": garantia.numero,
@@ -203,14 +201,4 @@ def _notify(garantia, subject, body, *, decision: str, extra: str = "") -> None:
         "d": decision,
         "nota": (extra or garantia.note or ""),
     }
-    codes = OceCode.objects.filter(
-        registration__operator__ruc=garantia.operator_ruc, state=OceCode.State.ACTIVE
-    )
-    for code in codes:
-        notify(
-            oce_code=code,
-            sender=SENDER,
-            subject=subject % values,
-            body=body % values,
-            category=CATEGORY,
-        )
+    to_operator(garantia.operator_ruc, subject=subject % values, body=body % values)

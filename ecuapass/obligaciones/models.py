@@ -367,3 +367,48 @@ class Abandono(models.Model):
 
     def __str__(self) -> str:
         return f"{self.edoc_id} {self.state}"
+
+
+class PlazoTitulo(models.Model):
+    """After how many days unpaid past its exigible date an obligation is issued a título de
+    crédito (dated rows with legal basis, like the tax rules)."""
+
+    dias = models.PositiveSmallIntegerField(_("días de mora"))
+    valid_from = models.DateField(_("vigente desde"))
+    valid_to = models.DateField(_("vigente hasta"), null=True, blank=True)
+    legal_basis = models.CharField(_("base legal"), max_length=300)
+
+    class Meta:
+        verbose_name = _("plazo para emitir el título de crédito")
+        verbose_name_plural = _("plazos para emitir títulos de crédito")
+        constraints = [models.UniqueConstraint(fields=["valid_from"], name="uniq_plazo_titulo")]
+
+    def __str__(self) -> str:
+        return f"{self.valid_from} {self.dias}"
+
+
+class TituloCredito(models.Model):
+    """The título de crédito issued for an obligation left unpaid past its term: its own
+    gap-free number, the date, the amount with interest to that day and the legal basis. The
+    obligation stays payable through the banks (interest to the day of payment)."""
+
+    numero = models.CharField(_("número del título de crédito"), max_length=30, unique=True)
+    obligation = models.OneToOneField(
+        Obligation,
+        on_delete=models.PROTECT,
+        related_name="titulo",
+        verbose_name=_("obligación"),
+    )
+    issued_on = models.DateField(_("emitido el"))
+    principal = money_field(_("capital"))
+    interest = money_field(_("intereses a la fecha de emisión"))
+    total = money_field(_("total a la fecha de emisión"))
+    legal_basis = models.CharField(_("base legal"), max_length=300)
+
+    class Meta:
+        verbose_name = _("título de crédito")
+        verbose_name_plural = _("títulos de crédito")
+        ordering = ["-issued_on", "-pk"]
+
+    def __str__(self) -> str:
+        return self.numero

@@ -43,6 +43,19 @@ def load(report: LoadReport) -> None:
             },
             report,
         )
+    from .models import PlazoTitulo
+
+    for row in read_csv(DATA / "plazo_titulo.csv"):
+        upsert(
+            PlazoTitulo,
+            {"valid_from": date.fromisoformat(row["valid_from"])},
+            {
+                "valid_to": date.fromisoformat(row["valid_to"]) if row["valid_to"] else None,
+                "dias": int(row["dias"]),
+                "legal_basis": row["legal_basis"],
+            },
+            report,
+        )
     for row in read_csv(DATA / "feriados.csv"):
         upsert(
             Feriado,

@@ -12,7 +12,7 @@ PAGE_SIZE = 25
 
 
 def for_oce(oce, *, state: str = ""):
-    qs = Obligation.objects.visible_to(oce).select_related("edoc")
+    qs = Obligation.objects.visible_to(oce).select_related("edoc", "titulo")
     if state == "pendientes":
         qs = qs.filter(state__in=Obligation.OPEN)
     elif state in Obligation.State.values:

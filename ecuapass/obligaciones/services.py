@@ -180,7 +180,13 @@ def amount_due(obligation: Obligation, on: date | None = None, *, paid=None, rat
 
 
 def find(numero: str) -> Obligation | None:
-    return Obligation.objects.filter(numero=str(numero).strip()[:30]).first()
+    """The obligation with this número de liquidación, or whose título de crédito it is."""
+    obligation = Obligation.objects.filter(numero=str(numero).strip()[:30]).first()
+    if obligation is None:
+        from .titulos import find as by_titulo
+
+        obligation = by_titulo(numero)
+    return obligation
 
 
 def pay(
@@ -280,7 +286,12 @@ def reverse(payment: Payment, *, collector: str, user=None, at: datetime | None 
             reverses=original,
             by_user=user if getattr(user, "is_authenticated", False) else None,
         )
-        obligation.state = Obligation.State.PENDIENTE
+        # Reopened: pending again, or still under its título de crédito.
+        obligation.state = (
+            Obligation.State.VENCIDA
+            if hasattr(obligation, "titulo")
+            else Obligation.State.PENDIENTE
+        )
         obligation.paid_on = None
         obligation.save(update_fields=["state", "paid_on"])
         obligation_unpaid.send(sender=Obligation, obligation=obligation, payment=reversal)

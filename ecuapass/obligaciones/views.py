@@ -14,7 +14,7 @@ from ecuapass.edocs.access import document_for
 from ecuapass.portal.permissions import menu_option_required
 
 from . import levante, prints, selectors, services
-from .models import Obligation
+from .models import Obligation, TituloCredito
 
 OPTION = "1.12"
 
@@ -54,6 +54,7 @@ def detalle(request, numero: str):
             "due": services.amount_due(obligation),
             "components": obligation.components.all(),
             "payments": obligation.payments.all(),
+            "titulo": TituloCredito.objects.filter(obligation=obligation).first(),
         },
     )
 
