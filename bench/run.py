@@ -6,6 +6,7 @@ runs the raw SQL of the same query. Results go to docs/performance.md.
 
     python bench/run.py                 # all scenarios
     python bench/run.py --only frame    # one scenario (others keep their last results)
+    BENCH_ONLY=frame,buzon,tariff,edocs13 make bench-quick   # the screens only
 """
 
 from __future__ import annotations
@@ -203,7 +204,8 @@ def main() -> None:
 
     wrk_bin = ensure_wrk()
     reset_database(args.reuse_db)
-    selected = [s for s in registry.SCENARIOS if not args.only or s.name in args.only]
+    only = args.only or [n for n in os.environ.get("BENCH_ONLY", "").split(",") if n]
+    selected = [s for s in registry.SCENARIOS if not only or s.name in only]
     prepared = {}
     for scenario in selected:
         print(f"[bench] preparing {scenario.name}", flush=True)

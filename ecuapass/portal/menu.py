@@ -191,6 +191,11 @@ class PortalFrame:
         oce = self.oce
         return snapshot(self.user, oce.code if oce is not None else "")
 
+    @property
+    def version(self) -> tuple:
+        """The versions of everything the frame shows of this user (``access_cache``)."""
+        return self._snapshot.version
+
     def _grant_info(self):
         return self._memo("grant", lambda: self._snapshot.get("grant")) or (
             False,

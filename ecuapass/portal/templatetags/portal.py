@@ -1,5 +1,6 @@
 from django import template
 
+from ecuapass.portal import fragments
 from ecuapass.portal.menu import frame_for
 
 register = template.Library()
@@ -12,3 +13,34 @@ def portal_frame(context):
     if request is None:
         return None
     return frame_for(request)
+
+
+class FrameFragmentNode(template.Node):
+    def __init__(self, name: str, vary_on: list, nodelist):
+        self.name, self.vary_on, self.nodelist = name, vary_on, nodelist
+
+    def render(self, context):
+        values = tuple(_key_part(v.resolve(context)) for v in self.vary_on)
+        origin = getattr(self, "origin", None)
+        name = (getattr(origin, "name", ""), self.name)
+        return fragments.render(self.nodelist, context, name, values)
+
+
+def _key_part(value):
+    return getattr(value, "pk", value)  # a model instance by its key, not by identity
+
+
+@register.tag
+def frame_fragment(parser, token):
+    """``{% frame_fragment "name" var1 var2 %}…{% endframe_fragment %}``: a part of the frame
+    rendered once per user, OCE, language, grants/menu versions and the named values
+    (``portal.fragments``). Inside it, ``{% csrf_token %}`` and ``{{ next_path }}`` (the
+    page's path) are this request's; nothing else may differ between two requests with the
+    same key."""
+    bits = token.split_contents()
+    if len(bits) < 2:
+        raise template.TemplateSyntaxError("frame_fragment needs a name")
+    nodelist = parser.parse(("endframe_fragment",))
+    parser.delete_first_token()
+    name = bits[1].strip("\"'")
+    return FrameFragmentNode(name, [parser.compile_filter(b) for b in bits[2:]], nodelist)

@@ -1,0 +1,113 @@
+"""The frame's fragments rendered once and reused: ``{% frame_fragment %}`` (ADR 0019).
+
+The header's tools, the top and left menus, Mi menú and the main screen's menu panels are
+the same on every request of one user acting as one código de OCE, in one language, until
+a grant, the menu, Mi menú or the user change — which is exactly what the access snapshot's
+versions (``accounts.access_cache``) already say. Their rendered HTML is kept in this
+process's memory under a key made of:
+
+* the fragment's name and its template,
+* the user, the active código de OCE, the language,
+* the snapshot's versions (global and per user: any grant, menu, Mi menú or user change
+  gives a new key, so the next request renders afresh),
+* the values the fragment names (``vary on``): the unread badge's count, the open menu
+  group, the current screen.
+
+Two things differ on every request and are never stored: the CSRF token and the page's own
+path (the ``next`` of the frame's forms). The fragment is rendered with markers in their
+place, and the markers are replaced with this request's values on every use. Entries live
+at most ``access_cache.TTL`` seconds (the bound the snapshot itself has for changes made
+behind the ORM's back), and at most ``MAX_ENTRIES`` are kept (least recently used first out).
+Anonymous visitors are not cached (their frame is small and the same for everyone).
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import OrderedDict
+
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
+
+from ecuapass.accounts.access_cache import TTL
+
+MAX_ENTRIES = 4096
+# Plain ASCII with no character HTML escaping would change: they survive rendering as written.
+CSRF_MARK = "__ecuapass_frame_csrf__"
+NEXT_MARK = "__ecuapass_frame_next__"
+
+
+class _Store:
+    """A small LRU of rendered fragments with an age limit, shared by the threads of a process."""
+
+    def __init__(self, size: int, ttl: float):
+        self.size, self.ttl = size, ttl
+        self._data: OrderedDict = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key):
+        with self._lock:
+            item = self._data.get(key)
+            if item is None:
+                return None
+            if item[0] < time.monotonic():
+                del self._data[key]
+                return None
+            self._data.move_to_end(key)
+            return item[1]
+
+    def set(self, key, html: str) -> None:
+        with self._lock:
+            self._data[key] = (time.monotonic() + self.ttl, html)
+            self._data.move_to_end(key)
+            while len(self._data) > self.size:
+                self._data.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._data.clear()
+
+
+store = _Store(MAX_ENTRIES, TTL)
+
+
+def fragment_key(frame, name: str, vary_on: tuple):
+    """The key of fragment ``name`` for this request, or None when it must not be cached."""
+    user = frame.user
+    if not getattr(user, "is_authenticated", False):
+        return None
+    oce = frame.oce
+    code = oce.code if oce is not None else ""
+    return (name, user.pk, code, get_language(), frame.version, *vary_on)
+
+
+def render(nodelist, context, name: str, vary_on: tuple) -> str:
+    """Render ``nodelist`` (a fragment of the frame) from the store, or once and keep it."""
+    from .menu import frame_for
+
+    request = context.get("request")
+    frame = frame_for(request) if request is not None else None
+    key = fragment_key(frame, name, vary_on) if frame is not None else None
+    if key is None:
+        return _render_now(nodelist, context, request)
+    html = store.get(key)
+    if html is None:
+        with context.push(csrf_token=CSRF_MARK, next_path=NEXT_MARK):
+            html = str(nodelist.render(context))
+        store.set(key, html)
+    if CSRF_MARK in html:
+        csrf = context.get("csrf_token")
+        csrf = str(csrf) if csrf is not None else ""
+        if csrf in ("", "NOTPROVIDED"):  # no CSRF context: render as the tag would, fully
+            return _render_now(nodelist, context, request)
+        html = html.replace(CSRF_MARK, escape(csrf))
+    if NEXT_MARK in html:
+        html = html.replace(NEXT_MARK, escape(request.get_full_path()))
+    return mark_safe(html)  # noqa: S308 - rendered by the template engine, escaped there
+
+
+def _render_now(nodelist, context, request) -> str:
+    with context.push(next_path=request.get_full_path() if request is not None else ""):
+        return nodelist.render(context)
