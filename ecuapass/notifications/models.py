@@ -94,6 +94,8 @@ class Notification(models.Model):
     kind = models.CharField(_("tipo de aviso"), max_length=80, blank=True, default="")
     message = models.JSONField(_("mensaje y parámetros"), default=dict, blank=True)
     emailed_on = models.DateTimeField(_("enviado por correo el"), null=True, blank=True)
+    # Its e-mail copy waits for the mailer loop (``tasks.send_due``); cleared when sent.
+    email_due = models.BooleanField(_("correo pendiente"), default=False)
 
     objects = NotificationQuerySet.as_manager()
 
@@ -104,6 +106,8 @@ class Notification(models.Model):
         indexes = [
             models.Index(fields=["user", "-created_on", "-id"], name="notif_user_date"),
             models.Index(fields=["oce_code", "-created_on", "-id"], name="notif_oce_date"),
+            # The mailer's queue: only the notices whose e-mail is due are in it.
+            models.Index(fields=["id"], condition=models.Q(email_due=True), name="notif_email_due"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -47,8 +47,9 @@ def notify(
     contenttypes, with its ``get_absolute_url()`` when it has one.
     ``attachments``: Django ``File`` objects, or ``(filename, bytes[, content_type])`` tuples.
 
-    The e-mail copy is sent by the ``send_notification_email`` background task,
-    enqueued in the same transaction as the notice (queue "notifications").
+    The e-mail copy is sent by the mailer loop (``tasks.send_notification_email``): the notice
+    is marked ``email_due`` and one mailer job is enqueued per transaction, in it (queue
+    "notifications") — a batch of documents writing 150 notices enqueues one job, not 150.
     """
     if user is None and oce_code is None:
         raise ValueError("notify() needs a user, an oce_code or both")
@@ -70,6 +71,7 @@ def notify(
             user=user,
             oce_code=oce_code,
             created_on=created_on or timezone.now(),
+            email_due=True,
         )
         if related is not None:
             notice.related_type = ContentType.objects.get_for_model(related)
@@ -84,12 +86,28 @@ def notify(
         notice.save()
         for item in attachments:
             _attach(notice, item)
-        send_notification_email.enqueue(notice.pk)
+        _mailer_due(notice.pk, send_notification_email)
         if user is not None:
             transaction.on_commit(lambda: _bump(f"u{user.pk}"))
         if oce_code is not None:
             transaction.on_commit(lambda: _bump(f"o{oce_code.pk}"))
     return notice
+
+
+def _mailer_marker() -> None:
+    """Marks (in the transaction's on-commit list) that a mailer job is enqueued in it."""
+
+
+def _mailer_due(notice_id: int, task) -> None:
+    """Enqueue the mailer job once per transaction (call inside ``transaction.atomic``).
+
+    The job is written in the transaction, so it commits with the notices (or rolls back with
+    them, savepoints included: the marker lives in the same on-commit entry's savepoint)."""
+    connection = transaction.get_connection()
+    if any(entry[1] is _mailer_marker for entry in connection.run_on_commit):
+        return
+    task.enqueue(notice_id)
+    transaction.on_commit(_mailer_marker)
 
 
 def _attach(notice: Notification, item) -> NotificationAttachment:

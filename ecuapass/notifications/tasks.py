@@ -1,4 +1,4 @@
-"""Background work of the buzón: the e-mail copy of each notice."""
+"""Background work of the buzón: the e-mail copies of the notices (one mailer loop)."""
 
 from __future__ import annotations
 
@@ -13,63 +13,83 @@ MAILER_BATCH = 50
 
 @task(queue_name="notifications")
 def send_notification_email(notification_id: int) -> int:
-    """E-mail a notice to its recipients; returns how many addresses it went to.
+    """The mailer loop: e-mail the notice, then every notice whose e-mail is due
+    (``send_due``); returns how many addresses the notice itself went to.
 
-    The job is also a mailer loop: in the same run it sends up to ``MAILER_BATCH`` other
-    unsent notices whose jobs wait in the queue and marks those jobs done (``_send_waiting``),
-    so a burst of notices costs a few job runs, not one each.
-
-    Idempotent: a notice already e-mailed is not sent again if the job reruns.
+    ``notify`` enqueues one such job per transaction (``services._mailer_due``), so a batch of
+    documents writing 150 notices costs one job. Exactly once: a notice is locked while it is
+    sent (``SKIP LOCKED``: two mailers never take the same one) and marked sent in the same
+    transaction; a job that reruns finds nothing due. A worker killed after handing a message
+    to the mail server and before its commit sends that chunk again on the retry (e-mail
+    cannot be both sent and recorded atomically); nothing is ever lost.
     """
     sent = _send(notification_id)
-    _send_waiting(notification_id)
+    send_due()
     return sent
 
 
-def _send_waiting(notification_id: int) -> None:
-    """Send the notices whose jobs are ready, those jobs' rows locked (``SKIP LOCKED``: no
-    worker can claim them meanwhile) and marked done in the same transaction. A failure
-    rolls back the marks: the jobs run on their own (at least once, as before)."""
+def send_due(*, rounds: int = 20) -> int:
+    """Send the due notices, ``MAILER_BATCH`` per transaction, oldest first; how many."""
     from django.db import transaction
-    from django_tasks_db.models import DBTaskResult
-
-    from ecuapass.core import jobs
 
     from .models import Notification
 
-    waiting = list(
-        Notification.objects.filter(emailed_on__isnull=True)
-        .exclude(pk=notification_id)
-        .order_by("-pk")
-        .values_list("pk", flat=True)[: MAILER_BATCH * 2]
-    )
-    if not waiting:
-        return
-    with transaction.atomic():
-        claimed = list(
-            DBTaskResult.objects.ready()
-            .filter(task_path=send_notification_email.module_path, args_kwargs__args__0__in=waiting)
-            .select_for_update(skip_locked=True)[:MAILER_BATCH]
-        )
-        now = timezone.now()
-        for job in claimed:
-            count = _send(job.args_kwargs["args"][0])
-            DBTaskResult.objects.filter(pk=job.pk).update(
-                status=jobs.SUCCESSFUL, started_at=now, finished_at=now, return_value=count
+    total = 0
+    for _round in range(rounds):
+        failure: Exception | None = None
+        with transaction.atomic():
+            notices = list(
+                Notification.objects.filter(email_due=True)
+                .order_by("pk")
+                .select_for_update(skip_locked=True, of=("self",))
+                .select_related("user", "oce_code__registration")[:MAILER_BATCH]
             )
+            if not notices:
+                break
+            sent = []
+            for notice in notices:
+                try:
+                    _deliver(notice)
+                except Exception as exc:  # noqa: BLE001 - record what went out, then fail
+                    failure = exc
+                    break
+                sent.append(notice.pk)
+            if sent:
+                Notification.objects.filter(pk__in=sent).update(
+                    email_due=False, emailed_on=timezone.now()
+                )
+        total += len(sent)
+        if failure is not None:
+            raise failure  # the job fails; core.jobs retries it (the rest stays due)
+        if len(notices) < MAILER_BATCH:
+            break
+    return total
 
 
 def _send(notification_id: int) -> int:
+    """E-mail one notice unless already sent (row locked while it is sent)."""
+    from django.db import transaction
+
     from .models import Notification
+
+    with transaction.atomic():
+        notice = (
+            Notification.objects.select_for_update(of=("self",))
+            .select_related("user", "oce_code__registration")
+            .filter(pk=notification_id)
+            .first()
+        )
+        if notice is None or notice.emailed_on is not None:
+            return 0
+        count = _deliver(notice)
+        Notification.objects.filter(pk=notice.pk).update(email_due=False, emailed_on=timezone.now())
+    return count
+
+
+def _deliver(notice) -> int:
+    """Hand the notice's e-mail to the mail server; how many addresses."""
     from .services import recipients_of
 
-    notice = (
-        Notification.objects.select_related("user", "oce_code__registration")
-        .filter(pk=notification_id)
-        .first()
-    )
-    if notice is None or notice.emailed_on is not None:
-        return 0
     to = recipients_of(notice)
     if to:
         with translation.override(settings.LANGUAGE_CODE):
@@ -81,5 +101,4 @@ def _send(notification_id: int) -> int:
             with attachment.file.open("rb") as fh:
                 message.attach(attachment.name, fh.read(), attachment.content_type)
         message.send()
-    Notification.objects.filter(pk=notice.pk).update(emailed_on=timezone.now())
     return len(to)
