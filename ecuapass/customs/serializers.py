@@ -10,7 +10,13 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from .models import Dai, DaiItem, FormaPago, TipoDespacho
-from .services import ITEM_FIELDS, AmountOverflow, check_amounts, clean_subpartida
+from .services import (
+    ITEM_FIELDS,
+    LIQUIDATED,
+    AmountOverflow,
+    check_amounts,
+    clean_subpartida,
+)
 
 POSITIVE = {"min_value": Decimal("0")}
 
@@ -107,7 +113,7 @@ class DaiSerializer(serializers.Serializer):
     def validate(self, attrs):
         """The totals and the liquidación these items make must fit their columns too."""
         try:
-            check_amounts(attrs, on=timezone.localdate())
+            attrs[LIQUIDATED] = check_amounts(attrs, on=timezone.localdate())
         except AmountOverflow as exc:
             raise serializers.ValidationError(exc.as_fields()) from None
         return attrs

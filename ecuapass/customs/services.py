@@ -130,15 +130,41 @@ def item_rows(items: list[dict], dai=None) -> list[DaiItem]:
     return rows
 
 
+# Where the API's serializer leaves the liquidación it computed while checking the amounts
+# (``check_amounts``), so that ``build_dai`` does not compute it again.
+LIQUIDATED = "_liquidado"
+
+
 @transaction.atomic
 def build_dai(edoc, data: dict) -> Dai:
+    """Create the DAI, its items and its liquidación from validated data: the items are
+    liquidated in memory and written once, already liquidated (3 statements). The serializer's
+    liquidación of the same day and rate is reused instead of running the calculator again."""
     dai = Dai(edoc=edoc, **header_values(data))
     dai.importador = Operator.objects.filter(ruc=dai.importador_ruc).first()
+    on = timezone.localdate()
+    done = data.get(LIQUIDATED)
+    if done is not None and done.on == on and done.rate == dai.tipo_cambio:
+        items = [_copy(item) for item in done.items]
+        liq = _copy(done.liq)
+        dai.recompute_totals(items)
+    else:
+        items = item_rows(data["items"])
+        liq = Liquidacion()
+        liquidate(dai, items, liq, on=on)
     dai.save()
-    items = item_rows(data["items"], dai)
+    for item in items:
+        item.dai = dai
     DaiItem.objects.bulk_create(items)
-    recompute(dai, on=timezone.localdate())
+    liq.dai = dai
+    liq.save()
     return dai
+
+
+def _copy(instance):
+    """A fresh unsaved copy of an unsaved model instance (a retried transaction inserts anew)."""
+    model = type(instance)
+    return model(**{f.attname: getattr(instance, f.attname) for f in model._meta.concrete_fields})
 
 
 @dataclass
@@ -598,18 +624,25 @@ def _relocalize_one(dai: Dai, item: DaiItem) -> bool:
     return True
 
 
-def check_amounts(data: dict, *, on: date) -> None:
-    """``liquidate`` over validated payload data (the API's serializer), without saving."""
-    dai = Dai(tipo_cambio=data.get("tipo_cambio") or Decimal("1"))
-    items = [
-        DaiItem(
-            **{name: item.get(name) for name in ITEM_FIELDS if name not in ("flete", "seguro")},
-            flete=item.get("flete") or ZERO,
-            seguro=item.get("seguro") or ZERO,
-        )
-        for item in data.get("items") or []
-    ]
-    liquidate(dai, items, Liquidacion(), on=on)
+@dataclass
+class Liquidated:
+    """A liquidación computed in memory from payload data (``check_amounts``)."""
+
+    on: date
+    rate: Decimal
+    items: list[DaiItem]
+    liq: Liquidacion
+
+
+def check_amounts(data: dict, *, on: date) -> Liquidated:
+    """``liquidate`` over validated payload data (the API's serializer), without saving; the
+    liquidated rows are returned (``build_dai`` writes them as they are)."""
+    rate = data.get("tipo_cambio") or Decimal("1")
+    dai = Dai(tipo_cambio=rate)
+    items = item_rows(data.get("items") or [])
+    liq = Liquidacion()
+    liquidate(dai, items, liq, on=on)
+    return Liquidated(on=on, rate=rate, items=items, liq=liq)
 
 
 def calculator_inputs(items, rate: Decimal) -> list:
