@@ -18,7 +18,7 @@ from ecuapass.core.models import (
     OceType,
     UnitOfMeasure,
 )
-from ecuapass.edocs.rules import Phase, Rule
+from ecuapass.edocs.rules import Phase, Rule, per_batch
 from ecuapass.edocs.states import DocumentState
 
 
@@ -35,16 +35,54 @@ def same_name(a: str, b: str) -> bool:
 
 
 def _codes(ctx, model) -> set[str]:
+    """The active codes of a catalog: read once per batch."""
     key = f"codes:{model.__name__}"
-    if key not in ctx.cache:
-        ctx.cache[key] = set(model.objects.filter(active=True).values_list("code", flat=True))
-    return ctx.cache[key]
+    if key not in ctx.shared:
+        ctx.shared[key] = set(model.objects.filter(active=True).values_list("code", flat=True))
+    return ctx.shared[key]
 
 
 def _items(ctx):
+    """The DAI's items in order: the items of every DAI of the batch are read in one query."""
     if "items" not in ctx.cache:
-        ctx.cache["items"] = list(ctx.content.items.order_by("numero"))
+        ctx.cache["items"] = _items_of(ctx, ctx.content)
     return ctx.cache["items"]
+
+
+def _items_of(ctx, dai) -> list:
+    """The items of a DAI of the batch (those of every DAI of the batch read in one query)."""
+    from .models import DaiItem
+
+    def load(dais):
+        by_dai: dict[int, list] = {d.pk: [] for d in dais}
+        for item in DaiItem.objects.filter(dai__in=list(by_dai)).order_by("dai_id", "numero"):
+            by_dai[item.dai_id].append(item)
+        return by_dai
+
+    items = per_batch(ctx, "dai:items", load).get(dai.pk)
+    return items if items is not None else list(dai.items.order_by("numero"))
+
+
+def _importers(ctx) -> dict[str, dict]:
+    """The batch's importers by RUC, in one query each: ``legal_name``, and ``titular`` when
+    the operator is active with an active registration of a tipo de OCE that imports."""
+
+    def load(dais):
+        rucs = {dai.importador_ruc for dai in dais}
+        found = {
+            ruc: {"legal_name": name, "titular": False}
+            for ruc, name in Operator.objects.filter(ruc__in=rucs).values_list("ruc", "legal_name")
+        }
+        for ruc in OceRegistration.objects.filter(
+            operator__ruc__in=rucs,
+            operator__state=Operator.State.ACTIVE,
+            oce_type__in=OceType.objects.with_capability(Capability.TITULAR),
+            state=OceRegistration.State.ACTIVE,
+        ).values_list("operator__ruc", flat=True):
+            found[ruc]["titular"] = True
+        return found
+
+    return per_batch(ctx, "dai:importers", load)
 
 
 # --- document phase: every code from its catalog --------------------------------
@@ -66,10 +104,13 @@ class RegimenDeImportacion(Rule):
     message = _("El régimen {valor} no existe o no es un régimen de importación.")
 
     def check(self, ctx):
-        ok = CustomsRegime.objects.filter(
-            code=ctx.content.regimen, active=True, flow=CustomsRegime.Flow.IMPORT
-        ).exists()
-        if not ok:
+        if "codes:import-regimes" not in ctx.shared:
+            ctx.shared["codes:import-regimes"] = set(
+                CustomsRegime.objects.filter(
+                    active=True, flow=CustomsRegime.Flow.IMPORT
+                ).values_list("code", flat=True)
+            )
+        if ctx.content.regimen not in ctx.shared["codes:import-regimes"]:
             yield self.error(valor=ctx.content.regimen)
 
 
@@ -136,13 +177,7 @@ class ImportadorRegistrado(Rule):
 
     def check(self, ctx):
         dai = ctx.content
-        ok = OceRegistration.objects.filter(
-            operator__ruc=dai.importador_ruc,
-            operator__state=Operator.State.ACTIVE,
-            oce_type__in=OceType.objects.with_capability(Capability.TITULAR),
-            state=OceRegistration.State.ACTIVE,
-        ).exists()
-        if not ok:
+        if not _importers(ctx).get(dai.importador_ruc, {}).get("titular"):
             yield self.error(ruc=dai.importador_ruc)
 
 
@@ -155,9 +190,9 @@ class NombreImportador(Rule):
 
     def check(self, ctx):
         dai = ctx.content
-        operator = Operator.objects.filter(ruc=dai.importador_ruc).first()
-        if operator and not same_name(dai.importador_nombre, operator.legal_name):
-            yield self.error(declarado=dai.importador_nombre, registro=operator.legal_name)
+        operator = _importers(ctx).get(dai.importador_ruc)
+        if operator and not same_name(dai.importador_nombre, operator["legal_name"]):
+            yield self.error(declarado=dai.importador_nombre, registro=operator["legal_name"])
 
 
 class DeclaranteEsElOce(Rule):
@@ -220,8 +255,12 @@ class SubpartidaVigente(Rule):
 
         from .services import dotted_subpartida
 
+        def load(dais):
+            codes = {i.subpartida for dai in dais for i in _items_of(ctx, dai)}
+            return lines_in_force([c for c in codes if c.isdigit()], ctx.on)
+
         items = _items(ctx)
-        found = lines_in_force([i.subpartida for i in items if i.subpartida.isdigit()], ctx.on)
+        found = per_batch(ctx, f"dai:lines:{ctx.on.isoformat()}", load)
         for item in items:
             if item.subpartida not in found:
                 yield self.error(

@@ -11,6 +11,7 @@ from rest_framework.views import APIView
 
 from ecuapass.api.parsers import SafeJSONParser
 from ecuapass.api.permissions import MenuOptionGranted
+from ecuapass.tariff import memo as tariff_memo
 
 from . import registry, services
 from .access import DRAFT_OPTION, SENT_OPTION, visible_documents
@@ -114,19 +115,21 @@ class EdocListCreate(APIView):
                     }
                 }
             )
-        serializer = doc_type.serializer_class()(data=raw)
-        serializer.is_valid(raise_exception=True)
         key = (request.headers.get("Idempotency-Key") or "").strip()[:100]
-        outcome = services.submit_payload(
-            doc_type,
-            serializer.validated_data,
-            raw=raw,
-            user=request.user,
-            oce=oce,
-            channel=Channel.SOFTWARE,
-            payload_xml=getattr(request._request, "_edoc_xml", ""),
-            idempotency_key=key,
-        )
+        with tariff_memo.using():  # the liquidación reads the tariff from memory
+            serializer = doc_type.serializer_class()(data=raw)
+            serializer.is_valid(raise_exception=True)
+            outcome = services.submit_payload(
+                doc_type,
+                serializer.validated_data,
+                raw=raw,
+                user=request.user,
+                oce=oce,
+                channel=Channel.SOFTWARE,
+                payload_xml=getattr(request._request, "_edoc_xml", ""),
+                idempotency_key=key,
+                schema_checked=True,  # raw passed the type's serializer above
+            )
         edoc = outcome.envio.document
         edoc.reintento = outcome.replayed
         body = SubmitAnswerSerializer(edoc, context={"request": request}).data

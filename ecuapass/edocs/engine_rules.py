@@ -48,7 +48,8 @@ class TipoOcePuedeDeclarar(Rule):
 
 
 class EstructuraDelDocumento(Rule):
-    """The payload as sent must pass the type's serializer (the e-doc schema)."""
+    """The payload as sent must pass the type's serializer (the e-doc schema). An envío whose
+    payload passed it when received (``Envio.schema_checked``, the API) is not checked again."""
 
     code = "DOC-001"
     phase = Phase.DOCUMENTO
@@ -56,6 +57,8 @@ class EstructuraDelDocumento(Rule):
     message = _("{detalle}")
 
     def check(self, ctx):
+        if ctx.edoc.envio.schema_checked:
+            return
         serializer = ctx.doc_type.serializer_class()(data=ctx.edoc.envio.payload)
         if serializer.is_valid():
             return

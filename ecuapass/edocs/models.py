@@ -250,6 +250,9 @@ class Envio(models.Model):
     payload = models.JSONField(_("contenido enviado (JSON)"))
     payload_xml = models.TextField(_("contenido enviado (XML)"), blank=True)
     idempotency_key = models.CharField(_("clave de idempotencia"), max_length=100, blank=True)
+    # The payload passed the type's serializer when it was received (the API validates it
+    # before answering 202): the worker's structure check (DOC-001) does not run it again.
+    schema_checked = models.BooleanField(_("estructura validada al recibirlo"), default=False)
 
     objects = EnvioQuerySet.as_manager()
 

@@ -39,13 +39,35 @@ class RuleError:
 
 @dataclass
 class RuleContext:
-    """What a rule may look at."""
+    """What a rule may look at.
+
+    ``cache``: this document's (e.g. its items, read once for all its rules). ``shared``: one
+    dict for every document of the worker's batch, and ``batch`` their contents (this one
+    included), so a rule looks up what it needs for the whole batch in one query
+    (``per_batch``) instead of one per document.
+    """
 
     edoc: Any
     content: Any
     doc_type: Any
     on: Any  # the declaration date
     cache: dict = field(default_factory=dict)
+    shared: dict = field(default_factory=dict)
+    batch: list = field(default_factory=list)
+
+
+def per_batch(ctx: RuleContext, key: str, load):
+    """``load(contents)`` once per batch: ``contents`` are the batch's contents of this
+    document's type (this one included). Only for what processing never changes (catalogs,
+    the operators' registry): what an earlier document of the batch may write (e.g. an
+    invoice declared, cargo discharged) is checked per document."""
+    if key not in ctx.shared:
+        kind = type(ctx.content)
+        contents = [c for c in ctx.batch if isinstance(c, kind)]
+        if not any(c is ctx.content for c in contents):
+            contents.append(ctx.content)
+        ctx.shared[key] = load(contents)
+    return ctx.shared[key]
 
 
 class Rule:

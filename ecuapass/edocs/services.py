@@ -124,11 +124,13 @@ def submit(
     payload_xml: str = "",
     idempotency_key: str = "",
     content=None,
+    schema_checked: bool = False,
 ) -> Envio:
     """Send a draft: the envío, the document's states and the job commit together.
 
     ``content``: the draft's content when the caller has just built it (the API), so it is
-    not read again. The número de entrega is taken last: its row lock is held only for the
+    not read again. ``schema_checked``: ``payload`` passed the type's serializer just now
+    (the worker's DOC-001 does not validate it again). The número de entrega is taken last: its row lock is held only for the
     few statements before the commit.
     """
     from .tasks import process_document
@@ -157,6 +159,7 @@ def submit(
             payload=payload,
             payload_xml=payload_xml,
             idempotency_key=idempotency_key,
+            schema_checked=schema_checked,
         )
         edoc.numero_entrega = numero
         edoc.channel = channel
@@ -189,8 +192,12 @@ def submit_payload(
     channel: str,
     payload_xml: str = "",
     idempotency_key: str = "",
+    schema_checked: bool = False,
 ) -> SubmitOutcome:
     """Create a document from validated data and send it (API, channel S).
+
+    ``schema_checked``: ``raw`` itself is what the type's serializer validated into ``data``
+    (the API), so the worker does not validate it again (``Envio.schema_checked``).
 
     With an ``idempotency_key`` a retry returns the first envío unchanged: the key is UNIQUE
     per OCE (``uniq_envio_idempotency``), so the first submission pays no look-up and a replay
@@ -209,6 +216,7 @@ def submit_payload(
                 payload_xml=payload_xml,
                 idempotency_key=idempotency_key,
                 content=content,
+                schema_checked=schema_checked,
             )
     except IntegrityError:
         if idempotency_key:
@@ -274,13 +282,14 @@ def process_batch(
     from django_tasks_db.models import DBTaskResult
 
     from ecuapass.core import jobs
+    from ecuapass.tariff import memo
 
     from .tasks import process_document
 
     limit = max(1, limit or batch_size())
     outcomes: dict[int, str] = {}
     failure: Exception | None = None
-    with transaction.atomic():
+    with memo.using(), transaction.atomic():
         batch = list(_locked(skip_locked=True).filter(pk=document_id))
         if limit > 1:
             waiting = list(
@@ -305,11 +314,15 @@ def process_batch(
                     .filter(pk__in=chosen, estado_transmision=T.RECIBIDO)
                     .order_by("sent_on", "id")
                 )
+        contents = _prefetch(batch)
+        shared: dict = {}  # the rules' per-batch look-ups (RuleContext.shared)
         done_jobs = []
         for edoc in batch:
             try:
                 with transaction.atomic():
-                    outcomes[edoc.pk] = _process_locked(edoc, process_name)
+                    outcomes[edoc.pk] = _process_locked(
+                        edoc, process_name, shared=shared, batch=contents
+                    )
             except Exception as exc:  # noqa: BLE001 - one document's failure is its own
                 logger.exception("edocs: document %s failed in a batch", edoc.pk)
                 outcomes[edoc.pk] = "failed"
@@ -331,8 +344,40 @@ def process_batch(
     return outcomes
 
 
-def _process_locked(edoc: EDocument, process_name: str) -> str:
-    """The processing of one document whose row the caller has locked (in its transaction)."""
+def _prefetch(batch: list[EDocument]) -> list:
+    """Read what processing reads of every document of a batch in a few queries: the envíos
+    with their senders, and the contents of each type (one query per type) — instead of
+    a query for each, per document. Returns the contents."""
+    from django.db.models import prefetch_related_objects
+
+    pending = [e for e in batch if e.estado_transmision == T.RECIBIDO]
+    if not pending:
+        return []
+    prefetch_related_objects(pending, "envio__sender_user")
+    by_type: dict[str, list[EDocument]] = {}
+    for edoc in pending:
+        by_type.setdefault(edoc.doc_type, []).append(edoc)
+    for code, docs in by_type.items():
+        doc_type = registry.find(code)
+        # A type that reads its content its own way keeps doing so.
+        if doc_type is None or type(doc_type).content_for is not registry.DocumentType.content_for:
+            continue
+        model = apps.get_model(doc_type.content_model)
+        found = {c.edoc_id: c for c in model.objects.filter(edoc__in=docs)}
+        for edoc in docs:
+            content = found.get(edoc.pk)
+            if content is not None:
+                content.edoc = edoc
+            edoc._content_cache = content
+    return [e.content for e in pending if e.content is not None]
+
+
+def _process_locked(
+    edoc: EDocument, process_name: str, *, shared: dict | None = None, batch: list | None = None
+) -> str:
+    """The processing of one document whose row the caller has locked (in its transaction).
+
+    ``shared``/``batch``: the batch's rule look-ups and contents (``RuleContext``)."""
     if edoc.estado_transmision != T.RECIBIDO:
         return "already-processed"
     edoc.processing_attempts += 1
@@ -340,7 +385,12 @@ def _process_locked(edoc: EDocument, process_name: str) -> str:
     content = edoc.content
     edoc.distrito = doc_type.distrito_of(content) if content is not None else ""
     ctx = RuleContext(
-        edoc=edoc, content=content, doc_type=doc_type, on=timezone.localdate(edoc.sent_on)
+        edoc=edoc,
+        content=content,
+        doc_type=doc_type,
+        on=timezone.localdate(edoc.sent_on),
+        shared=shared if shared is not None else {},
+        batch=batch or [],
     )
     rules = engine_rules() + list(doc_type.rules)
     errors = run_phase(rules, Phase.OPERADOR, ctx) + run_phase(rules, Phase.DOCUMENTO, ctx)

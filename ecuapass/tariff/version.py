@@ -31,6 +31,9 @@ def _set_new() -> None:
 
 
 def bump() -> None:
+    from . import memo
+
+    memo.clear()  # this process's in-memory copies at once; other processes at the commit
     connection = transaction.get_connection()
     if connection.in_atomic_block and any(
         entry[1] is _set_new for entry in connection.run_on_commit

@@ -8,6 +8,7 @@ from datetime import date
 
 from django.db.models import Prefetch
 
+from .. import memo
 from ..codes import CommodityCode
 from ..models import Commodity, Measure, Restriction, Section, TaxRule
 
@@ -24,10 +25,17 @@ def line_in_force(code: str, on: date) -> Commodity | None:
 
 
 def lines_in_force(codes: Iterable[str], on: date) -> dict[str, Commodity]:
-    """Lines (keyed by 10 digits) in force on ``on``, with their measures in force prefetched."""
+    """Lines (keyed by 10 digits) in force on ``on``, with their measures in force prefetched
+    (from memory inside ``tariff.memo.using()``)."""
     digits = {c for c in codes if c}
     if not digits:
         return {}
+    if memo.active():
+        return memo.lines(digits, on, _lines_in_force)
+    return _lines_in_force(digits, on)
+
+
+def _lines_in_force(digits: set[str], on: date) -> dict[str, Commodity]:
     measures = Measure.objects.in_force(on).select_related("unit").order_by("kind")
     qs = (
         Commodity.objects.filter(code__in=digits, level=10)
@@ -108,5 +116,12 @@ def line_sheet(code: str, on: date) -> LineSheet | None:
 
 
 def rules_in_force(on: date) -> dict[tuple[str, str], TaxRule]:
-    """The tax rules in force on ``on`` keyed by (code, iva_class)."""
+    """The tax rules in force on ``on`` keyed by (code, iva_class) (from memory inside
+    ``tariff.memo.using()``)."""
+    if memo.active():
+        return memo.rules(on, _rules_in_force)
+    return _rules_in_force(on)
+
+
+def _rules_in_force(on: date) -> dict[tuple[str, str], TaxRule]:
     return {(r.code, r.iva_class): r for r in TaxRule.objects.in_force(on)}
