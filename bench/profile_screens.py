@@ -54,42 +54,48 @@ def main() -> None:
 
     user, oce = demo_user()
     name, _, key = session_cookie(user, oce).partition("=")
-    rows = []
-    for label, url in SCREENS:
-        if args.only and url not in args.only:
-            continue
-        client = Client(HTTP_HOST="127.0.0.1")
+    screens = [(label, url) for label, url in SCREENS if not args.only or url in args.only]
+    clients, queries, sizes = {}, {}, {}
+    for _label, url in screens:
+        client = clients[url] = Client(HTTP_HOST="127.0.0.1")
         if "ingresar" not in url:
             client.cookies[name] = key
         for _ in range(3):  # warm: templates compiled, caches filled
             response = client.get(url)
             assert response.status_code == 200, (url, response.status_code)
-        with CaptureQueriesContext(connection) as queries:
-            client.get(url)
-        n_queries = len(queries)  # read now: the next request resets the connection's log
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(url)
+        queries[url] = len(captured)  # now: the next request resets the connection's log
+        sizes[url] = len(response.content)
         if args.sql:
-            print(f"\n=== {url}: {len(queries)} queries")
-            for q in queries.captured_queries:
+            print(f"\n=== {url}: {len(captured)} queries")
+            for q in captured.captured_queries:
                 print("  ", q["sql"][:300])
-        cpu = []
-        for _ in range(args.runs):
+    # Rounds over every screen in turn, so that the machine's load weighs on all alike.
+    cpu = {url: [] for _label, url in screens}
+    for _ in range(args.runs):
+        for _label, url in screens:
             start = time.process_time()
-            client.get(url)
-            cpu.append((time.process_time() - start) * 1000)
-        rows.append((label, url, statistics.median(cpu), n_queries, len(response.content)))
+            clients[url].get(url)
+            cpu[url].append((time.process_time() - start) * 1000)
+    for label, url in screens:
         if url in args.profile:
-            profiler = cProfile.Profile()
+            profiler = cProfile.Profile(time.process_time)
             profiler.enable()
             for _ in range(args.runs):
-                client.get(url)
+                clients[url].get(url)
             profiler.disable()
-            print(f"\n=== {label} ({url}), {args.runs} requests")
+            print(f"\n=== {label} ({url}), {args.runs} requests, CPU time")
             pstats.Stats(profiler).sort_stats("cumulative").print_stats(args.top)
-            pstats.Stats(profiler).sort_stats("tottime").print_stats(args.top)
-    print("| screen | CPU ms per request (median) | SQL queries | KB |")
-    print("|---|---:|---:|---:|")
-    for label, url, ms, n, size in rows:
-        print(f"| {label} (`{url}`) | {ms:.1f} | {n} | {size / 1024:.0f} |")
+    plain = statistics.median(cpu["/bench/plain/"]) if "/bench/plain/" in cpu else None
+    print("| screen | CPU ms per request (median) | × plain view | SQL queries | KB |")
+    print("|---|---:|---:|---:|---:|")
+    for label, url in screens:
+        ms = statistics.median(cpu[url])
+        ratio = f"{ms / plain:.1f}×" if plain else "—"
+        print(
+            f"| {label} (`{url}`) | {ms:.1f} | {ratio} | {queries[url]} | {sizes[url] / 1024:.0f} |"
+        )
 
 
 if __name__ == "__main__":

@@ -90,6 +90,28 @@ def render(nodelist, context, name: str, vary_on: tuple) -> str:
     request = context.get("request")
     frame = frame_for(request) if request is not None else None
     key = fragment_key(frame, name, vary_on) if frame is not None else None
+    return render_keyed(nodelist, context, key)
+
+
+def form_key(form, name) -> tuple | None:
+    """The key of a filter form's rendering: its class, the data of its own fields, the
+    language. Only for forms whose fields, choices and initial values are the same for every
+    user (the caller's promise): what it shows then follows from its data alone."""
+    if form is None or not hasattr(form, "fields"):
+        return None
+    data = ()
+    if form.is_bound:
+        getlist = getattr(form.data, "getlist", None)
+        data = tuple(
+            (field, tuple(getlist(key)) if getlist else form.data.get(key))
+            for field in form.fields
+            for key in (form.add_prefix(field),)
+        )
+    return ("form", name, type(form).__qualname__, get_language(), form.is_bound, data)
+
+
+def render_keyed(nodelist, context, key) -> str:
+    request = context.get("request")
     if key is None:
         return _render_now(nodelist, context, request)
     html = store.get(key)

@@ -44,3 +44,26 @@ def frame_fragment(parser, token):
     parser.delete_first_token()
     name = bits[1].strip("\"'")
     return FrameFragmentNode(name, [parser.compile_filter(b) for b in bits[2:]], nodelist)
+
+
+class FormFragmentNode(template.Node):
+    def __init__(self, form, nodelist):
+        self.form, self.nodelist = form, nodelist
+
+    def render(self, context):
+        origin = getattr(self, "origin", None)
+        key = fragments.form_key(self.form.resolve(context), getattr(origin, "name", ""))
+        return fragments.render_keyed(self.nodelist, context, key)
+
+
+@register.tag
+def form_fragment(parser, token):
+    """``{% form_fragment form %}…{% endform_fragment %}``: a filter form rendered once per
+    language and submitted data (``portal.fragments.form_key``). Only for forms whose fields,
+    choices and initial values do not depend on the user or on the database."""
+    bits = token.split_contents()
+    if len(bits) != 2:
+        raise template.TemplateSyntaxError("form_fragment takes the form")
+    nodelist = parser.parse(("endform_fragment",))
+    parser.delete_first_token()
+    return FormFragmentNode(parser.compile_filter(bits[1]), nodelist)
