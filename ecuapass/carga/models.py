@@ -129,6 +129,8 @@ class Manifiesto(models.Model):
         indexes = [
             # 2.11 «Consulta de llegada de medios de transporte»: a distrito's arrivals by date.
             models.Index(fields=["distrito", "fecha_llegada"], name="carga_man_llegada"),
+            # The abandono tácito's daily search of cargo not declared in time (obligaciones).
+            models.Index(fields=["fecha_llegada"], name="carga_man_llegada_fecha"),
         ]
 
     def __str__(self) -> str:
@@ -383,6 +385,8 @@ class EventoCarga(models.Model):
             models.Index(fields=["distrito", "-fecha_hora", "-id"], name="carga_evt_distrito"),
             models.Index(fields=["deposito", "-fecha_hora", "-id"], name="carga_evt_deposito"),
             models.Index(fields=["documento", "fecha_hora"], name="carga_evt_documento"),
+            # The abandono tácito's daily search of cargo stored beyond its term (obligaciones).
+            models.Index(fields=["tipo", "fecha_hora"], name="carga_evt_tipo_fecha"),
         ]
 
     def __str__(self) -> str:

@@ -18,6 +18,21 @@ class ObligacionesConfig(AppConfig):
         obligation_paid.connect(cure_if_paid, dispatch_uid="obligaciones_abandono_cured")
         self._register_mipagina_block()
         self._follow_dai_versions()
+        self._follow_cargo_discharge()
+
+    @staticmethod
+    def _follow_cargo_discharge():
+        """The DAI that declares cargo en abandono tácito joins the abandono."""
+        from django.apps import apps
+        from django.db.models.signals import post_save
+
+        from .abandono import on_declared
+
+        post_save.connect(
+            on_declared,
+            sender=apps.get_model("carga", "Descargo"),
+            dispatch_uid="obligaciones_abandono_declared",
+        )
 
     @staticmethod
     def _follow_dai_versions():

@@ -318,7 +318,8 @@ class CausalAbandono(models.Model):
     code = models.CharField(_("código"), max_length=20)
     name = models.CharField(_("causal"), max_length=300)
     legal_basis = models.CharField(_("base legal"), max_length=300)
-    plazo_dias = models.PositiveSmallIntegerField(_("plazo (días)"))
+    # Empty: the term is another dated rule's (the cargo's ControlCarga.dias_para_declarar).
+    plazo_dias = models.PositiveSmallIntegerField(_("plazo (días)"), null=True, blank=True)
     multa = money_field(_("multa para subsanar (USD)"), default=ZERO)
     valid_from = models.DateField(_("vigente desde"))
     valid_to = models.DateField(_("vigente hasta"), null=True, blank=True)
@@ -336,14 +337,35 @@ class CausalAbandono(models.Model):
 
 
 class Abandono(models.Model):
-    """A trámite in abandono tácito: its ground, the 25 business-day cure window, the outcome."""
+    """Goods in abandono tácito: its ground, the 25 business-day cure window, the outcome.
+
+    The subject is the goods: the declaration (``edoc``, a DAI) and/or the cargo it declares
+    (``documento``, the transport document of the manifest). Cargo not declared in time has
+    only its ``documento`` until a DAI declares it; unpaid tributes of a DAI with no manifested
+    cargo (the old regime) have only the ``edoc``. At least one is set.
+    """
 
     class State(models.TextChoices):
         TACITO = "tacito", _("En abandono tácito")
         CURADO = "curado", _("Subsanado")
         DEFINITIVO = "definitivo", _("Abandono definitivo")
 
-    edoc = models.ForeignKey("edocs.EDocument", on_delete=models.PROTECT, related_name="abandonos")
+    edoc = models.ForeignKey(
+        "edocs.EDocument",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="abandonos",
+        verbose_name=_("declaración"),
+    )
+    documento = models.ForeignKey(
+        "carga.DocumentoTransporte",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="abandonos",
+        verbose_name=_("documento de transporte"),
+    )
     causal = models.ForeignKey(CausalAbandono, on_delete=models.PROTECT, related_name="+")
     debtor_ruc = models.CharField(_("RUC del operador"), max_length=13)
     distrito = models.CharField(_("distrito aduanero"), max_length=3)
@@ -363,10 +385,27 @@ class Abandono(models.Model):
         indexes = [
             models.Index(fields=["debtor_ruc", "state", "-started_on"], name="abandono_operador"),
             models.Index(fields=["distrito", "state", "-started_on"], name="abandono_distrito"),
+            models.Index(fields=["state", "cure_until"], name="abandono_vence"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(edoc__isnull=False) | Q(documento__isnull=False),
+                name="abandono_con_sujeto",
+            )
         ]
 
     def __str__(self) -> str:
-        return f"{self.edoc_id} {self.state}"
+        return f"{self.subject} {self.state}"
+
+    @property
+    def subject(self) -> str:
+        """The goods, as the consulta and the notices name them."""
+        parts = []
+        if self.edoc_id:
+            parts.append(self.edoc.document_number)
+        if self.documento_id:
+            parts.append(f"{self.documento.referencia} ({self.documento.numero})")
+        return " — ".join(parts)
 
 
 class PlazoTitulo(models.Model):

@@ -36,7 +36,7 @@ def load(report: LoadReport) -> None:
             {
                 "name": row["name"],
                 "legal_basis": row["legal_basis"],
-                "plazo_dias": int(row["plazo_dias"]),
+                "plazo_dias": int(row["plazo_dias"]) if row["plazo_dias"] else None,
                 "multa": Decimal(row["multa"]),
                 "valid_to": date.fromisoformat(row["valid_to"]) if row["valid_to"] else None,
                 "active": row["active"] == "1",

@@ -3,14 +3,13 @@ officers their distritos; filters by estado and fecha; CSV export of the filtere
 
 from __future__ import annotations
 
-import csv
 from datetime import date
 
 from django.core.paginator import Paginator
-from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
+from ecuapass.core.spreadsheets import csv_response
 from ecuapass.officers.access import officer_required
 from ecuapass.officers.roles import Role
 from ecuapass.portal.permissions import menu_option_required
@@ -31,16 +30,14 @@ def _consulta(request, qs, template, base):
     desde, hasta = _date(request.GET.get("desde")), _date(request.GET.get("hasta"))
     qs = abandono.filtered(qs, estado=estado, desde=desde, hasta=hasta)
     if request.GET.get("formato") == "csv":
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = 'attachment; filename="abandonos.csv"'
-        writer = csv.writer(response)
-        writer.writerow(
-            ["declaracion", "operador", "distrito", "causal", "desde", "plazo", "estado"]
-        )
-        for a in qs.iterator():
-            writer.writerow(
+        return csv_response(
+            ["declaracion", "carga", "documento_transporte", "operador", "distrito", "causal"]
+            + ["desde", "plazo", "estado"],
+            (
                 [
-                    a.edoc.document_number,
+                    a.edoc.document_number if a.edoc_id else "",
+                    a.documento.referencia if a.documento_id else "",
+                    a.documento.numero if a.documento_id else "",
                     a.debtor_ruc,
                     a.distrito,
                     a.causal.code,
@@ -48,8 +45,10 @@ def _consulta(request, qs, template, base):
                     a.cure_until.isoformat(),
                     a.state,
                 ]
-            )
-        return response
+                for a in qs.iterator()
+            ),
+            "abandonos",
+        )
     page = Paginator(qs, 25).get_page(request.GET.get("page"))
     return render(
         request,
