@@ -204,3 +204,70 @@ def test_a_worker_killed_mid_batch_loses_nothing_and_processes_nothing_twice(
     for d in docs:
         assert StatusChange.objects.filter(document_id=d.pk, to_state=S.ACEPTADO).count() == 1
     assert services.process_batch(docs[1].pk, limit=50) == {docs[1].pk: "already-processed"}
+
+
+@pytest.mark.django_db
+def test_batch_lookups_are_shared_but_what_a_document_writes_is_checked_per_document(world):
+    """Catalogs, importers and tariff lines are read once for the batch; what other
+    documents declared (the invoice, DAI-304) is still looked up for each document."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    first = send(world, "MISMA")
+    twin = send(world, "MISMA")  # the same invoice for the same importer
+    unknown = send(
+        world,
+        "NADIE",
+        importador={"ruc": "0999999999001", "nombre": "NADIE S.A."},
+        declarante=None,
+    )
+    others = [send(world, f"OTRA-{i}") for i in range(3)]
+    with CaptureQueriesContext(connection) as one_batch:
+        outcomes = services.process_batch(first.pk, limit=10)
+    # The first meets its twin registered; the twin, checked next in the same batch, sees the
+    # first already rejected (the earlier document's write), so it goes through.
+    assert outcomes[first.pk] == "rechazado"
+    (error,) = DocumentError.objects.filter(document=first)
+    assert error.code == "DAI-304" and twin.numero_entrega in error.message
+    assert outcomes[twin.pk] == "aceptado"
+    assert outcomes[unknown.pk] == "rechazado"
+    assert "DAI-201" in set(
+        DocumentError.objects.filter(document=unknown).values_list("code", flat=True)
+    )
+    assert all(outcomes[d.pk] == "aceptado" for d in others)
+    # One query per batch for each catalog, not one per document.
+    country_reads = [q for q in one_batch.captured_queries if "core_country" in q["sql"]]
+    assert len(country_reads) == 1
+
+
+@pytest.mark.django_db
+def test_an_envio_validated_by_the_api_is_not_validated_again_by_the_worker(world, monkeypatch):
+    """DOC-001 runs the serializer only for envíos not validated when received."""
+    from ecuapass.edocs.models import Envio
+
+    validated = send(world, "API")
+    assert not validated.envio.schema_checked  # send() does not say it validated raw
+    payload = dai_payload(invoice="API-2")
+    serializer = DaiSerializer(data=payload)
+    assert serializer.is_valid()
+    checked = services.submit_payload(
+        registry.get("DAI"),
+        serializer.validated_data,
+        raw=payload,
+        user=world.importer.user,
+        oce=world.importer.oce,
+        channel="S",
+        schema_checked=True,
+    ).envio.document
+    assert Envio.objects.get(document=checked).schema_checked
+    calls = []
+    real = DaiSerializer.is_valid
+
+    def counting(self, *args, **kwargs):
+        calls.append(self.initial_data.get("factura", {}).get("numero"))
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(DaiSerializer, "is_valid", counting)
+    outcomes = services.process_batch(validated.pk, limit=10)
+    assert outcomes == {validated.pk: "aceptado", checked.pk: "aceptado"}
+    assert calls == ["API"]  # only the envío not validated when received

@@ -1,0 +1,81 @@
+"""Issue 16 §1: the pipeline's in-memory tariff (``tariff.memo``) is dropped when the tariff
+changes — at once in the process that changed it, at the next batch in the others."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from ecuapass.tariff import memo, version
+from ecuapass.tariff.models import Measure
+from ecuapass.tariff.services.calculator import ItemInput, calculate
+from ecuapass.tariff.services.lookup import lines_in_force
+
+pytestmark = pytest.mark.django_db
+
+ON = date(2025, 12, 1)
+COFFEE = "0901211000"
+
+
+def _ad_valorem() -> Decimal:
+    item = ItemInput(subpartida=COFFEE, fob=Decimal("1000"), flete=Decimal("0"), seguro=None)
+    return calculate(ON, [item]).items[0].ad_valorem
+
+
+def _tariff_queries(call):
+    with CaptureQueriesContext(connection) as ctx:
+        result = call()
+    return result, [q["sql"] for q in ctx.captured_queries if "tariff_" in q["sql"]]
+
+
+@pytest.fixture
+def fresh_memo():
+    memo.clear()
+    yield
+    memo.clear()
+
+
+def test_inside_using_the_tariff_is_read_once_and_outside_every_time(tariff, fresh_memo):
+    with memo.using():
+        first, queries = _tariff_queries(_ad_valorem)
+        assert queries  # read once
+        again, queries = _tariff_queries(_ad_valorem)
+        assert again == first and queries == []
+        absent, queries = _tariff_queries(lambda: lines_in_force(["9999999999"], ON))
+        assert absent == {} and queries  # an unknown code is looked up once…
+        _absent, queries = _tariff_queries(lambda: lines_in_force(["9999999999"], ON))
+        assert queries == []  # …and remembered as absent
+    _value, queries = _tariff_queries(_ad_valorem)
+    assert queries  # outside using(): the database, as before
+
+
+def test_a_change_in_this_process_drops_the_copies_at_once(tariff, fresh_memo):
+    with memo.using():
+        before = _ad_valorem()
+        for measure in Measure.objects.filter(line__code=COFFEE, kind=Measure.Kind.AD_VALOREM):
+            measure.rate = measure.rate + Decimal("5")
+            measure.save()  # the tariff's signals: memo.clear() now, the version at the commit
+        after, queries = _tariff_queries(_ad_valorem)
+    assert queries and after > before
+
+
+def test_a_change_committed_by_another_process_is_seen_at_the_next_using(tariff, fresh_memo):
+    with memo.using():
+        before = _ad_valorem()
+    # Another process changed the rate (the row here, its version token in the shared cache).
+    Measure.objects.filter(line__code=COFFEE, kind=Measure.Kind.AD_VALOREM).update(
+        rate=Decimal("30")
+    )
+    with memo.using():
+        stale, queries = _tariff_queries(_ad_valorem)
+    assert queries == [] and stale == before  # same version: this process cannot know yet
+    version._set_new()  # what that process's commit does
+    assert cache.get(version.KEY)
+    with memo.using():
+        fresh, queries = _tariff_queries(_ad_valorem)
+    assert queries and fresh != before
