@@ -8,4 +8,6 @@ class ExportacionConfig(AppConfig):
     verbose_name = _("Exportación: DAE, ingreso, salida, embarque y regularización")
 
     def ready(self):
-        from . import actors, anulacion, edoc  # noqa: F401 - the DAE, the manifest, DAE-ANU, the depósito
+        from . import actors, anulacion, controles, edoc  # noqa: F401 - the DAE, the manifest, DAE-ANU, the depósito
+
+        controles.wire()

@@ -15,7 +15,12 @@
 | DEMO-EXP-03    | rosas → Miami, aérea          | embarcada (manifiesto aéreo), por regularizar |
 | DEMO-EXP-04    | bananas → Rotterdam, marítima | regularizada                             |
 
-Idempotent: nothing is added when the exporter already has DEMO-EXP- documents.
+* The exporter's phytosanitary export certificates (AGROCALIDAD ``AGRO-CFE``, for bananas and for
+  roses) issued through the Ventanilla Única (request, tasa paid, issued by the técnico); each DAE
+  item names its certificate, discharged when the DAE is accepted.
+
+Idempotent: nothing is added when the exporter already has DEMO-EXP- documents (a certificate is
+issued again only when none in force with balance is left).
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ from __future__ import annotations
 from datetime import timedelta
 from decimal import Decimal
 
+from django.db.models import F
 from django.utils import timezone
 
 from ecuapass.core.loading import LoadReport, upsert
@@ -53,7 +59,7 @@ BANANAS = {
     "peso_bruto": "23400",
     "fob": "8400.00",
     "documento_control_tipo": "FITO",
-    "documento_control_numero": "AGR-FITO-2026-000123",
+    "documento_control_numero": "",  # the exporter's certificate (``with_certificate``)
 }
 ROSAS = {
     "subpartida": "0603.11.00.00",
@@ -67,8 +73,66 @@ ROSAS = {
     "peso_bruto": "950",
     "fob": "6000.00",
     "documento_control_tipo": "FITO",
-    "documento_control_numero": "AGR-FITO-2026-000456",
+    "documento_control_numero": "",  # the exporter's certificate (``with_certificate``)
 }
+# The demo exporter's phytosanitary export certificates (AGROCALIDAD, AGRO-CFE), issued through the
+# Ventanilla Única: (item, quantity authorised in KG, destination).
+CERTIFICADO = "AGRO-CFE"
+CERTIFICADOS = [(BANANAS, "250000", "Países Bajos"), (ROSAS, "20000", "Estados Unidos")]
+
+
+def certificate_for(operator, subpartida: str):
+    """The exporter's AGRO-CFE certificate in force today with balance for ``subpartida``."""
+    from ecuapass.customs.services import normalize_subpartida
+    from ecuapass.vue.models import DocumentoEmitido
+
+    today = timezone.localdate()
+    return (
+        DocumentoEmitido.objects.filter(
+            titular=operator,
+            tipo__code=CERTIFICADO,
+            estado=DocumentoEmitido.Estado.VIGENTE,
+            valido_desde__lte=today,
+            valido_hasta__gte=today,
+            saldos__subpartida=normalize_subpartida(subpartida),
+            saldos__descargado__lt=F("saldos__autorizado"),
+        )
+        .order_by("-valido_hasta", "-pk")
+        .first()
+    )
+
+
+def issue_certificates(oce, user, report: LoadReport | None = None) -> None:
+    """A certificate for bananas and one for roses, through the VUE's engine and lifecycle (the
+    request filed, its tasa paid, issued by the AGROCALIDAD técnico), unless one in force with
+    balance exists: idempotent."""
+    from ecuapass.vue.demo_data import file_demo, pay_and_issue
+
+    operator = oce.registration.operator
+    today = timezone.localdate()
+    for item, cantidad, destino in CERTIFICADOS:
+        if certificate_for(operator, item["subpartida"]) is not None:
+            continue
+        producto = {
+            "subpartida": item["subpartida"],
+            "descripcion": item["descripcion"][:300],
+            "cantidad": cantidad,
+            "unidad": "KG",
+        }
+        datos = {
+            "pais_destino": destino,
+            "fecha_inspeccion": (today + timedelta(days=1)).isoformat(),
+        }
+        edoc = file_demo(oce, user, CERTIFICADO, [producto], datos)
+        pay_and_issue(edoc, note="Inspección fitosanitaria en el depósito antes del embarque.")
+        if report is not None:
+            report.add("certificados fitosanitarios de exportación (VUE)", "inserted")
+
+
+def with_certificate(item: dict, operator) -> dict:
+    """The item naming the exporter's certificate for its subpartida (as filed in the DAE)."""
+    certificate = certificate_for(operator, item["subpartida"])
+    return {**item, "documento_control_numero": certificate.numero if certificate else ""}
 
 
 def _users(report: LoadReport) -> dict:
@@ -127,6 +191,10 @@ def load(report: LoadReport) -> None:
         return
     exporter, export_oce = users["exportador"]
     carga_user, carga_oce = users["carga"]
+    from ecuapass.vue.demo_data import load_staff
+
+    load_staff(report)  # AGROCALIDAD's técnico issues the certificates
+    issue_certificates(export_oce, exporter, report)
     if EDocument.objects.filter(filer_oce=export_oce, reference__startswith=PREFIX).exists():
         report.add(TARGET, "unchanged")
         return
@@ -158,7 +226,7 @@ def load(report: LoadReport) -> None:
             "moneda": "USD",
             "tipo_cambio": "1",
             "bultos": bultos,
-            "items": [dict(item)],
+            "items": [with_certificate(item, operator)],
         }
         doc_type = registry.get("DAE")
         serializer = doc_type.serializer_class()(data=payload)

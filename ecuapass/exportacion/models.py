@@ -235,6 +235,9 @@ class ControlExportacion(models.Model):
     valid_to = models.DateField(_("vigencia hasta"), null=True, blank=True)
     legal_basis = models.CharField(_("base legal"), max_length=300)
     sample = models.BooleanField(_("dato de muestra"), default=True)
+    # The VUE document type that issues it (vue.TipoDocumento.code): the item's number must then
+    # be a certificate of that type issued to the exporter (blank: referenced, not verified here).
+    tipo_vue = models.CharField(_("tipo de documento VUE"), max_length=20, blank=True)
 
     objects = ControlExportacionQuerySet.as_manager()
 

@@ -33,6 +33,7 @@ def load(report: LoadReport) -> None:
                         date.fromisoformat(row["vigencia_hasta"]) if row["vigencia_hasta"] else None
                     ),
                     "legal_basis": row["base_legal"],
+                    "tipo_vue": row.get("tipo_vue") or "",
                     "sample": True,
                 },
                 report,

@@ -209,7 +209,9 @@ class TipoDeCambio(dai.TipoDeCambio):
 
 
 class DocumentosDeControl(Rule):
-    """Where the catalog marks the subpartida, the item references its documento de control."""
+    """Where the catalog marks the subpartida, the item references its documento de control; when
+    the Ventanilla Única issues it, the number is a certificate of the exporter that can cover the
+    item (issued, in force, of the right type, for the subpartida, with balance: ``controles``)."""
 
     code = "DAE-307"
     message = _(
@@ -219,12 +221,15 @@ class DocumentosDeControl(Rule):
 
     def check(self, ctx):
         from ecuapass.customs.services import dotted_subpartida
+        from ecuapass.vue import descargo
 
+        from . import controles
         from .models import ControlExportacion
 
         controls = list(ControlExportacion.objects.in_force(ctx.on))
-        for item in _items(ctx):
-            needed = [c for c in controls if item.subpartida.startswith(c.subpartida_prefix)]
+        items = _items(ctx)
+        for item in items:
+            needed = controles.controls_for(item.subpartida, controls)
             if not needed:
                 continue
             if any(
@@ -239,6 +244,27 @@ class DocumentosDeControl(Rule):
                 documento=control.documento,
                 entidad=control.entidad,
                 codigo=control.codigo,
+            )
+        operator_id = ctx.edoc.party_operator_id
+        needs = controles.needs_of(items, ctx.on)
+        if not needs:
+            return
+        _plan, problems = descargo.allocate(needs, operator_id, ctx.on)
+        for problem in problems:
+            need = problem.need
+            yield self.error(
+                field=f"items[{need.item}].documento_control_numero",
+                message=_(
+                    "Ítem {item}, documento de control (número): {detalle} La subpartida "
+                    "{subpartida} requiere un {tipo} de {entidad} emitido al exportador en la "
+                    "Ventanilla Única, vigente, de exportación y con saldo para la cantidad "
+                    "declarada."
+                ),
+                item=need.item,
+                detalle=problem.message[:1].upper() + problem.message[1:],
+                subpartida=dotted_subpartida(need.subpartida),
+                tipo=need.tipo.name,
+                entidad=need.tipo.entidad.code,
             )
 
 

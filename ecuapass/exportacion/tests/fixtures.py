@@ -16,4 +16,5 @@ def export_world(world, settings, tmp_path):
     helpers.load_export_lines()
     world.deposito = helpers.deposito_party()
     world.carga = helpers.carga_party()
+    helpers.load_certificates(world.importer.oce, world.importer.user)
     return world

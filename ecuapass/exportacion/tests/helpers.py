@@ -10,7 +10,13 @@ from decimal import Decimal
 from django.utils import timezone
 
 from ecuapass.edocs import registry, services
-from ecuapass.exportacion.demo_data import BANANAS, ROSAS  # noqa: F401 - the demo's items, for the tests
+from ecuapass.exportacion.demo_data import (  # the demo's items and certificates, for the tests
+    BANANAS,
+    ROSAS,  # noqa: F401 - the tests read it from here
+    certificate_for,
+    issue_certificates,
+    with_certificate,
+)
 from tests.support.world import (
     BROKER_CODE,
     BROKER_NAME,
@@ -56,6 +62,32 @@ def load_export_lines() -> None:
     reference_data.load(LoadReport(write=lambda s: None))
 
 
+def load_certificates(oce, user) -> None:
+    """The VUE's catalog and AGROCALIDAD's demo staff, and the exporter's phytosanitary export
+    certificates for bananas and roses issued through the VUE (as the demo data does)."""
+    from ecuapass.core.loading import LoadReport
+    from ecuapass.vue import reference_data
+    from ecuapass.vue.demo_data import load_staff
+
+    report = LoadReport(write=lambda s: None)
+    reference_data.load(report)
+    load_staff(report)
+    issue_certificates(oce, user)
+
+
+def item(base: dict, **over) -> dict:
+    """A demo item naming the exporter's certificate for its subpartida."""
+    from ecuapass.accounts.models import Operator
+
+    return {**with_certificate(base, Operator.objects.get(ruc=IMPORTER_RUC)), **over}
+
+
+def certificate(base: dict = BANANAS):
+    from ecuapass.accounts.models import Operator
+
+    return certificate_for(Operator.objects.get(ruc=IMPORTER_RUC), base["subpartida"])
+
+
 def deposito_party(code=DEPOSITO_CODE, username="bodega"):
     return make_party(DEPOSITO_RUC, DEPOSITO_NAME, "04", code, username=username)
 
@@ -86,7 +118,7 @@ def dae_payload(*, items=None, by_broker=False, **overrides) -> dict:
         "moneda": "USD",
         "tipo_cambio": "1",
         "bultos": 1200,
-        "items": items if items is not None else [dict(BANANAS)],
+        "items": items if items is not None else [item(BANANAS)],
     }
     payload.update(overrides)
     return payload

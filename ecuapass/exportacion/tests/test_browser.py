@@ -12,6 +12,8 @@ from django.utils import timezone
 
 from ecuapass.despacho.tests.test_browser import sign_in_aforador
 
+from . import helpers
+
 
 def load_world():
     from ecuapass.accounts import demo_data as accounts_demo
@@ -24,15 +26,16 @@ def load_world():
     from ecuapass.risk.tests.helpers import approved_profile
     from tests.support import world as testing
 
-    from . import helpers
-
     report = LoadReport(write=lambda s: None)
     for module in (core_reference, portal_reference, accounts_demo, officers_demo):
         module.load(report)
     testing.load_sample_tariff()
     despacho_helpers.load_catalogs()
     helpers.load_export_lines()
-    demo_data._users(report)  # exportador (29000002) and carga (29000003)
+    users = demo_data._users(report)  # exportador (29000002) and carga (29000003)
+    # AGROCALIDAD issued the exporter's phytosanitary export certificate through the VUE.
+    exporter, export_oce = users["exportador"]
+    helpers.load_certificates(export_oce, exporter)
     # The motor de riesgo sends bananas for export to the canal documental.
     approved_profile(
         "documental", subpartida_prefix="0803", regimen="40", name="Bananas: control documental"
@@ -113,7 +116,7 @@ def test_banana_export_from_dae_to_regularizada(
             "peso_bruto": "23400",
             "fob": "8400.00",
             "documento_control_tipo": "FITO",
-            "documento_control_numero": "AGR-FITO-2026-000123",
+            "documento_control_numero": helpers.certificate().numero,
         }
         for name, value in item.items():
             exporter.fill(f"#id_items-0-{name}", value)
@@ -129,6 +132,8 @@ def test_banana_export_from_dae_to_regularizada(
         )
         edoc.refresh_from_db()
         numero = edoc.document_number
+        # its certificate was discharged by the acceptance
+        assert edoc.descargos_vue.get().saldo.documento == helpers.certificate()
 
         # The depósito registers the Informe de Ingreso.
         sign_in(deposito, url, "0992005009001", "bodega", "Deposito.Demo.2026", "09920050")

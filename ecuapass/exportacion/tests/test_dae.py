@@ -75,7 +75,7 @@ def test_rules(export_world, override, code):
 
 
 def test_control_document_required_where_the_catalog_marks_it(export_world):
-    item = dict(helpers.BANANAS)
+    item = helpers.item(helpers.BANANAS)
     item.pop("documento_control_tipo")
     edoc = helpers.submit(export_world.importer, helpers.dae_payload(items=[item]))
     assert services.process(edoc.pk) == "rechazado"
@@ -85,7 +85,7 @@ def test_control_document_required_where_the_catalog_marks_it(export_world):
 
 
 def test_subpartida_not_in_force(export_world):
-    item = {**helpers.BANANAS, "subpartida": "0803.90.19.00"}
+    item = helpers.item(helpers.BANANAS, subpartida="0803.90.19.00")
     edoc = helpers.submit(export_world.importer, helpers.dae_payload(items=[item]))
     assert services.process(edoc.pk) == "rechazado"
     assert "DAE-301" in codes(edoc)
@@ -131,7 +131,7 @@ def test_api_xml_round_trip(export_world):
     assert response.status_code == 202, response.content
     edoc = Dae.objects.get(edoc__numero_entrega=response.json()["numero_entrega"]).edoc
     assert services.process(edoc.pk) == "aceptado"
-    assert edoc.dae.items.get().documento_control_numero == "AGR-FITO-2026-000123"
+    assert edoc.dae.items.get().documento_control_numero == helpers.certificate().numero
 
 
 def test_api_bad_input_is_400_naming_the_field(export_world):
@@ -161,3 +161,90 @@ def test_example_file_is_accepted_as_is(export_world):
     client = _token_client(export_world.importer)
     response = client.post("/api/v1/edocs/", payload, format="json")
     assert response.status_code == 202, response.content
+
+
+# --- export control documents: the VUE certificates --------------------------------------
+def test_the_certificate_is_discharged_on_acceptance_and_given_back_on_annulment(export_world):
+    from decimal import Decimal
+
+    from ecuapass.exportacion import controles
+    from ecuapass.vue.models import Descargo
+
+    certificate = helpers.certificate()
+    saldo = certificate.saldos.get()
+    assert saldo.descargado == 0
+    edoc = helpers.accepted_dae(export_world.importer)
+    saldo.refresh_from_db()
+    assert saldo.descargado == Decimal("21772.8")
+    descargo = Descargo.objects.get(declaracion=edoc)
+    assert descargo.item == 1 and descargo.saldo == saldo
+    # a later move into the same state (the ingreso keeps "aceptado") discharges nothing more
+    controles.descargar(edoc)
+    saldo.refresh_from_db()
+    assert saldo.descargado == Decimal("21772.8")
+    controles.liberar(edoc)
+    saldo.refresh_from_db()
+    assert saldo.descargado == 0 and not Descargo.objects.filter(declaracion=edoc).exists()
+
+
+def _rejected_307(world, **item_over):
+    edoc = helpers.submit(
+        world.importer, helpers.dae_payload(items=[helpers.item(helpers.BANANAS, **item_over)])
+    )
+    assert services.process(edoc.pk) == "rechazado"
+    error = edoc.errors.get(code="DAE-307")
+    assert error.field == "items[1].documento_control_numero"
+    assert error.message.startswith("Ítem 1, documento de control (número):")
+    return error.message
+
+
+def test_a_made_up_certificate_number_is_refused(export_world):
+    message = _rejected_307(export_world, documento_control_numero="AGR-FITO-2026-000123")
+    assert "AGR-FITO-2026-000123 no existe en la Ventanilla Única" in message
+
+
+def test_a_discharged_certificate_is_refused(export_world):
+    saldo = helpers.certificate().saldos.get()
+    saldo.descargado = saldo.autorizado - 100
+    saldo.save()
+    message = _rejected_307(export_world)
+    assert "ya fue descargado" in message and "100" in message
+
+
+def test_an_expired_certificate_is_refused(export_world):
+    certificate = helpers.certificate()
+    numero = certificate.numero
+    certificate.valido_desde = timezone.localdate() - timedelta(days=60)
+    certificate.valido_hasta = timezone.localdate() - timedelta(days=30)
+    certificate.save()
+    message = _rejected_307(export_world, documento_control_numero=numero)
+    assert "no está vigente" in message
+
+
+def test_an_annulled_certificate_is_refused(export_world):
+    certificate = helpers.certificate()
+    certificate.estado = "anulado"
+    certificate.save()
+    message = _rejected_307(export_world, documento_control_numero=certificate.numero)
+    assert "fue anulado" in message
+
+
+def test_another_exporters_certificate_is_refused(export_world):
+    from ecuapass.accounts.models import Operator
+
+    certificate = helpers.certificate()
+    other = Operator.objects.get(ruc=export_world.other.operator.ruc)
+    certificate.titular = other
+    certificate.save()
+    message = _rejected_307(export_world, documento_control_numero=certificate.numero)
+    assert "no es del titular" in message
+
+
+def test_a_certificate_of_another_subpartida_or_type_is_refused(export_world):
+    roses = helpers.certificate(helpers.ROSAS)
+    message = _rejected_307(export_world, documento_control_numero=roses.numero)
+    assert "no ampara la subpartida 0803.90.11.00" in message
+    roses.tipo = type(roses.tipo).objects.get(code="AGRO-PFI")
+    roses.save()
+    message = _rejected_307(export_world, documento_control_numero=roses.numero)
+    assert "no es un Certificado fitosanitario de exportación" in message

@@ -39,7 +39,7 @@ def _editor_data(**over):
         "items-MIN_NUM_FORMS": "0",
         "items-MAX_NUM_FORMS": "999",
     }
-    for name, value in helpers.ROSAS.items():
+    for name, value in helpers.item(helpers.ROSAS).items():
         data[f"items-0-{name}"] = value
     data.update(over)
     return data
