@@ -148,6 +148,17 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         ),
     }
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
+# A PostgreSQL streaming replica (docs/deploy.md): only the views marked
+# @ops.replica.reads_from_replica read from it (1.3, 2.11, the tariff search); all else and
+# every write use "default". Unset: one database, the router changes nothing.
+if env.str("DATABASE_REPLICA_URL", default=""):
+    DATABASES["replica"] = dj_database_url.parse(
+        env.str("DATABASE_REPLICA_URL"),
+        conn_max_age=env.int("DB_CONN_MAX_AGE", default=0),
+        conn_health_checks=True,
+    )
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["ecuapass.ops.replica.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Background work ---------------------------------------------------------

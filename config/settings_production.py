@@ -35,13 +35,15 @@ if env.str("LOG_FORMAT", default="json") == "json":
 # connection pool instead (needs the psycopg_pool package; DB_POOL_MIN/DB_POOL_MAX per
 # process) — then CONN_MAX_AGE must be 0. Autovacuum must be on: the planner's statistics of
 # the e-doc and buzón tables come from it (see docs/performance.md).
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":  # noqa: F405
+for _database in DATABASES.values():  # noqa: F405 - the primary and the replica alike
+    if _database["ENGINE"] != "django.db.backends.postgresql":
+        continue
     if env.str("DB_POOL", default="") == "1":
-        DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
-        DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {  # noqa: F405
+        _database["CONN_MAX_AGE"] = 0
+        _database.setdefault("OPTIONS", {})["pool"] = {
             "min_size": env.int("DB_POOL_MIN", default=2),
             "max_size": env.int("DB_POOL_MAX", default=10),
             "timeout": 10,
         }
     else:
-        DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=600)  # noqa: F405
+        _database["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=600)

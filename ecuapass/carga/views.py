@@ -28,6 +28,7 @@ from ecuapass.edocs import services as edocs
 from ecuapass.edocs.access import document_for, visible_documents
 from ecuapass.edocs.models import EDocument
 from ecuapass.edocs.states import Channel
+from ecuapass.ops.replica import reads_from_replica
 from ecuapass.portal.permissions import menu_option_required
 
 from . import forms, selectors, services
@@ -285,6 +286,7 @@ TABS = ("novedades", "llegadas", "despacho")
 
 @menu_option_required(CONSULTA_OPTION)
 @oce_required
+@reads_from_replica
 def consulta(request):
     tab = request.GET.get("tab") or "novedades"
     if tab not in TABS:

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ecuapass.accounts.context import oce_required
+from ecuapass.ops.replica import reads_from_replica
 from ecuapass.portal.permissions import menu_option_required
 
 from . import exports, registry, services
@@ -57,6 +58,7 @@ def eliminar_borrador(request, pk: int):
 
 @menu_option_required("1.3")
 @oce_required
+@reads_from_replica
 def estados(request):
     oce = request.oce
     form = EstadosForm(request.GET or None)

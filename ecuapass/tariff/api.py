@@ -22,6 +22,8 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from ecuapass.ops.replica import reads_from_replica
+
 from . import version
 from .codes import CommodityCode
 from .models import Commodity, Measure, Restriction
@@ -118,6 +120,7 @@ class SearchView(PublicAPIView):
         responses=OpenApiTypes.OBJECT,
         tags=["arancel"],
     )
+    @reads_from_replica
     def get(self, request):
         q = (request.query_params.get("q") or "").strip()
         if not q or "\x00" in q:  # PostgreSQL text cannot hold NUL

@@ -9,6 +9,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from ecuapass.ops.replica import reads_from_replica
+
 from .codes import CommodityCode
 from .forms import CalculationForm, DateForm, ItemFormSet, SearchForm
 from .models import Commodity, Section
@@ -16,6 +18,7 @@ from .services import ItemInput, TariffError, calculate, line_sheet, search
 from .services.lookup import ancestors_map, path_of
 
 
+@reads_from_replica
 def consulta(request):
     """Search box, results with their hierarchy path, and the tree of sections."""
     form = SearchForm(request.GET or None)
