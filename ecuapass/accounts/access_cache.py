@@ -75,6 +75,16 @@ def bump_user(user_id) -> None:
         _bump(_user_key(user_id))
 
 
+def global_version() -> str:
+    """The shared version alone (what anonymous visitors' menus depend on): one cache read."""
+    token = cache.get(GLOBAL_KEY)
+    if not token:
+        token = uuid.uuid4().hex
+        cache.add(GLOBAL_KEY, token, None)
+        token = cache.get(GLOBAL_KEY) or token
+    return token
+
+
 class Snapshot:
     """The cached sections of one (user, código de OCE); missing sections are computed once."""
 

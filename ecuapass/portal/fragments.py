@@ -18,7 +18,7 @@ path (the ``next`` of the frame's forms). The fragment is rendered with markers 
 place, and the markers are replaced with this request's values on every use. Entries live
 at most ``access_cache.TTL`` seconds (the bound the snapshot itself has for changes made
 behind the ORM's back), and at most ``MAX_ENTRIES`` are kept (least recently used first out).
-Anonymous visitors are not cached (their frame is small and the same for everyone).
+An anonymous visitor's frame (the public entries) is kept under the shared version alone.
 """
 
 from __future__ import annotations
@@ -75,12 +75,15 @@ store = _Store(MAX_ENTRIES, TTL)
 
 def fragment_key(frame, name: str, vary_on: tuple):
     """The key of fragment ``name`` for this request, or None when it must not be cached."""
+    version = frame.version
+    if version is None:  # the cache could not be read
+        return None
     user = frame.user
     if not getattr(user, "is_authenticated", False):
-        return None
+        return (name, None, "", get_language(), version, *vary_on)
     oce = frame.oce
     code = oce.code if oce is not None else ""
-    return (name, user.pk, code, get_language(), frame.version, *vary_on)
+    return (name, user.pk, code, get_language(), version, *vary_on)
 
 
 def render(nodelist, context, name: str, vary_on: tuple) -> str:
@@ -108,6 +111,11 @@ def form_key(form, name) -> tuple | None:
             for key in (form.add_prefix(field),)
         )
     return ("form", name, type(form).__qualname__, get_language(), form.is_bound, data)
+
+
+def shared_key(template_name: str, name: str, vary_on: tuple) -> tuple:
+    """A fragment that is the same for every user: language and the named values only."""
+    return ("shared", template_name, name, get_language(), *vary_on)
 
 
 def render_keyed(nodelist, context, key) -> str:

@@ -22,7 +22,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.db import DatabaseError
 from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 
-from ecuapass.accounts.access_cache import register_section, snapshot
+from ecuapass.accounts.access_cache import global_version, register_section, snapshot
 from ecuapass.accounts.context import get_active_oce
 
 from .models import Access, Favourite, GrantedOption, MenuEntry, MenuGroup
@@ -155,6 +155,9 @@ register_section("grant", _grant)
 register_section("favourites", _favourites)
 
 
+_PUBLIC_MENU: dict = {}
+
+
 class PortalFrame:
     """Everything the page frame shows, computed lazily and once per request."""
 
@@ -183,7 +186,7 @@ class PortalFrame:
     @property
     def all_entries(self) -> list:
         if not self.user.is_authenticated:
-            return self._memo("entries", lambda: _menu(self.user, "")["entries"]) or []
+            return self._memo("entries", self._public_entries) or []
         return self._memo("entries", lambda: self._snapshot.get("menu")["entries"]) or []
 
     @property
@@ -191,9 +194,23 @@ class PortalFrame:
         oce = self.oce
         return snapshot(self.user, oce.code if oce is not None else "")
 
+    def _public_entries(self) -> list:
+        """The menu as an anonymous visitor's frame reads it: kept in this process under the
+        shared version (``access:v``, bumped by any change of the menu)."""
+        version = self.version
+        if _PUBLIC_MENU.get("version") != version or version is None:
+            entries = _menu(self.user, "")["entries"]
+            if version is not None:
+                _PUBLIC_MENU.update(version=version, entries=entries)
+            return entries
+        return _PUBLIC_MENU["entries"]
+
     @property
     def version(self) -> tuple:
-        """The versions of everything the frame shows of this user (``access_cache``)."""
+        """The versions of everything the frame shows of this user (``access_cache``); for an
+        anonymous visitor, the shared one (the public menu entries)."""
+        if not self.user.is_authenticated:
+            return self._memo("version", lambda: (global_version(),))
         return self._snapshot.version
 
     def _grant_info(self):

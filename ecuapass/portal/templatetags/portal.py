@@ -67,3 +67,28 @@ def form_fragment(parser, token):
     nodelist = parser.parse(("endform_fragment",))
     parser.delete_first_token()
     return FormFragmentNode(parser.compile_filter(bits[1]), nodelist)
+
+
+class SharedFragmentNode(template.Node):
+    def __init__(self, name: str, vary_on: list, nodelist):
+        self.name, self.vary_on, self.nodelist = name, vary_on, nodelist
+
+    def render(self, context):
+        values = tuple(_key_part(v.resolve(context)) for v in self.vary_on)
+        origin = getattr(self, "origin", None)
+        key = fragments.shared_key(getattr(origin, "name", ""), self.name, values)
+        return fragments.render_keyed(self.nodelist, context, key)
+
+
+@register.tag
+def shared_fragment(parser, token):
+    """``{% shared_fragment "name" v1 v2 %}…{% endshared_fragment %}``: a part of a page that
+    is the same for every user, rendered once per language and named values (e.g. a public
+    search's results under the tariff's version, the query and the page)."""
+    bits = token.split_contents()
+    if len(bits) < 3:
+        raise template.TemplateSyntaxError("shared_fragment needs a name and what it varies on")
+    nodelist = parser.parse(("endshared_fragment",))
+    parser.delete_first_token()
+    name = bits[1].strip("\"'")
+    return SharedFragmentNode(name, [parser.compile_filter(b) for b in bits[2:]], nodelist)

@@ -140,3 +140,20 @@ def test_two_users_never_see_each_others_frame(scene):
         rep_html, emp_html = _home(rep_client), _home(emp_client)
     assert "Elena" in emp_html and "Elena" not in rep_html
     assert scene["rep"].login_ruc in rep_html
+
+
+def test_a_cached_filter_form_shows_the_errors_of_its_own_data(client, scene):
+    """{% form_fragment %}: the Consultar form is rendered once per submitted data and
+    language; another request's errors or values never show."""
+    login(client, scene["rep"], scene["oce"])
+    inbox = reverse("notifications:inbox")
+    bad = client.get(inbox, {"desde": "31/02/2026"}).content.decode()
+    assert "Fecha desde: ingrese una fecha válida" in bad
+    assert (
+        "Fecha desde: ingrese una fecha válida"
+        in client.get(inbox, {"desde": "31/02/2026"}).content.decode()
+    )
+    good = client.get(inbox, {"remitente": "SENAE"}).content.decode()
+    assert "Fecha desde: ingrese una fecha válida" not in good
+    assert 'value="SENAE"' in good
+    assert 'value="SENAE"' not in client.get(inbox).content.decode()

@@ -32,3 +32,11 @@ def get_item(mapping, key):
 @register.simple_tag
 def sample_label() -> str:
     return str(settings.ECUAPASS_SAMPLE_TARIFF_LABEL)
+
+
+@register.simple_tag
+def tariff_version() -> str:
+    """The tariff's version (``tariff.version``): a key for what is rendered from it."""
+    from ecuapass.tariff import version
+
+    return version.current()

@@ -49,3 +49,25 @@ def test_cached_answers_are_per_language_and_query(client, tariff):
     other, _ = _search(client, "09.02")
     assert es["results"][0]["codigo"] == "09.01" and other["results"][0]["codigo"] != "09.01"
     assert es["results"][0]["nivel_nombre"] and en["results"][0]["nivel_nombre"]
+
+
+def test_the_screens_results_follow_the_tariffs_version(
+    client, tariff, django_capture_on_commit_callbacks
+):
+    """2.1.1's results are rendered once per tariff version, language, query and page
+    ({% shared_fragment %}): a change of the tariff shows on the next search."""
+    first = client.get("/arancel/", {"q": "café"}).content.decode()
+    again = client.get("/arancel/", {"q": "café"}).content.decode()
+    assert again.count("0901.21.10.00") == first.count("0901.21.10.00") > 0
+    assert "nuevo texto" not in again
+    connection.run_on_commit[:] = [
+        entry for entry in connection.run_on_commit if entry[1] is not version._set_new
+    ]
+    with django_capture_on_commit_callbacks(execute=True):
+        commodity = Commodity.objects.get(code="0901211000")
+        commodity.description_es = "Café tostado, sin descafeinar (nuevo texto)"
+        commodity.save()
+    assert "nuevo texto" in client.get("/arancel/", {"q": "café"}).content.decode()
+    client.post("/i18n/setlang/", {"language": "en", "next": "/arancel/"})
+    english = client.get("/arancel/", {"q": "café"}).content.decode()
+    assert "Results:" in english and "Resultado:" not in english
