@@ -1,4 +1,12 @@
-"""``Authorization: Token <token>``: the user and the código de OCE of an API token."""
+"""``Authorization: Token <token>``: the one way an API token is read, and the operators' token.
+
+``TokenAuthentication`` is shared by every kind of token (``api.models.TokenBase``): operators'
+(here, scoped to a código de OCE), banks' (``banca.authentication``) and SENAE officers'
+(``officers.authentication``). It parses the header, finds the active token by its hash, asks
+the subclass whether its owner may still use it, and records its use (at most every 5 minutes).
+Each subclass names its model and what it acts as; a token of one kind is not accepted by the
+API of another (each looks only in its own table).
+"""
 
 from __future__ import annotations
 
@@ -10,11 +18,17 @@ from rest_framework import authentication, exceptions
 
 from ecuapass.accounts.context import usable_codes
 
-from .models import ApiToken, hash_token
+from .models import ApiToken, TokenBase, hash_token
+
+LAST_USED_EVERY = timedelta(minutes=5)
 
 
-class ApiTokenAuthentication(authentication.BaseAuthentication):
+class TokenAuthentication(authentication.BaseAuthentication):
+    """``Authorization: Token <token>`` looked up in ``model`` (a ``TokenBase``)."""
+
     keyword = "Token"
+    model: type[TokenBase]
+    related: tuple[str, ...] = ()  # select_related of the lookup: what the checks read
 
     def authenticate(self, request):
         header = authentication.get_authorization_header(request).split()
@@ -29,24 +43,42 @@ class ApiTokenAuthentication(authentication.BaseAuthentication):
         except UnicodeError as exc:
             raise exceptions.AuthenticationFailed(_("Token no válido.")) from exc
         token = (
-            ApiToken.objects.active()
-            .select_related(
-                "user", "oce_code__registration__oce_type", "oce_code__registration__operator"
-            )
+            self.model.objects.active()
+            .select_related(*self.related)
             .filter(key_hash=hash_token(raw))
             .first()
         )
-        if token is None or not token.user.is_active:
+        if token is None or not self.usable(token):
             raise exceptions.AuthenticationFailed(_("Token no válido o revocado."))
+        self.validate(token)
+        now = timezone.now()
+        if token.last_used_on is None or now - token.last_used_on > LAST_USED_EVERY:
+            self.model.objects.filter(pk=token.pk).update(last_used_on=now)
+        return self.user_of(token), token
+
+    def usable(self, token) -> bool:
+        """The token's owner may still act (else «no válido o revocado»)."""
+        return token.user.is_active
+
+    def validate(self, token) -> None:
+        """Further checks with their own message (raise ``AuthenticationFailed``)."""
+
+    def user_of(self, token):
+        return token.user
+
+    def authenticate_header(self, request):
+        return self.keyword
+
+
+class ApiTokenAuthentication(TokenAuthentication):
+    """Operators' tokens: the user acting for one código de OCE."""
+
+    model = ApiToken
+    related = ("user", "oce_code__registration__oce_type", "oce_code__registration__operator")
+
+    def validate(self, token) -> None:
         # The code must still be usable by the user (grant withdrawn, operator suspended…).
         if not usable_codes(token.user).filter(pk=token.oce_code_id).exists():
             raise exceptions.AuthenticationFailed(
                 _("El código de OCE del token ya no está asignado al usuario.")
             )
-        now = timezone.now()
-        if token.last_used_on is None or now - token.last_used_on > timedelta(minutes=5):
-            ApiToken.objects.filter(pk=token.pk).update(last_used_on=now)
-        return token.user, token
-
-    def authenticate_header(self, request):
-        return self.keyword

@@ -7,49 +7,22 @@ here, nor banks' tokens anywhere else.
 
 from __future__ import annotations
 
-from datetime import timedelta
-
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from rest_framework import authentication, exceptions
+from rest_framework import exceptions
 from rest_framework.permissions import BasePermission
+
+from ecuapass.api.authentication import TokenAuthentication
 
 from .models import BancaToken
 from .services import entidad_of
 
 
-class BancaTokenAuthentication(authentication.BaseAuthentication):
-    keyword = "Token"
+class BancaTokenAuthentication(TokenAuthentication):
+    model = BancaToken
+    related = ("entidad", "user")
 
-    def authenticate(self, request):
-        from ecuapass.api.models import hash_token
-
-        header = authentication.get_authorization_header(request).split()
-        if not header or header[0].lower() != self.keyword.lower().encode():
-            return None
-        if len(header) != 2:
-            raise exceptions.AuthenticationFailed(
-                _("Cabecera Authorization mal formada: use «Token <token>».")
-            )
-        try:
-            raw = header[1].decode()
-        except UnicodeError as exc:
-            raise exceptions.AuthenticationFailed(_("Token no válido.")) from exc
-        token = (
-            BancaToken.objects.active()
-            .select_related("entidad", "user")
-            .filter(key_hash=hash_token(raw))
-            .first()
-        )
-        if token is None or not token.entidad.active or not token.user.is_active:
-            raise exceptions.AuthenticationFailed(_("Token no válido o revocado."))
-        now = timezone.now()
-        if token.last_used_on is None or now - token.last_used_on > timedelta(minutes=5):
-            BancaToken.objects.filter(pk=token.pk).update(last_used_on=now)
-        return token.user, token
-
-    def authenticate_header(self, request):
-        return self.keyword
+    def usable(self, token) -> bool:
+        return token.entidad.active and token.user.is_active
 
 
 class IsBankUser(BasePermission):
