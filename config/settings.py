@@ -383,8 +383,27 @@ LOGGING = {
         }
     },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="WARNING")},
-    "loggers": {"django_tasks": {"level": "INFO"}},
+    # The audit trail (status changes, sign-ins, failed sign-ins, back office changes) and the
+    # job/request correlation lines ship with the logs whatever LOG_LEVEL (ops.observability).
+    "loggers": {
+        "django_tasks": {"level": "INFO"},
+        "ecuapass.audit": {"level": "INFO"},
+        "ecuapass.ops": {"level": "INFO"},
+    },
 }
+
+# --- Operations (ecuapass.ops) -----------------------------------------------
+# /metrics: straight from these networks, or with «Authorization: Bearer METRICS_TOKEN».
+METRICS_ALLOWED_NETWORKS = [
+    item.strip()
+    for item in env.list("METRICS_ALLOWED_NETWORKS", default=["127.0.0.1/32", "::1/128"])
+    if item.strip()
+]
+METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
+# Errors to Sentry when a DSN is set (web and worker), no personal data.
+SENTRY_DSN = env.str("SENTRY_DSN", default="")
+SENTRY_ENVIRONMENT = env.str("SENTRY_ENVIRONMENT", default="production")
+SENTRY_TRACES_SAMPLE_RATE = env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0)
 
 # Product settings.
 ECUAPASS_SAMPLE_TARIFF_LABEL = _("tarifa de muestra — no oficial")

@@ -6,17 +6,19 @@
   job id (``context.job_id``) and, when the cache is Redis, the request id of the request that
   enqueued it (kept a day under ``rid:<job>``; jobs enqueued by that job inherit it), so one
   ``grep <request id>`` follows a submission from the API through its processing and notices.
-* audit (logger ``ecuapass.audit``): every status change of a document saved through the ORM
-  (``edocs.StatusChange``; rows written by ``bulk_create`` are not announced), every sign-in and
-  every failed sign-in (the ID Usuario, never the password) is also a line in the log stream, so
-  the audit trail is shipped with the structured logs; the database rows stay the record.
+* audit (logger ``ecuapass.audit``, INFO whatever ``LOG_LEVEL``): every status change of a
+  document saved through the ORM (``edocs.StatusChange``), every change made in the back office
+  (``admin.LogEntry``; rows written by ``bulk_create`` — a document's batch, the admin's
+  deletion of several rows at once — are not announced), every sign-in and every failed
+  sign-in or second-factor code (the ID Usuario, never the password) is also a line in the log
+  stream, so the audit trail is shipped with the structured logs; the database rows stay the
+  record.
 * ``SENTRY_DSN`` set: errors go to Sentry (web and worker), with the request id as a tag.
 """
 
 from __future__ import annotations
 
 import logging
-import os
 
 from django_tasks.signals import task_enqueued, task_finished, task_started
 
@@ -86,6 +88,28 @@ def _status_changed(sender, instance, created, **kwargs):
     )
 
 
+def _admin_change(sender, instance, created, **kwargs):
+    if not created:
+        return
+    from django.contrib.contenttypes.models import ContentType
+
+    model = (
+        ContentType.objects.get_for_id(instance.content_type_id)
+        if instance.content_type_id
+        else None
+    )
+    audit_logger.info(
+        "admin_change",
+        extra={
+            "event": "admin_change",
+            "user": instance.user_id,
+            "action": {1: "add", 2: "change", 3: "delete"}.get(instance.action_flag, ""),
+            "model": f"{model.app_label}.{model.model}" if model else "",
+            "object": str(instance.object_id or ""),
+        },
+    )
+
+
 def _logged_in(sender, request, user, **kwargs):
     audit_logger.info("login", extra={"event": "login", "user": user.pk})
 
@@ -102,6 +126,7 @@ def connect_signals() -> None:
     from django.db.models.signals import post_save
 
     post_save.connect(_status_changed, sender="edocs.StatusChange", dispatch_uid="ops.audit")
+    post_save.connect(_admin_change, sender="admin.LogEntry", dispatch_uid="ops.audit_admin")
     user_logged_in.connect(_logged_in, dispatch_uid="ops.login")
     user_login_failed.connect(_login_failed, dispatch_uid="ops.login_failed")
     task_enqueued.connect(_enqueued, dispatch_uid="ops.enqueued")
@@ -110,7 +135,9 @@ def connect_signals() -> None:
 
 
 def init_sentry() -> bool:
-    dsn = os.environ.get("SENTRY_DSN", "")
+    from django.conf import settings
+
+    dsn = settings.SENTRY_DSN
     if not dsn:
         return False
     import sentry_sdk
@@ -119,8 +146,8 @@ def init_sentry() -> bool:
     sentry_sdk.init(
         dsn=dsn,
         integrations=[DjangoIntegration()],
-        environment=os.environ.get("SENTRY_ENVIRONMENT", "production"),
-        traces_sample_rate=float(os.environ.get("SENTRY_TRACES_SAMPLE_RATE", "0")),
+        environment=settings.SENTRY_ENVIRONMENT,
+        traces_sample_rate=settings.SENTRY_TRACES_SAMPLE_RATE,
         send_default_pii=False,
     )
     return True

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import hmac
 import ipaddress
-import os
 
+from django.conf import settings
 from django.db import DatabaseError
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -75,12 +75,7 @@ def estado_servicio(request):
 
 
 def _networks() -> list:
-    value = os.environ.get("METRICS_ALLOWED_NETWORKS", "127.0.0.1/32,::1/128")
-    return [
-        ipaddress.ip_network(item.strip(), strict=False)
-        for item in value.split(",")
-        if item.strip()
-    ]
+    return [ipaddress.ip_network(item, strict=False) for item in settings.METRICS_ALLOWED_NETWORKS]
 
 
 def metrics_allowed(request) -> bool:
@@ -88,7 +83,7 @@ def metrics_allowed(request) -> bool:
     address of METRICS_ALLOWED_NETWORKS (default loopback) — not through the proxy: a request
     HAProxy forwarded carries X-Forwarded-For and comes from the public side (HAProxy also
     refuses /metrics at the edge)."""
-    token = os.environ.get("METRICS_TOKEN", "")
+    token = settings.METRICS_TOKEN
     given = request.headers.get("Authorization", "")
     if token and given.startswith("Bearer ") and hmac.compare_digest(given[7:], token):
         return True

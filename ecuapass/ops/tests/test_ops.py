@@ -61,12 +61,12 @@ def test_metrics_from_loopback_have_documents_queue_and_latency_by_view(client, 
 
 
 @pytest.mark.django_db
-def test_metrics_refused_to_the_public_and_through_the_proxy(client, monkeypatch):
+def test_metrics_refused_to_the_public_and_through_the_proxy(client, settings):
     assert client.get("/metrics", REMOTE_ADDR="203.0.113.9").status_code == 403
     forwarded = client.get("/metrics", REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="203.0.113.9")
     assert forwarded.status_code == 403
     assert forwarded.json()["error"] == "permission_denied"
-    monkeypatch.setenv("METRICS_TOKEN", "s3cret-token")
+    settings.METRICS_TOKEN = "s3cret-token"
     wrong = client.get("/metrics", REMOTE_ADDR="203.0.113.9", HTTP_AUTHORIZATION="Bearer nope")
     assert wrong.status_code == 403
     right = client.get(
@@ -209,6 +209,31 @@ def test_status_changes_and_logins_are_audit_lines(world, caplog, client):
     failed = next(r for r in audit if r.event == "login_failed")
     line = JsonFormatter().format(failed)
     assert json.loads(line)["username"] and "secreto-de-prueba" not in line
+
+
+@pytest.mark.django_db
+def test_back_office_changes_are_audit_lines_shipped_whatever_the_log_level(client, caplog):
+    from django.conf import settings
+
+    from ecuapass.accounts.models import Operator, User
+    from ecuapass.officers.tests.factories import login_verified
+
+    assert settings.LOGGING["loggers"]["ecuapass.audit"]["level"] == "INFO"
+    admin = User.objects.create_superuser("0968562020001:auditor", "x-secure-pass-1")
+    login_verified(client, admin)
+    operator = Operator.objects.create(ruc="0990000001001", legal_name="Antes S.A.")
+    with caplog.at_level(logging.INFO, logger="ecuapass.audit"):
+        response = client.post(
+            f"/{settings.ADMIN_URL}accounts/operator/{operator.pk}/delete/", {"post": "yes"}
+        )
+    assert response.status_code == 302
+    line = next(r for r in caplog.records if getattr(r, "event", "") == "admin_change")
+    assert (line.user, line.action, line.model, line.object) == (
+        admin.pk,
+        "delete",
+        "accounts.operator",
+        str(operator.pk),
+    )
 
 
 def test_the_request_id_follows_the_job_into_the_worker(monkeypatch):
