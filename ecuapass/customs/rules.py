@@ -59,7 +59,8 @@ def _items_of(ctx, dai) -> list:
             by_dai[item.dai_id].append(item)
         return by_dai
 
-    items = per_batch(ctx, "dai:items", load).get(dai.pk)
+    # Outside a worker's batch (e.g. a corrección's unsaved copy) the content's own items.
+    items = per_batch(ctx, "dai:items", load).get(dai.pk) if ctx.batch else None
     return items if items is not None else list(dai.items.order_by("numero"))
 
 

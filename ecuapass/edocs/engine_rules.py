@@ -31,7 +31,10 @@ class CodigoOceAsignado(Rule):
 
     def check(self, ctx):
         envio = ctx.edoc.envio
-        if not usable_codes(envio.sender_user).filter(pk=envio.sender_oce_id).exists():
+        key = f"usable:{envio.sender_user_id}"  # a sender's usable codes: once per batch
+        if key not in ctx.shared:
+            ctx.shared[key] = set(usable_codes(envio.sender_user).values_list("pk", flat=True))
+        if envio.sender_oce_id not in ctx.shared[key]:
             yield self.error(usuario=envio.sender_user.username, codigo=envio.sender_oce.code)
 
 

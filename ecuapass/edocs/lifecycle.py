@@ -165,7 +165,13 @@ def fire(
     from .models import EDocument, StatusChange
 
     with transaction.atomic():
-        locked = EDocument.objects.select_for_update(of=("self",)).get(pk=edoc.pk)
+        # The filer's código and registration come along (the notice's recipients read them);
+        # only the document's row is locked.
+        locked = (
+            EDocument.objects.select_for_update(of=("self",))
+            .select_related("filer_oce__registration")
+            .get(pk=edoc.pk)
+        )
         t = locked.type.lifecycle.get(name)
         if locked.estado_documento not in t.source:
             raise TransitionNotAllowed(

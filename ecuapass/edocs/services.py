@@ -275,13 +275,16 @@ def process_batch(
       hooks, inside a savepoint: a document that raises is rolled back alone and stays
       Recibido (its own job retries it, then ``edocs.recovery``); the rest go through. A
       document with errors is rejected with them, as always.
+    * Counters (the DAI number, the obligations' numbers…) are advanced in memory and written
+      once per batch (``core.numbering.batched``); a document rolled back gives its numbers
+      back, so they stay gap-free.
     * One commit for the batch; the jobs of the documents processed here are marked done in
       it, so no worker claims them. A worker killed mid-batch commits nothing: every
       document is still Recibido with its job, and is processed once by the next claim.
     """
     from django_tasks_db.models import DBTaskResult
 
-    from ecuapass.core import jobs
+    from ecuapass.core import jobs, numbering
     from ecuapass.tariff import memo
 
     from .tasks import process_document
@@ -289,7 +292,7 @@ def process_batch(
     limit = max(1, limit or batch_size())
     outcomes: dict[int, str] = {}
     failure: Exception | None = None
-    with memo.using(), transaction.atomic():
+    with memo.using(), transaction.atomic(), numbering.batched() as counters:
         batch = list(_locked(skip_locked=True).filter(pk=document_id))
         if limit > 1:
             waiting = list(
@@ -318,12 +321,14 @@ def process_batch(
         shared: dict = {}  # the rules' per-batch look-ups (RuleContext.shared)
         done_jobs = []
         for edoc in batch:
+            mark = counters.mark()
             try:
                 with transaction.atomic():
                     outcomes[edoc.pk] = _process_locked(
                         edoc, process_name, shared=shared, batch=contents
                     )
             except Exception as exc:  # noqa: BLE001 - one document's failure is its own
+                counters.restore(mark)  # its numbers are given back with its savepoint
                 logger.exception("edocs: document %s failed in a batch", edoc.pk)
                 outcomes[edoc.pk] = "failed"
                 if edoc.pk == document_id:

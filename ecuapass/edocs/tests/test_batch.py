@@ -271,3 +271,40 @@ def test_an_envio_validated_by_the_api_is_not_validated_again_by_the_worker(worl
     outcomes = services.process_batch(validated.pk, limit=10)
     assert outcomes == {validated.pk: "aceptado", checked.pk: "aceptado"}
     assert calls == ["API"]  # only the envío not validated when received
+
+
+@pytest.mark.django_db
+def test_a_document_failing_after_taking_its_number_gives_it_back_within_the_batch(
+    world, monkeypatch
+):
+    """Counters advance in memory for the batch and are written once; a document rolled back
+    after its DAI number and its obligation's number were taken gives both back."""
+    from ecuapass.core.models import Sequence
+
+    docs = [send(world, f"N-{i}") for i in range(4)]
+    dai = registry.get("DAI")
+    real = dai.after_acceptance
+
+    def after_acceptance(edoc):
+        real(edoc)  # the obligations' ledger numbered its liquidación too
+        if edoc.pk == docs[1].pk:
+            raise RuntimeError("fails after numbering")
+
+    monkeypatch.setattr(dai, "after_acceptance", after_acceptance)
+    outcomes = services.process_batch(docs[0].pk, limit=10)
+    assert outcomes[docs[1].pk] == "failed"
+    year = timezone.localdate().year
+    accepted = [d for d in docs if d.pk != docs[1].pk]
+    numbers = sorted(
+        EDocument.objects.filter(pk__in=[d.pk for d in accepted]).values_list(
+            "document_number", flat=True
+        )
+    )
+    assert numbers == [f"028-{year}-10-{n:08d}" for n in range(1, 4)]
+    assert Sequence.objects.get(key=f"customs.dai:028:{year}:10").value == 3
+    monkeypatch.setattr(dai, "after_acceptance", real)
+    assert services.process_batch(docs[1].pk, limit=10) == {docs[1].pk: "aceptado"}
+    docs[1].refresh_from_db()
+    assert docs[1].document_number == f"028-{year}-10-00000004"
+    ledger = Sequence.objects.filter(key__startswith="obligaciones.liquidacion:").get()
+    assert ledger.value == 4  # one per accepted DAI, none lost to the failed attempt
