@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import date, datetime, time, timedelta
 
 from django.core.paginator import Paginator
 from django.db import connection
 from django.utils import timezone
+from django.utils.functional import cached_property
 
 from .models import Notification, NotificationRead
 
@@ -85,9 +87,7 @@ class Mailbox:
     """
 
     def __init__(self, user, oce_code, filters: dict | None = None):
-        self.user = user
-        visible = Notification.objects.visible_to(user, oce_code)
-        self.queryset = _filtered(visible, user, filters)
+        self.user, self.oce_code, self.filters = user, oce_code, filters
         self.parts = [_filtered(Notification.objects.filter(user=user), user, filters)]
         if oce_code is not None:
             mailbox = Notification.objects.filter(oce_code=oce_code).exclude(user=user)
@@ -96,13 +96,64 @@ class Mailbox:
             self.parts = [self.queryset]
         self._count = None
 
+    @cached_property
+    def queryset(self):
+        """The whole inbox as one ``OR`` query (SQLite's page, an open-ended slice)."""
+        visible = Notification.objects.visible_to(self.user, self.oce_code)
+        return _filtered(visible, self.user, self.filters)
+
     def count_querysets(self) -> list:
         return [part.order_by() for part in self.parts]
 
     def count(self) -> int:
         if self._count is None:
-            self._count = sum(qs.count() for qs in self.count_querysets())
+            querysets = self.count_querysets()
+            if any((self.filters or {}).values()) or len(querysets) != len(self._owners()):
+                self._count = sum(qs.count() for qs in querysets)
+            else:
+                self._count = self._cached_count(querysets)
         return self._count
+
+    def _owners(self) -> list[tuple[str, str]]:
+        """(cache key, version owner) of each part's total: a notice to the user or to the
+        OCE bumps its owner's version (``services.notify``), as does reading a personal
+        notice (the badge's version: one recount, the same total)."""
+        if not getattr(self.user, "is_authenticated", False):
+            return []
+        uid = self.user.pk
+        owners = [(f"buzon:total:u{uid}", f"u{uid}")]
+        if self.oce_code is not None:
+            oce = self.oce_code.pk
+            owners.append((f"buzon:total:o{oce}:u{uid}", f"o{oce}"))
+        return owners
+
+    def _cached_count(self, querysets) -> int:
+        """The unfiltered inbox's total, each part counted once per version of its mailbox
+        (the 100,000-notice count cost more than the rest of Consultar)."""
+        from django.core.cache import cache
+
+        from .services import UNREAD_TTL, _version_key
+
+        owners = self._owners()
+        keys = [_version_key(owner) for _key, owner in owners] + [key for key, _o in owners]
+        got = cache.get_many(keys)
+        missing = {k: uuid.uuid4().hex for k in keys[: len(owners)] if not got.get(k)}
+        if missing:
+            cache.set_many(missing, None)
+            got.update(missing)
+        total, fresh = 0, {}
+        for (key, owner), queryset in zip(owners, querysets, strict=True):
+            version = got[_version_key(owner)]
+            cached = got.get(key)
+            if cached is not None and cached[0] == version:
+                total += cached[1]
+                continue
+            count = queryset.count()
+            fresh[key] = (version, count)
+            total += count
+        if fresh:
+            cache.set_many(fresh, UNREAD_TTL)
+        return total
 
     def __len__(self) -> int:
         return self.count()
