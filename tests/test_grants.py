@@ -167,10 +167,12 @@ GATED_ELSEWHERE = {
         )
     },
     **{
-        url: "an obligation's page and orden de pago (1.12), a released DAI's autorización de"
-        " salida (1.3); ecuapass/obligaciones/tests/test_portal.py"
+        url: "an obligation's page and orden de pago, a nota de crédito (1.12), a released"
+        " DAI's autorización de salida (1.3); ecuapass/obligaciones/tests/test_portal.py,"
+        " test_creditos.py"
         for url in (
             "/obligaciones/abc/",
+            "/obligaciones/notas/abc/",
             "/obligaciones/abc/orden-de-pago.pdf",
             "/obligaciones/documento/1/autorizacion-de-salida.pdf",
             "/obligaciones/facilidades/nueva/1/",

@@ -45,6 +45,16 @@ def issue_for_cierre(edoc) -> list:
     dai = edoc.content
     issued = []
     codes = codes_by_tributo()
+    for rel in Reliquidacion.objects.filter(case__edoc=edoc, diferencia__lt=0):
+        from .creditos import for_lowering
+
+        for_lowering(
+            edoc,
+            -rel.diferencia,
+            source=rel,
+            description=_("Rebaja de tributos en el aforo de la DAI %(n)s")
+            % {"n": edoc.document_number},
+        )
     for rel in Reliquidacion.objects.filter(case__edoc=edoc).exclude(numero=""):
         lines = [
             Line(codes[t.tributo], t.diferencia)
@@ -103,8 +113,20 @@ def after_anulacion(edoc) -> None:
 
 def after_dai_version(sender, instance, created, **kwargs) -> None:
     """``post_save`` of ``correcciones.DaiVersion``: an approved correction (or sustitutiva)
-    that raised the tributes is a liquidación complementaria of the difference per tribute."""
-    if not created or instance.diferencia_tributos <= 0:
+    that raised the tributes is a liquidación complementaria of the difference per tribute; one
+    that lowered them is a nota de crédito (``creditos.for_lowering``)."""
+    if not created or not instance.diferencia_tributos:
+        return
+    if instance.diferencia_tributos < 0:
+        from .creditos import for_lowering
+
+        for_lowering(
+            instance.dai,
+            -instance.diferencia_tributos,
+            source=instance,
+            description=_("Rebaja de tributos por la versión %(v)s de la DAI %(n)s")
+            % {"v": instance.numero, "n": instance.dai.document_number},
+        )
         return
     from decimal import Decimal
 

@@ -137,11 +137,16 @@ class Component(models.Model):
 
 
 class Payment(models.Model):
-    """A payment, or the reversal of one (negative amounts, ``reverses`` set). Never edited."""
+    """What settles an obligation, never edited: a payment, the reversal of one (negative
+    amounts, ``reverses`` set), the adjusting entry of a rebaja (a nota de crédito applied to
+    the same DAI's unpaid tributes: the due amount drops) or the application of a saldo a favor
+    (a nota de crédito applied to another obligation of the same debtor)."""
 
     class Kind(models.TextChoices):
         PAGO = "pago", _("Pago")
         REVERSO = "reverso", _("Reverso")
+        AJUSTE = "ajuste", _("Ajuste por rebaja de la liquidación")
+        CREDITO = "credito", _("Aplicación de saldo a favor")
 
     obligation = models.ForeignKey(Obligation, on_delete=models.PROTECT, related_name="payments")
     kind = models.CharField(_("tipo"), max_length=8, choices=Kind.choices, default=Kind.PAGO)
@@ -160,6 +165,15 @@ class Payment(models.Model):
         on_delete=models.PROTECT,
         related_name="reversal",
         verbose_name=_("reversa a"),
+    )
+    # The nota de crédito an adjusting entry or an application draws on.
+    nota_credito = models.ForeignKey(
+        "obligaciones.NotaCredito",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="aplicaciones",
+        verbose_name=_("nota de crédito"),
     )
     by_user = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -451,3 +465,38 @@ class TituloCredito(models.Model):
 
     def __str__(self) -> str:
         return self.numero
+
+
+class NotaCredito(models.Model):
+    """A credit for tributes lowered after the fact (an approved correction, an aforo): its own
+    gap-free number ``NC-distrito-año-secuencial``, the debtor, the amount. Append-only: its
+    ``aplicaciones`` (``Payment`` rows of kind ajuste/credito) draw on it; what is left is the
+    debtor's saldo a favor."""
+
+    numero = models.CharField(_("número de la nota de crédito"), max_length=30, unique=True)
+    debtor_ruc = models.CharField(_("RUC del deudor"), max_length=13)
+    debtor_name = models.CharField(_("deudor"), max_length=300, blank=True)
+    distrito = models.CharField(_("distrito aduanero"), max_length=3)
+    edoc = models.ForeignKey(
+        "edocs.EDocument",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="notas_credito",
+        verbose_name=_("documento"),
+    )
+    # Where it comes from ("correcciones.daiversion:4", "despacho.reliquidacion:2"): one each.
+    source_key = models.CharField(_("origen"), max_length=80, unique=True)
+    amount = money_field(_("monto (USD)"))
+    issued_on = models.DateTimeField(_("emitida el"))
+    description = models.CharField(_("descripción"), max_length=300, blank=True)
+    legal_basis = models.CharField(_("base legal"), max_length=300)
+
+    class Meta:
+        verbose_name = _("nota de crédito")
+        verbose_name_plural = _("notas de crédito")
+        ordering = ["-issued_on", "-pk"]
+        indexes = [models.Index(fields=["debtor_ruc", "-issued_on"], name="nota_credito_deudor")]
+
+    def __str__(self) -> str:
+        return f"{self.numero} ({self.amount} USD)"

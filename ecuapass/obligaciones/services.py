@@ -242,15 +242,25 @@ def pay(
             reference=str(reference)[:60],
             by_user=user if getattr(user, "is_authenticated", False) else None,
         )
-        locked.state = Obligation.State.PAGADA
-        locked.paid_on = paid_at
-        locked.save(update_fields=["state", "paid_on"])
-        obligation_paid.send(sender=Obligation, obligation=locked, payment=payment)
-        if locked.edoc_id:
-            from .levante import release_if_covered
-
-            release_if_covered(locked.edoc)
+        settle_if_covered(locked, payment)
     return payment
+
+
+def settle_if_covered(locked: Obligation, payment: Payment) -> bool:
+    """After ``payment`` (a payment, an adjusting entry, an application of credit): when the
+    rows cover the whole amount, the obligation is «pagada», ``obligation_paid`` is sent and its
+    document gets the levante if everything is covered now. Call under the obligation's lock."""
+    if paid_principal(locked) < locked.amount:
+        return False
+    locked.state = Obligation.State.PAGADA
+    locked.paid_on = payment.paid_at
+    locked.save(update_fields=["state", "paid_on"])
+    obligation_paid.send(sender=Obligation, obligation=locked, payment=payment)
+    if locked.edoc_id:
+        from .levante import release_if_covered
+
+        release_if_covered(locked.edoc)
+    return True
 
 
 def reverse(payment: Payment, *, collector: str, user=None, at: datetime | None = None) -> Payment:
@@ -312,10 +322,14 @@ def annul_for_document(edoc, *, reason: str = "") -> int:
 
 
 def totals_for_document(edoc) -> Decimal:
-    """The sum of the document's obligations (not annulled): what its page shows as liquidado."""
-    return (
+    """The sum of the document's obligations (not annulled) less its notas de crédito (the
+    tributes lowered afterwards): what its page shows as liquidado."""
+    from .models import NotaCredito
+
+    owed = (
         Obligation.objects.filter(edoc=edoc)
         .exclude(state=Obligation.State.ANULADA)
         .aggregate(s=Sum("amount"))["s"]
         or ZERO
     )
+    return owed - (NotaCredito.objects.filter(edoc=edoc).aggregate(s=Sum("amount"))["s"] or ZERO)

@@ -19,6 +19,7 @@ urlpatterns = [
         views.autorizacion_salida,
         name="autorizacion_salida",
     ),
+    path("notas/<str:numero>/", views.nota, name="nota"),
     path("<str:numero>/", views.detalle, name="detalle"),
     path("<str:numero>/orden-de-pago.pdf", views.orden_de_pago, name="orden_de_pago"),
 ]

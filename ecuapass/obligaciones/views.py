@@ -3,9 +3,11 @@ the orden de pago PDF, and the DAI's autorización de salida (1.3's scope)."""
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import Http404
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -13,8 +15,9 @@ from ecuapass.accounts.context import oce_required
 from ecuapass.edocs.access import document_for
 from ecuapass.portal.permissions import menu_option_required
 
-from . import levante, prints, selectors, services
-from .models import Obligation, TituloCredito
+from . import creditos, levante, prints, selectors, services
+from .errors import ObligacionError
+from .models import NotaCredito, Obligation, TituloCredito
 
 OPTION = "1.12"
 
@@ -39,7 +42,55 @@ def lista(request):
             "estado": state,
             "estados": [("pendientes", _("Pendientes"))] + list(Obligation.State.choices),
             "query": f"estado={state}",
+            "notas": creditos.with_saldo(_notas(request)).filter(saldo__gt=0)[:50],
         },
+    )
+
+
+def _notas(request):
+    oce = request.oce
+    return NotaCredito.objects.filter(
+        Q(debtor_ruc=oce.registration.operator.ruc) | Q(edoc__filer_oce=oce)
+    ).select_related("edoc")
+
+
+@menu_option_required(OPTION)
+def nota(request, numero: str):
+    """A nota de crédito: its applications, its saldo a favor, and applying it (POST)."""
+    nota = get_object_or_404(_notas(request), numero=numero[:30])
+    open_ = Obligation.objects.visible_to(request.oce).filter(
+        debtor_ruc=nota.debtor_ruc, state__in=Obligation.OPEN
+    )
+    pending = open_.order_by("exigible_on", "pk")[:200]
+    error = ""
+    if request.method == "POST":
+        target = open_.filter(numero=request.POST.get("obligacion", "")[:30]).first()
+        if target is None:
+            error = _("Obligación: elija una obligación pendiente del mismo deudor.")
+        else:
+            try:
+                row = creditos.apply(nota, target, user=request.user)
+            except ObligacionError as exc:
+                error = _("Obligación: %(e)s") % {"e": exc.message}
+            else:
+                messages.success(
+                    request,
+                    _("Se aplicaron USD %(m)s de la nota de crédito %(n)s a la obligación %(o)s.")
+                    % {"m": row.total, "n": nota.numero, "o": target.numero},
+                )
+                return redirect("obligaciones:nota", numero=nota.numero)
+    return render(
+        request,
+        "obligaciones/nota.html",
+        {
+            "nota": nota,
+            "saldo": creditos.saldo(nota),
+            "aplicaciones": nota.aplicaciones.select_related("obligation"),
+            "pending": pending,
+            "error": error,
+            "selected": request.POST.get("obligacion", ""),
+        },
+        status=422 if error else 200,
     )
 
 
