@@ -63,6 +63,12 @@ class DecisionForm(forms.Form):
         return data
 
 
+def _distrito_choices():
+    from ecuapass.core.models import CustomsDistrict
+
+    return [(d.code, f"{d.code} - {d.name}") for d in CustomsDistrict.objects.filter(active=True)]
+
+
 class GarantiaForm(forms.Form):
     tipo = forms.ChoiceField(
         label=_("Tipo de garantía"),
@@ -76,3 +82,9 @@ class GarantiaForm(forms.Form):
     monto = forms.DecimalField(label=_("Monto (USD)"), max_digits=16, decimal_places=2)
     vigente_desde = forms.DateField(label=_("Vigente desde"))
     vigente_hasta = forms.DateField(label=_("Vigente hasta"))
+    distritos = forms.MultipleChoiceField(
+        label=_("Distritos aduaneros que cubre (garantía general)"),
+        choices=_distrito_choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )

@@ -14,10 +14,11 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ecuapass.core.models import CustomsDistrict
 from ecuapass.core.money import cents
 
 from .errors import ObligacionError
-from .models import ZERO, Garantia, Obligation, Payment
+from .models import ZERO, Garantia, GarantiaDistrito, Obligation, Payment
 
 COLLECTOR = "GARANTIA"
 EXPIRY_NOTICE_DAYS = 30
@@ -33,7 +34,10 @@ def register(
     valid_from: date,
     valid_to: date,
     edoc=None,
+    distritos=(),
 ) -> Garantia:
+    """Register a garantía. A específica answers in its declaration's distrito; a general one
+    in the ``distritos`` it lists (at least one, each a distrito aduanero of the catalog)."""
     if tipo not in Garantia.Tipo.values:
         raise ObligacionError(_("Elija el tipo de garantía."), field="tipo")
     if not (garante or "").strip():
@@ -49,16 +53,48 @@ def register(
         raise ObligacionError(
             _("Una garantía específica se registra para una declaración."), field="declaracion"
         )
-    return Garantia.objects.create(
-        tipo=tipo,
-        operator_ruc=operator_ruc,
-        edoc=edoc if tipo == Garantia.Tipo.ESPECIFICA else None,
-        garante=garante.strip()[:200],
-        numero=numero.strip()[:40],
-        amount=amount,
-        valid_from=valid_from,
-        valid_to=valid_to,
-    )
+    if tipo == Garantia.Tipo.ESPECIFICA:
+        codes = [edoc.content.distrito]
+    else:
+        codes = sorted({str(c).strip() for c in distritos if str(c).strip()})
+        known = set(
+            CustomsDistrict.objects.filter(code__in=codes, active=True).values_list(
+                "code", flat=True
+            )
+        )
+        if not codes or set(codes) - known:
+            raise ObligacionError(
+                _("Elija los distritos aduaneros que cubre la garantía general."),
+                field="distritos",
+            )
+    with transaction.atomic():
+        garantia = Garantia.objects.create(
+            tipo=tipo,
+            operator_ruc=operator_ruc,
+            edoc=edoc if tipo == Garantia.Tipo.ESPECIFICA else None,
+            garante=garante.strip()[:200],
+            numero=numero.strip()[:40],
+            amount=amount,
+            valid_from=valid_from,
+            valid_to=valid_to,
+        )
+        GarantiaDistrito.objects.bulk_create(
+            GarantiaDistrito(garantia=garantia, distrito=code) for code in codes
+        )
+    return garantia
+
+
+def for_officer(officer):
+    """The garantías an officer sees and decides: those of its distritos (all for an
+    administrador)."""
+    qs = Garantia.objects.all()
+    if not officer.acts_everywhere:
+        qs = qs.filter(
+            pk__in=GarantiaDistrito.objects.filter(
+                distrito__in=sorted(officer.distrito_codes)
+            ).values("garantia_id")
+        )
+    return qs
 
 
 def used(garantia: Garantia) -> Decimal:
@@ -86,6 +122,7 @@ def _open_uncovered(garantia: Garantia):
         state__in=Obligation.OPEN,
         garantia__isnull=True,
         edoc__isnull=False,
+        distrito__in=garantia.distritos.values("distrito"),
     )
     if garantia.tipo == Garantia.Tipo.ESPECIFICA:
         qs = qs.filter(edoc=garantia.edoc)

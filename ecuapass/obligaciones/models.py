@@ -292,6 +292,30 @@ class Garantia(models.Model):
     def __str__(self) -> str:
         return f"{self.numero} ({self.garante})"
 
+    @property
+    def distrito_codes(self) -> list[str]:
+        return sorted(d.distrito for d in self.distritos.all())
+
+
+class GarantiaDistrito(models.Model):
+    """A distrito aduanero a garantía answers in: a específica's is its declaration's, a
+    general one lists those it covers. Officers see and decide the garantías of their own."""
+
+    garantia = models.ForeignKey(Garantia, on_delete=models.CASCADE, related_name="distritos")
+    distrito = models.CharField(_("distrito aduanero"), max_length=3)
+
+    class Meta:
+        verbose_name = _("distrito de la garantía")
+        verbose_name_plural = _("distritos de la garantía")
+        ordering = ["distrito"]
+        constraints = [
+            models.UniqueConstraint(fields=["garantia", "distrito"], name="uniq_garantia_distrito")
+        ]
+        indexes = [models.Index(fields=["distrito", "garantia"], name="garantia_distrito")]
+
+    def __str__(self) -> str:
+        return self.distrito
+
 
 class SolicitudFacilidad(models.Model):
     """The content of a 1.11 request (e-doc type FAC): the obligations, the down payment, the

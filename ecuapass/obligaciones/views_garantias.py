@@ -50,14 +50,19 @@ def operador(request):
                     valid_from=data["vigente_desde"],
                     valid_to=data["vigente_hasta"],
                     edoc=edoc,
+                    distritos=data["distritos"],
                 )
             except ObligacionError as exc:
-                name = {"vigente_hasta": "vigente_hasta", "monto": "monto"}.get(exc.field or "")
+                name = exc.field or ""
                 form.add_error(name if name in form.fields else None, exc.message)
             else:
                 messages.success(request, _("Garantía registrada: espera la aprobación de SENAE."))
                 return redirect("obligaciones:garantias")
-    qs = Garantia.objects.filter(operator_ruc=ruc).order_by("-registered_on", "-pk")
+    qs = (
+        Garantia.objects.filter(operator_ruc=ruc)
+        .prefetch_related("distritos")
+        .order_by("-registered_on", "-pk")
+    )
     page = Paginator(qs, 25).get_page(request.GET.get("page"))
     return render(request, "obligaciones/garantias.html", {"form": form, "page": page})
 
@@ -65,7 +70,11 @@ def operador(request):
 @never_cache
 @officer_required(*VIEWERS)
 def interno(request):
-    qs = Garantia.objects.order_by("state", "valid_to", "pk")
+    qs = (
+        garantias.for_officer(request.officer)
+        .prefetch_related("distritos")
+        .order_by("state", "valid_to", "pk")
+    )
     page = Paginator(qs, 25).get_page(request.GET.get("page"))
     rows = [(g, Obligation.objects.filter(garantia=g, state__in=Obligation.OPEN)) for g in page]
     return render(request, "obligaciones/interno/garantias.html", {"page": page, "rows": rows})
@@ -74,7 +83,7 @@ def interno(request):
 @require_POST
 @officer_required(*VIEWERS)
 def decidir(request, pk: int):
-    garantia = get_object_or_404(Garantia, pk=pk)
+    garantia = get_object_or_404(garantias.for_officer(request.officer), pk=pk)
     try:
         garantias.decide(
             garantia,
@@ -91,7 +100,7 @@ def decidir(request, pk: int):
 @require_POST
 @officer_required(*VIEWERS)
 def efectivizar(request, pk: int, obligation_pk: int):
-    garantia = get_object_or_404(Garantia, pk=pk)
+    garantia = get_object_or_404(garantias.for_officer(request.officer), pk=pk)
     obligation = get_object_or_404(Obligation, pk=obligation_pk, garantia=garantia)
     try:
         garantias.efectivizar(garantia, obligation, user=request.user)

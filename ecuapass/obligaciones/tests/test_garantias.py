@@ -17,7 +17,14 @@ from ecuapass.obligaciones.models import Garantia, Obligation
 pytestmark = pytest.mark.django_db
 
 
-def _register(party, edoc=None, amount="100000", tipo=Garantia.Tipo.ESPECIFICA, days=365):
+def _register(
+    party,
+    edoc=None,
+    amount="100000",
+    tipo=Garantia.Tipo.ESPECIFICA,
+    days=365,
+    distritos=("028",),
+):
     today = timezone.localdate()
     return garantias.register(
         party.operator.ruc,
@@ -28,6 +35,7 @@ def _register(party, edoc=None, amount="100000", tipo=Garantia.Tipo.ESPECIFICA, 
         valid_from=today,
         valid_to=today + timedelta(days=days),
         edoc=edoc,
+        distritos=distritos,
     )
 
 
@@ -97,6 +105,7 @@ def test_the_operator_registers_a_garantia_in_the_portal(ledger_world, oce_clien
         "monto": "5000",
         "vigente_desde": today.isoformat(),
         "vigente_hasta": (today - timedelta(days=1)).isoformat(),
+        "distritos": ["028"],
     }
     bad = client.post("/obligaciones/garantias/", form)
     assert bad.status_code == 200 and "vigencia" in bad.content.decode()
@@ -104,3 +113,47 @@ def test_the_operator_registers_a_garantia_in_the_portal(ledger_world, oce_clien
     form["vigente_hasta"] = (today + timedelta(days=90)).isoformat()
     assert client.post("/obligaciones/garantias/", form).status_code == 302
     assert Garantia.objects.get().state == Garantia.State.REGISTRADA
+
+
+def test_a_garantia_answers_in_its_distritos(ledger_world):
+    with pytest.raises(ObligacionError) as e:
+        _register(ledger_world.importer, tipo=Garantia.Tipo.GENERAL, distritos=())
+    assert e.value.field == "distritos"
+    with pytest.raises(ObligacionError) as e:
+        _register(ledger_world.importer, tipo=Garantia.Tipo.GENERAL, distritos=("999",))
+    assert e.value.field == "distritos"
+    edoc = accepted(ledger_world.importer)
+    especifica = _register(ledger_world.importer, edoc=edoc, distritos=("019",))
+    assert especifica.distrito_codes == [edoc.content.distrito]  # its declaration's, always
+    # A general garantía of another distrito does not cover the DAI.
+    from ecuapass.officers.tests.factories import distrito
+
+    distrito("019")
+    elsewhere = _register(ledger_world.importer, tipo=Garantia.Tipo.GENERAL, distritos=("019",))
+    garantias.decide(elsewhere, approve=True)
+    assert Obligation.objects.get(edoc=edoc).garantia_id is None
+    here = _register(ledger_world.importer, tipo=Garantia.Tipo.GENERAL, distritos=("019", "028"))
+    garantias.decide(here, approve=True)
+    assert Obligation.objects.get(edoc=edoc).garantia_id == here.pk
+
+
+def test_officers_see_and_decide_only_their_distritos_garantias(ledger_world, client):
+    from ecuapass.officers.roles import Role
+    from ecuapass.officers.tests.factories import distrito, login_officer, make_officer
+
+    distrito("019")
+    mine = _register(ledger_world.importer, tipo=Garantia.Tipo.GENERAL, distritos=("028",))
+    theirs = _register(ledger_world.importer, tipo=Garantia.Tipo.GENERAL, distritos=("019",))
+    Garantia.objects.filter(pk=theirs.pk).update(numero="POL-019")
+    supervisor = make_officer([Role.SUPERVISOR], ["028"], username="supervisor28")
+    login_officer(client, supervisor)
+    page = client.get("/interno/facilidades/garantias/").content.decode()
+    assert "POL-001" in page and "POL-019" not in page
+    url = f"/interno/facilidades/garantias/{theirs.pk}/decision/"
+    assert client.post(url, {"decision": "aprobar"}).status_code == 404
+    theirs.refresh_from_db()
+    assert theirs.state == Garantia.State.REGISTRADA
+    r = client.post(f"/interno/facilidades/garantias/{mine.pk}/decision/", {"decision": "aprobar"})
+    assert r.status_code == 302
+    mine.refresh_from_db()
+    assert mine.state == Garantia.State.APROBADA
