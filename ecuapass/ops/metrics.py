@@ -12,7 +12,9 @@ Read from the database when ``/metrics`` is scraped (the same for every node; sc
 * ``ecuapass_documents{tipo,estado}`` — documents by state;
 * ``ecuapass_envios_total`` — submissions received (the envío's id, a sequence):
   ``rate(ecuapass_envios_total[1m])`` is submissions per second;
-* ``ecuapass_database_up`` — 0 when the database did not answer the scrape.
+* ``ecuapass_database_up`` — 0 when the database did not answer the scrape;
+* with a read replica (``ops.replica``): ``ecuapass_replica_up`` and
+  ``ecuapass_replica_lag_seconds`` — alert above the 10 s accepted (docs/deploy.md).
 
 Under gunicorn every node runs several processes: with ``PROMETHEUS_MULTIPROC_DIR`` set (the
 cluster and the systemd units set it, one empty folder per node) the per-process metrics of
@@ -100,6 +102,33 @@ class DatabaseCollector(Collector):
         yield from (up, depth, age, fresh, documents, envios)
 
 
+class ReplicaCollector(Collector):
+    """The read replica answers, and how far behind it is (nothing without a replica)."""
+
+    def collect(self):
+        from django.db import DatabaseError
+
+        from . import replica
+
+        if not replica.replica_configured():
+            return
+        up = GaugeMetricFamily("ecuapass_replica_up", "The read replica answered this scrape")
+        try:
+            lag = replica.lag_seconds()
+        except DatabaseError:
+            up.add_metric([], 0)
+            yield up
+            return
+        up.add_metric([], 1)
+        yield up
+        if lag is not None:
+            gauge = GaugeMetricFamily(
+                "ecuapass_replica_lag_seconds", "Seconds the read replica is behind the primary"
+            )
+            gauge.add_metric([], lag)
+            yield gauge
+
+
 def exposition() -> bytes:
     """The text exposition format of this process (or node) plus the database's figures."""
     registry = CollectorRegistry()
@@ -111,4 +140,5 @@ def exposition() -> bytes:
         registry.register(REQUESTS)
         registry.register(LATENCY)
     registry.register(DatabaseCollector())
+    registry.register(ReplicaCollector())
     return generate_latest(registry)

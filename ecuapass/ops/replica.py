@@ -36,6 +36,26 @@ def replica_configured() -> bool:
     return REPLICA in connections.settings
 
 
+# How far behind the replica is: 0 when it has replayed all it received (an idle primary sends
+# nothing, which is not lag), else the age of the last transaction it replayed.
+LAG_SQL = """
+    SELECT CASE
+        WHEN NOT pg_is_in_recovery() OR pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn() THEN 0
+        ELSE EXTRACT(EPOCH FROM now() - pg_last_xact_replay_timestamp())
+    END
+"""
+
+
+def lag_seconds() -> float | None:
+    """Seconds the replica is behind the primary (``/metrics``: ``ecuapass_replica_lag_seconds``);
+    None without a PostgreSQL replica. Raises ``DatabaseError`` when it does not answer."""
+    if not replica_configured() or connections[REPLICA].vendor != "postgresql":
+        return None
+    with connections[REPLICA].cursor() as cursor:
+        cursor.execute(LAG_SQL)
+        return float(cursor.fetchone()[0] or 0)
+
+
 @contextmanager
 def replica_reads():
     """Reads inside this block go to the replica (when there is one)."""

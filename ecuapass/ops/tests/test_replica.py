@@ -73,6 +73,16 @@ def test_an_object_read_from_the_replica_is_written_to_the_primary():
     assert Country.objects.using(DEFAULT_DB_ALIAS).get(pk=country.pk).name == country.name
 
 
+@both
+def test_metrics_say_the_replica_answers_and_its_lag(client):
+    from ecuapass.ops.replica import lag_seconds
+
+    text = client.get("/metrics", REMOTE_ADDR="127.0.0.1").content.decode()
+    assert "ecuapass_replica_up 1.0" in text
+    if connections[REPLICA].vendor == "postgresql":  # the mirror is no standby: never behind
+        assert lag_seconds() == 0.0 and "ecuapass_replica_lag_seconds 0.0" in text
+
+
 def test_without_a_replica_alias_everything_reads_from_default(monkeypatch):
     monkeypatch.setattr("ecuapass.ops.replica.replica_configured", lambda: False)
     with replica_reads():
