@@ -67,6 +67,9 @@ GATED = [
     ("GET", "/correcciones/dai/{sent}/sustitutiva/", {"1.1"}, "session"),
     ("GET", "/correcciones/dai/{sent}/anulacion/", {"1.1"}, "session"),
     ("GET", "/correcciones/borrador/{draft}/", {"1.1"}, "session"),
+    # Requests on a DAE (its corrección / sustitutiva): the same form at /correcciones/dai/<pk>/….
+    ("GET", "/correcciones/dae/correccion/nueva/", {"1.1"}, "session"),
+    ("GET", "/correcciones/dae/sustitutiva/nueva/", {"1.1"}, "session"),
     ("GET", "/api/v1/dai/{numero}/versiones/", {"1.3"}, "token"),
     ("GET", "/api/v1/dai/{numero}/versiones/", {"1.3"}, "session"),
     # The despacho: the operator's answers in the aforo of a sent document (1.3).

@@ -13,5 +13,7 @@ Once the engine accepts one formally, an officer of the DAI's distrito approves 
 header and items: a ``DaiVersion`` keeps the payload before and after, the diff field by field,
 who, when, why and the request; the DAI keeps its número and its liquidación is recomputed by
 the customs services. An approved anulación fires the DAI's own "anular" transition.
-Decisions: docs/adr/0008-operator-corrections.md.
+The declaration is a registered target (``targets``): the DAI here (``declaraciones``), the DAE
+from ``ecuapass.exportacion.cambios`` (DAE-COR, DAE-SUS), with the same rules, decision and
+versions. Decisions: docs/adr/0008-operator-corrections.md, docs/adr/0010-export-dae-and-manifest.md.
 """

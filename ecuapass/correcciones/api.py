@@ -24,7 +24,7 @@ from ecuapass.edocs.lifecycle import state_label
 from ecuapass.officers.access import OfficerAPIMixin, audit
 from ecuapass.officers.roles import Role
 
-from . import checks, kinds, services
+from . import checks, kinds, services, targets
 from .serializers import DaiVersionSerializer
 from .views_interno import VISTAS, for_officer
 
@@ -57,7 +57,7 @@ class DaiVersiones(APIView):
         dai = (
             visible_documents(request.oce)
             .sent()
-            .filter(doc_type=checks.DAI, numero_entrega=_clean(numero_entrega))
+            .filter(doc_type__in=targets.doc_types(), numero_entrega=_clean(numero_entrega))
             .first()
         )
         if dai is None:

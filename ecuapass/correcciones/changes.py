@@ -1,13 +1,14 @@
-"""Proposed changes to a DAI: validated in the DAI's own shapes, compared field by field, applied.
+"""Proposed changes to a declaration: validated in its own shapes, compared field by field, applied.
 
-The changes are the DAI payload's own shape (``customs.services.payload_of``): ``cabecera`` holds
-the header values that change (nested as in the payload: ``factura.numero``…), ``items`` the
-complete new list of items. ``corrected(dai, cabecera, items)`` merges them into the DAI's
-payload, validates the result with the DAI's serializer (``customs.serializers.DaiSerializer``)
-and builds an unsaved copy of the declaration; ``new_errors`` runs the DAI type's own rules on the
-copy and reports what the changes break; ``diff`` compares two payloads field by field;
-``apply`` writes the copy onto the DAI and recomputes its liquidación with the customs services.
-Nothing here is saved except by ``apply``.
+The declaration is any registered target (``targets``: the DAI, the DAE); ``dai`` below names its
+content (a ``Dai`` or a ``Dae``). The changes are the declaration payload's own shape (the target's
+``payload_of``): ``cabecera`` holds the header values that change (nested as in the payload:
+``factura.numero``…), ``items`` the complete new list of items. ``corrected(dai, cabecera, items)``
+merges them into the payload, validates the result with the target's serializer and builds an
+unsaved copy of the declaration; ``new_errors`` runs the declaration type's own rules on the copy
+and reports what the changes break; ``diff`` compares two payloads field by field; ``apply`` writes
+the copy onto the declaration and, for the DAI, recomputes its liquidación with the customs
+services. Nothing here is saved except by ``apply``.
 """
 
 from __future__ import annotations
@@ -20,12 +21,13 @@ from decimal import Decimal
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ecuapass.customs.models import Dai, DaiItem
-from ecuapass.customs.serializers import DaiSerializer, ItemSerializer
-from ecuapass.customs.services import header_values, item_rows, payload_of
+from ecuapass.customs.models import Dai
+from ecuapass.customs.serializers import DaiSerializer
 
-# Header data a request may not change: who declares, for whom, where, under which régimen
-# (the número de documento is distrito-año-régimen-secuencial and stays).
+from . import targets
+
+# The DAI's header data a request may not change: who declares, for whom, where, under which
+# régimen (the número de documento is distrito-año-régimen-secuencial and stays).
 IMMUTABLE_PAYLOAD = (
     "tipo_documento",
     "distrito",
@@ -99,7 +101,7 @@ class Corrected:
     rows: the DAI's rules and ``payload_of`` work on it as on the declaration.
     """
 
-    def __init__(self, header: Dai, rows: list[DaiItem]):
+    def __init__(self, header, rows: list):
         self.header = header
         self.rows = rows
         self.items = _Items(rows)
@@ -134,16 +136,17 @@ def _payload_field(field: str, whole: str) -> str:
     return field if field.startswith("items") else f"cabecera.{field}"
 
 
-def corrected(dai: Dai, cabecera: dict | None, items: list | None) -> Corrected:
+def corrected(dai, cabecera: dict | None, items: list | None) -> Corrected:
     """The declaration ``dai`` with ``cabecera`` and ``items`` (payload shape) applied.
 
     Raises ``ChangeError`` with the fields (``cabecera.…``, ``items[n].…``) at fault.
     """
-    cabecera = {k: v for k, v in (cabecera or {}).items() if k not in IMMUTABLE_PAYLOAD}
-    merged = _merge(payload_of(dai), cabecera)
+    target = targets.for_content(dai)
+    cabecera = {k: v for k, v in (cabecera or {}).items() if k not in target.immutable_payload}
+    merged = _merge(target.payload_of(dai), cabecera)
     if items:
         merged["items"] = items
-    serializer = DaiSerializer(data=merged)
+    serializer = target.serializer()(data=merged)
     if not serializer.is_valid():
         whole = "items" if items else "cabecera"  # e.g. totals that overflow their columns
         raise ChangeError(
@@ -154,13 +157,13 @@ def corrected(dai: Dai, cabecera: dict | None, items: list | None) -> Corrected:
         )
     data = serializer.validated_data
     header = copy.copy(dai)
-    for name, value in header_values(data).items():
-        if name not in IMMUTABLE_FIELDS:
+    for name, value in target.header_values(data).items():
+        if name not in target.immutable_fields:
             setattr(header, name, value)
     header.totales_declarados = None
     source = data["items"] if items else None
     rows = (
-        item_rows(source, header)
+        target.item_rows(source, header)
         if source
         else [copy.copy(i) for i in dai.items.order_by("numero")]
     )
@@ -168,9 +171,9 @@ def corrected(dai: Dai, cabecera: dict | None, items: list | None) -> Corrected:
     return Corrected(header, rows)
 
 
-def validate_items(items) -> list[dict]:
-    """Items in the DAI's item shape (``ItemSerializer``); raises ``ChangeError``."""
-    serializer = ItemSerializer(data=items, many=True)
+def validate_items(items, doc_type: str = "DAI") -> list[dict]:
+    """Items in the declaration's item shape; raises ``ChangeError``."""
+    serializer = targets.of(doc_type).item_serializer()(data=items, many=True)
     if not serializer.is_valid():
         raise ChangeError(_flatten(serializer.errors, "items"))
     return serializer.validated_data
@@ -194,7 +197,7 @@ def _request_field(field: str) -> str:
     return f"cabecera.{field}"
 
 
-def new_errors(dai: Dai, result: Corrected) -> list[tuple[str, str]]:
+def new_errors(dai, result: Corrected) -> list[tuple[str, str]]:
     """What the DAI's rules find in the corrected declaration that they do not find in ``dai``."""
     known = {(e.code, e.field) for e in _rule_errors(dai.edoc, dai)}
     return [
@@ -238,18 +241,19 @@ def diff(before: dict, after: dict) -> list[dict]:
     return changes
 
 
-def label(campo: str) -> str:
+def label(campo: str, doc_type: str = "DAI") -> str:
     """A reader's name of a diff's field: «Ítem 2: FOB», «Número de factura comercial»."""
+    target = targets.of(doc_type)
     if campo.startswith("items["):
         number, _sep, name = campo[len("items[") :].partition("].")
         try:
-            field = str(DaiItem._meta.get_field(name).verbose_name)
+            field = str(target.item_model()._meta.get_field(name).verbose_name)
         except Exception:  # noqa: BLE001 - an unknown name is shown as it is
             field = name
         return _("Ítem %(n)s: %(campo)s") % {"n": number, "campo": field[:1].upper() + field[1:]}
-    name = NESTED_FIELDS.get(campo, campo)
+    name = target.nested_fields.get(campo, campo)
     try:
-        text = str(Dai._meta.get_field(name).verbose_name)
+        text = str(target.model()._meta.get_field(name).verbose_name)
     except Exception:  # noqa: BLE001
         return campo
     return text[:1].upper() + text[1:]
@@ -265,9 +269,12 @@ def liquidation_date(dai: Dai):
     )
 
 
-def liquidation_errors(dai: Dai, result: Corrected) -> list[tuple[str, str]]:
+def liquidation_errors(dai, result: Corrected) -> list[tuple[str, str]]:
     """Whether the corrected declaration liquidates (customs.services.liquidate, nothing saved)."""
     from ecuapass.customs.models import Liquidacion
+
+    if not targets.for_content(dai).liquidates:
+        return []
     from ecuapass.customs.services import AmountOverflow, liquidate
 
     liq = Liquidacion()
@@ -290,9 +297,10 @@ def liquidation_errors(dai: Dai, result: Corrected) -> list[tuple[str, str]]:
     return []
 
 
-def validate(dai: Dai, cabecera: dict | None, items: list | None) -> Corrected:
+def validate(dai, cabecera: dict | None, items: list | None) -> Corrected:
     """The corrected declaration, or ``ChangeError`` with everything wrong with the changes:
-    the DAI's shapes, nothing to change, what the DAI's rules find, the liquidación."""
+    the declaration's shapes, nothing to change, what its rules find, the DAI's liquidación."""
+    payload_of = targets.for_content(dai).payload_of
     result = corrected(dai, cabecera, items)
     if not diff(payload_of(dai), payload_of(result)):
         raise ChangeError(
@@ -311,15 +319,18 @@ def validate(dai: Dai, cabecera: dict | None, items: list | None) -> Corrected:
     return result
 
 
-def proposed_diff(dai: Dai, cabecera: dict | None, items: list | None) -> list[dict]:
+def proposed_diff(dai, cabecera: dict | None, items: list | None) -> list[dict]:
     """The changes a request proposes against ``dai`` as it is now (canonical values)."""
+    payload_of = targets.for_content(dai).payload_of
     return diff(payload_of(dai), payload_of(corrected(dai, cabecera, items)))
 
 
 # --- applying ---------------------------------------------------------------------------------------
-def liquidacion_snapshot(dai: Dai) -> dict:
+def liquidacion_snapshot(dai) -> dict:
     from ecuapass.customs.models import Liquidacion
 
+    if not targets.for_content(dai).liquidates:
+        return {}
     liq = Liquidacion.objects.filter(dai=dai).first()
     if liq is None:
         return {}
@@ -355,30 +366,47 @@ class Applied:
         return after - before
 
 
-def apply(dai: Dai, result: Corrected) -> Applied:
-    """Write ``result`` onto ``dai`` (header, items) and recompute its liquidación.
+def apply(dai, result: Corrected) -> Applied:
+    """Write ``result`` onto ``dai`` (header, items); the DAI's liquidación is recomputed.
 
     The liquidación is recomputed by ``customs.services.recompute`` on the date of the original
-    one (the tariff in force when the DAI was declared) and frozen again. Call inside the
-    approval's transaction; raises ``ChangeError`` when the tariff cannot liquidate the result.
+    one (the tariff in force when the DAI was declared) and frozen again; other targets run their
+    ``after_apply``. Call inside the approval's transaction; raises ``ChangeError`` when the
+    result cannot stand (the tariff cannot liquidate it…).
     """
-    from ecuapass.customs.models import Liquidacion
-    from ecuapass.customs.services import freeze, recompute
-
+    target = targets.for_content(dai)
+    payload_of = target.payload_of
     antes = payload_of(dai)
     liquidacion_antes = liquidacion_snapshot(dai)
-    for field in Dai._meta.concrete_fields:
+    for field in target.model()._meta.concrete_fields:
         name = field.attname
-        if name in ("id", "edoc_id", "importador_id") or name in IMMUTABLE_FIELDS:
+        if name in ("id", "edoc_id", *target.skip_fields) or name in target.immutable_fields:
             continue
         setattr(dai, name, getattr(result.header, name))
     dai.save()
-    DaiItem.objects.filter(dai=dai).delete()
+    item_model = target.item_model()
+    item_model.objects.filter(**{target.item_fk: dai}).delete()
     for row in result.rows:
         row.pk = None
-        row.dai = dai
-    DaiItem.objects.bulk_create(result.rows)
-    from ecuapass.customs.services import AmountOverflow
+        setattr(row, target.item_fk, dai)
+    item_model.objects.bulk_create(result.rows)
+    if target.liquidates:
+        _reliquidate(dai)
+    if target.after_apply is not None:
+        target.after_apply(dai)
+    despues = payload_of(dai)
+    return Applied(
+        antes=antes,
+        despues=despues,
+        cambios=diff(antes, despues),
+        liquidacion_antes=liquidacion_antes,
+        liquidacion_despues=liquidacion_snapshot(dai),
+    )
+
+
+def _reliquidate(dai: Dai) -> None:
+    from ecuapass.customs.models import Liquidacion
+    from ecuapass.customs.services import AmountOverflow, freeze, recompute
 
     on = liquidation_date(dai)
     Liquidacion.objects.filter(dai=dai).update(frozen_on=None)
@@ -396,23 +424,16 @@ def apply(dai: Dai, result: Corrected) -> Applied:
             ]
         )
     freeze(dai)
-    despues = payload_of(dai)
-    return Applied(
-        antes=antes,
-        despues=despues,
-        cambios=diff(antes, despues),
-        liquidacion_antes=liquidacion_antes,
-        liquidacion_despues=liquidacion_snapshot(dai),
-    )
 
 
-def changes_between(dai: Dai, result: Corrected) -> tuple[dict, list | None]:
+def changes_between(dai, result: Corrected) -> tuple[dict, list | None]:
     """What ``result`` changes in ``dai``, as a request carries it: (cabecera, items or None)."""
-    before, after = payload_of(dai), payload_of(result)
+    target = targets.for_content(dai)
+    before, after = target.payload_of(dai), target.payload_of(result)
     cabecera = {
         key: value
         for key, value in after.items()
-        if key not in IMMUTABLE_PAYLOAD and before.get(key) != value
+        if key not in target.immutable_payload and before.get(key) != value
     }
     items = after["items"] if after["items"] != before["items"] else None
     return cabecera, items

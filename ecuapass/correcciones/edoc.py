@@ -1,4 +1,6 @@
-"""The three request types in the engine's registry, with their lifecycle and XML mapping."""
+"""The request types in the engine's registry, with their lifecycle and XML mapping: one per kind
+of each registered target (the DAI's three here; the DAE's corrección and sustitutiva when
+``exportacion`` registers its target)."""
 
 from __future__ import annotations
 
@@ -6,15 +8,13 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
-from ecuapass.customs.edoc import DAI
-from ecuapass.customs.xml_mapping import DAI_XML
 from ecuapass.edocs import registry
 from ecuapass.edocs.lifecycle import Lifecycle, Notice, Transition
 from ecuapass.edocs.models import is_party_oce
 from ecuapass.edocs.states import DocumentState
 from ecuapass.edocs.xml import XmlMapping
 
-from . import kinds
+from . import kinds, targets
 from .rules import RULES
 
 # --- XML (docs/edocs-xml.md): the DAI referred to, the reasons, the changes in the DAI's own
@@ -27,20 +27,22 @@ BASE_XML = (
 )
 
 
-def _changeable_header() -> tuple[tuple[str, str], ...]:
-    from .changes import CabeceraSerializer
-
-    names = set(CabeceraSerializer().fields)
-    return tuple(
+def changes_xml(declaration_xml: XmlMapping, cabecera_serializer) -> XmlMapping:
+    """The changes of a corrección or sustitutiva: the header fields a request may change in the
+    declaration's own element names under <Amendment>, and the declaration's goods items."""
+    names = set(cabecera_serializer().fields)
+    amendment = tuple(
         (f"Amendment/{path}", f"cabecera.{key}")
-        for path, key in DAI_XML.header
+        for path, key in declaration_xml.header
         if key.split(".")[0] in names
+    )
+    return XmlMapping(
+        header=BASE_XML + amendment,
+        item_element=declaration_xml.item_element,
+        item=declaration_xml.item,
     )
 
 
-CAMBIOS_XML = XmlMapping(
-    header=BASE_XML + _changeable_header(), item_element=DAI_XML.item_element, item=DAI_XML.item
-)
 ANULACION_XML = XmlMapping(header=(*BASE_XML, ("AmendmentReasonCode", "causal")))
 
 
@@ -117,14 +119,14 @@ def _lifecycle(kind: kinds.Kind) -> Lifecycle:
 @dataclass
 class SolicitudType(registry.DocumentType):
     def serializer_class(self):
-        from .serializers import INPUT
+        from .serializers import input_for
 
-        return INPUT[self.code]
+        return input_for(self.code)
 
     def output_serializer_class(self):
-        from .serializers import OUTPUT
+        from .serializers import output_for
 
-        return OUTPUT[self.code]
+        return output_for(self.code)
 
     def build_from_payload(self, edoc, data):
         from .services import build
@@ -170,22 +172,31 @@ class SolicitudType(registry.DocumentType):
         return notice_context(edoc)
 
 
-def _register(kind: kinds.Kind) -> SolicitudType:
+def register_kind(kind: kinds.Kind) -> SolicitudType:
+    """The e-doc type of ``kind`` (its target gives filers, operation and XML)."""
+    target = targets.of(kind.target)
+    prefix = "" if kind.target == "DAI" else f"{kind.target.lower()}_"
     return registry.register(
         SolicitudType(
             code=kind.code,
             name=kind.name,
-            operation=registry.Operation.IMPORTACION,
-            filers=DAI.filers,
+            operation=target.operation,
+            filers=target.filers,
             content_model="correcciones.Solicitud",
             editor_url="correcciones:borrador",
-            create_url=f"correcciones:nueva_{kind.slug}",
+            create_url=f"correcciones:nueva_{prefix}{kind.slug}",
             detail_template="correcciones/solicitud_detail.html",
             rules=RULES,
             lifecycle=_lifecycle(kind),
-            xml_mapping=CAMBIOS_XML if kind.with_changes else ANULACION_XML,
+            xml_mapping=target.xml() if kind.with_changes else ANULACION_XML,
         )
     )
 
 
-TYPES = {code: _register(kind) for code, kind in kinds.KINDS.items()}
+def _register_dai() -> None:
+    from .declaraciones import DAI_TARGET
+
+    targets.register(DAI_TARGET, {code: k for code, k in kinds.KINDS.items() if k.target == "DAI"})
+
+
+_register_dai()

@@ -1,4 +1,7 @@
-"""The three kinds of request: their codes, names, who decides them, whether they carry changes."""
+"""The kinds of request on a declaration: their codes, names, who decides them, whether they carry
+changes, and the declaration type they refer to (``targets``: the DAI's three, the DAE's corrección
+and sustitutiva — its anulación is ``exportacion``'s DAE-ANU). A declaration type's kinds join
+``KINDS`` when it registers its target."""
 
 from __future__ import annotations
 
@@ -12,6 +15,12 @@ from ecuapass.officers.roles import Role
 CORRECCION = "DAI-COR"
 SUSTITUTIVA = "DAI-SUS"
 ANULACION = "DAI-ANU"
+DAE_CORRECCION = "DAE-COR"
+DAE_SUSTITUTIVA = "DAE-SUS"
+# What a kind does, whatever the declaration (``Kind.slug``, also in the portal's URLs).
+SLUG_CORRECCION = "correccion"
+SLUG_SUSTITUTIVA = "sustitutiva"
+SLUG_ANULACION = "anulacion"
 
 # The request's own states after the engine's "aceptado" (pending the officer's decision).
 APROBADA = "aprobada"
@@ -28,6 +37,7 @@ class Kind:
     action: Any  # the button on the DAI's page
     with_changes: bool
     approvers: tuple[str, ...]
+    target: str = "DAI"  # the declaration's e-doc type
 
 
 KINDS = {
@@ -59,8 +69,45 @@ KINDS = {
         (Role.SUPERVISOR.value, Role.ADMIN.value),
     ),
 }
-CODES = tuple(KINDS)
-BY_SLUG = {k.slug: k for k in KINDS.values()}
+DAE_KINDS = {
+    DAE_CORRECCION: Kind(
+        DAE_CORRECCION,
+        SLUG_CORRECCION,
+        "COR",
+        _("Solicitud de corrección de la DAE"),
+        _("Solicitar corrección"),
+        True,
+        (Role.TECNICO.value, Role.SUPERVISOR.value, Role.ADMIN.value),
+        "DAE",
+    ),
+    DAE_SUSTITUTIVA: Kind(
+        DAE_SUSTITUTIVA,
+        SLUG_SUSTITUTIVA,
+        "SUS",
+        _("DAE sustitutiva (regularización)"),
+        _("Presentar DAE sustitutiva"),
+        True,
+        (Role.TECNICO.value, Role.SUPERVISOR.value, Role.ADMIN.value),
+        "DAE",
+    ),
+}
+
+
+def codes() -> tuple[str, ...]:
+    """Every request type registered (the DAI's, and the DAE's once ``exportacion`` is ready)."""
+    return tuple(KINDS)
+
+
+def for_target(doc_type: str) -> list[Kind]:
+    return [k for k in KINDS.values() if k.target == doc_type]
+
+
+def by_slug(doc_type: str, slug: str) -> Kind | None:
+    return next((k for k in for_target(doc_type) if k.slug == slug), None)
+
+
+CODES = tuple(KINDS)  # the DAI's (``codes()`` has every registered type)
+BY_SLUG = {k.slug: k for k in KINDS.values()}  # the DAI's
 
 
 def kind_of(code: str) -> Kind:

@@ -24,7 +24,7 @@ from ecuapass.customs.serializers import ItemSerializer
 from ecuapass.despacho import files
 from ecuapass.despacho.errors import DespachoError
 
-from . import changes, kinds
+from . import changes, kinds, targets
 from .models import Adjunto, Causal, DaiVersion, Solicitud
 
 MAX_ADJUNTOS = 5
@@ -41,7 +41,10 @@ class DeclaracionSerializer(serializers.Serializer):
             raise serializers.ValidationError(
                 {
                     "numero_documento": [
-                        _("Indique el número de documento o el número de entrega de la DAI.")
+                        _(
+                            "Indique el número de documento o el número de entrega de la "
+                            "declaración."
+                        )
                     ]
                 }
             )
@@ -80,16 +83,21 @@ def _shape_errors(serializer) -> serializers.ValidationError:
 
 @extend_schema_field(changes.CabeceraSerializer)
 class CabeceraField(serializers.Field):
-    """The header fields that change, in the DAI payload's shape (validated as the DAI's)."""
+    """The header fields that change, in the declaration payload's shape (validated as its)."""
 
     default_error_messages = {
         "invalid": _("Se esperaba un objeto con los campos de la cabecera que cambian."),
     }
 
+    def __init__(self, *args, doc_type: str = "DAI", **kwargs):
+        self.doc_type = doc_type
+        super().__init__(*args, **kwargs)
+
     def to_internal_value(self, data):
         if not isinstance(data, dict):
             self.fail("invalid")
-        allowed = set(changes.CabeceraSerializer().fields)
+        cabecera_serializer = targets.of(self.doc_type).cabecera_serializer()
+        allowed = set(cabecera_serializer().fields)
         unknown = sorted(set(data) - allowed)
         if unknown:
             raise serializers.ValidationError(
@@ -98,7 +106,7 @@ class CabeceraField(serializers.Field):
                     for name in unknown
                 }
             )
-        serializer = changes.CabeceraSerializer(data=data, partial=True)
+        serializer = cabecera_serializer(data=data, partial=True)
         if not serializer.is_valid():
             raise _shape_errors(serializer)
         return data
@@ -109,16 +117,20 @@ class CabeceraField(serializers.Field):
 
 @extend_schema_field(ItemSerializer(many=True))
 class ItemsField(serializers.Field):
-    """The complete new list of items, each in the DAI's item shape (``[]``: unchanged)."""
+    """The complete new list of items, each in the declaration's item shape (``[]``: unchanged)."""
 
     default_error_messages = {"invalid": _("Se esperaba una lista de ítems.")}
+
+    def __init__(self, *args, doc_type: str = "DAI", **kwargs):
+        self.doc_type = doc_type
+        super().__init__(*args, **kwargs)
 
     def to_internal_value(self, data):
         if not isinstance(data, list):
             self.fail("invalid")
         if len(data) > 999:
             raise serializers.ValidationError(_("Una DAI tiene como máximo 999 ítems."))
-        serializer = ItemSerializer(data=data, many=True)
+        serializer = targets.of(self.doc_type).item_serializer()(data=data, many=True)
         if not serializer.is_valid():
             raise _shape_errors(serializer)
         return data
@@ -190,6 +202,28 @@ INPUT = {
 }
 
 
+def input_for(code: str):
+    """The request type's input serializer (another target's: its own header and item shapes)."""
+    if code in INPUT:
+        return INPUT[code]
+    kind = kinds.kind_of(code)
+    target = targets.of(kind.target)
+    name = f"{kind.target.title()}{kind.slug.title()}Serializer"
+    INPUT[code] = type(
+        name,
+        (CambiosSerializer,),
+        {
+            "code": code,
+            "cabecera": extend_schema_field(target.cabecera_serializer())(
+                type(f"{kind.target.title()}CabeceraField", (CabeceraField,), {})
+            )(required=False, doc_type=kind.target),
+            "items": ItemsField(required=False, doc_type=kind.target),
+            "__module__": __name__,
+        },
+    )
+    return INPUT[code]
+
+
 # --- output ----------------------------------------------------------------------------------
 class AdjuntoOutputSerializer(serializers.ModelSerializer):
     nombre = serializers.CharField(source="original_name")
@@ -256,6 +290,13 @@ OUTPUT = {
 }
 
 
+def output_for(code: str):
+    kind = kinds.kind_of(code)
+    if code in OUTPUT:
+        return OUTPUT[code]
+    return CorreccionOutputSerializer if kind.with_changes else AnulacionOutputSerializer
+
+
 class CambioSerializer(serializers.Serializer):
     campo = serializers.CharField(help_text="Ruta en el JSON de la DAI (p. ej. items[2].fob)")
     etiqueta = serializers.CharField()
@@ -294,4 +335,5 @@ class DaiVersionSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(CambioSerializer(many=True))
     def get_cambios(self, version):
-        return [{**c, "etiqueta": changes.label(c["campo"])} for c in version.cambios]
+        doc_type = version.dai.doc_type
+        return [{**c, "etiqueta": changes.label(c["campo"], doc_type)} for c in version.cambios]

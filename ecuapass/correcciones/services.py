@@ -55,6 +55,7 @@ def build(edoc: EDocument, data: dict) -> Solicitud:
         edoc.filer_oce,
         numero_documento=ref.get("numero_documento", ""),
         numero_entrega=ref.get("numero_entrega", ""),
+        doc_type=kinds.kind_of(edoc.doc_type).target,
     )
     solicitud = Solicitud.objects.create(
         edoc=edoc,
@@ -210,6 +211,7 @@ def precheck(code: str, data: dict, *, oce) -> None:
         oce,
         numero_documento=ref.get("numero_documento", ""),
         numero_entrega=ref.get("numero_entrega", ""),
+        doc_type=kinds.kind_of(code).target,
     )
     field = "declaracion.numero_documento"
     if dai is None:
@@ -367,7 +369,7 @@ def requests_on(dai_edoc: EDocument, oce):
     return (
         EDocument.objects.visible_to(oce)
         .sent()
-        .filter(doc_type__in=kinds.CODES, solicitud_dai__dai=dai_edoc)
+        .filter(doc_type__in=kinds.codes(), solicitud_dai__dai=dai_edoc)
         .order_by("-sent_on", "-pk")
     )
 

@@ -1,5 +1,5 @@
-"""The operator's side in the portal: file a request from the DAI's page (menu option 1.1), finish a
-draft copied from a sent request, download a request's attachments.
+"""The operator's side in the portal: file a request from the declaration's page (menu option 1.1:
+the DAI's, the DAE's), finish a draft copied from a sent request, download a request's attachments.
 
 Thin: the form's data becomes the API's payload and goes through ``services.file`` (the type's
 serializer, the same checks as the engine's rules, ``edocs.services.submit_payload``).
@@ -19,22 +19,21 @@ from django.utils.translation import gettext as _
 
 from ecuapass.accounts.context import oce_required
 from ecuapass.core.uploads import upload_limit
-from ecuapass.customs.forms import ItemFormSet, item_initial
 from ecuapass.despacho import files
 from ecuapass.edocs import services as edocs
 from ecuapass.edocs.access import document_for
 from ecuapass.edocs.models import EDocument
 from ecuapass.portal.permissions import menu_option_required
 
-from . import changes, checks, kinds, services
-from .forms import AnulacionForm, CabeceraForm, ElegirDaiForm, SolicitudForm
+from . import changes, checks, kinds, services, targets
+from .forms import AnulacionForm, ElegirDaiForm, SolicitudForm
 from .models import Solicitud
 
 FILING = "1.1"
 
 
-def _kind(slug: str) -> kinds.Kind:
-    kind = kinds.BY_SLUG.get(slug)
+def _kind(slug: str, doc_type: str = checks.DAI) -> kinds.Kind:
+    kind = kinds.by_slug(doc_type, slug)
     if kind is None:
         raise Http404
     return kind
@@ -44,7 +43,7 @@ def _visible_dai(request, pk: int) -> EDocument:
     dai = (
         EDocument.objects.visible_to(request.oce)
         .sent()
-        .filter(pk=pk, doc_type=checks.DAI)
+        .filter(pk=pk, doc_type__in=targets.doc_types())
         .select_related("filer_oce__registration")
         .first()
     )
@@ -55,16 +54,16 @@ def _visible_dai(request, pk: int) -> EDocument:
 
 @menu_option_required(FILING)
 @oce_required
-def nueva(request, tipo: str):
-    """1.1 «Nuevo»: choose the DAI (its número), then the request's form."""
-    kind = _kind(tipo)
+def nueva(request, tipo: str, declaracion: str = checks.DAI):
+    """1.1 «Nuevo»: choose the declaration (its número), then the request's form."""
+    kind = _kind(tipo, declaracion)
     oce = request.oce
     form = ElegirDaiForm(request.GET or None)
     if form.is_bound and form.is_valid():
         text = form.cleaned_data["dai"].strip()
-        dai = checks.resolve_dai(oce, numero_documento=text) or checks.resolve_dai(
-            oce, numero_entrega=text
-        )
+        dai = checks.resolve_dai(
+            oce, numero_documento=text, doc_type=kind.target
+        ) or checks.resolve_dai(oce, numero_entrega=text, doc_type=kind.target)
         if dai is not None:
             return redirect("correcciones:presentar", pk=dai.pk, tipo=kind.slug)
         form.add_error("dai", _("La declaración no existe o no es visible para su código de OCE."))
@@ -72,7 +71,7 @@ def nueva(request, tipo: str):
         dai
         for dai in EDocument.objects.visible_to(oce)
         .sent()
-        .filter(doc_type=checks.DAI, estado_documento__in=checks.states_for(kind.code))
+        .filter(doc_type=kind.target, estado_documento__in=checks.states_for(kind.code))
         .select_related("filer_oce__registration")
         .order_by("-sent_on")[:20]
         if checks.may_file_for(oce, dai)
@@ -96,9 +95,8 @@ def _upload_limited(view):
 @oce_required
 def presentar(request, pk: int, tipo: str):
     """The request's form, prefilled from the DAI; «Enviar» files it."""
-    kind = _kind(tipo)
     dai = _visible_dai(request, pk)
-    return _form_page(request, kind, dai)
+    return _form_page(request, _kind(tipo, dai.doc_type), dai)
 
 
 @_upload_limited
@@ -107,7 +105,7 @@ def presentar(request, pk: int, tipo: str):
 def borrador(request, pk: int):
     """A draft of a request (copied from a sent one): the same form, prefilled from the draft."""
     draft = get_object_or_404(EDocument.objects.drafts(), pk=pk, filer_oce=request.oce)
-    if draft.doc_type not in kinds.CODES:
+    if draft.doc_type not in kinds.codes():
         return redirect(reverse(draft.type.editor_url, args=[draft.pk]))
     solicitud = draft.content
     dai = solicitud.dai if solicitud is not None else None
@@ -153,7 +151,7 @@ def _form_page(request, kind, dai_edoc, *, draft=None):
         "motivo": form.cleaned_data["motivo"],
     }
     if kind.with_changes:
-        rows = changes.item_rows(formset.items(), header_form.instance)
+        rows = targets.of(kind.target).item_rows(formset.items(), header_form.instance)
         result = changes.Corrected(header_form.instance, rows)
         payload["cabecera"], items = changes.changes_between(dai, result)
         if items is not None:
@@ -170,7 +168,7 @@ def _form_page(request, kind, dai_edoc, *, draft=None):
             if draft is not None:
                 _discard_draft(draft)
     except services.SolicitudError as exc:
-        context["errors"] = [(_field_label(f), m) for f, m in exc.errors]
+        context["errors"] = [(_field_label(f, kind.target), m) for f, m in exc.errors]
         return _render(request, context, form, header_form, formset, status=400)
     except edocs.EdocError as exc:
         messages.error(request, str(exc))
@@ -190,9 +188,11 @@ def _initial(source: Solicitud | None) -> dict:
 
 
 def _change_forms(kind, dai, source, oce, data=None):
-    """The DAI's header form and items grid, prefilled from the DAI (or the draft's proposal)."""
+    """The declaration's header form and items grid, prefilled from it (or the draft's proposal)."""
     if not kind.with_changes:
         return None, None
+    target = targets.of(kind.target)
+    CabeceraForm, ItemFormSet = target.header_form(), target.item_formset()  # noqa: N806
     base = dai
     if source is not None and (source.cabecera or source.items):
         try:
@@ -204,7 +204,7 @@ def _change_forms(kind, dai, source, oce, data=None):
     if data is not None:
         formset = ItemFormSet(data, prefix="items")
     else:
-        formset = ItemFormSet(prefix="items", initial=item_initial(base))
+        formset = ItemFormSet(prefix="items", initial=target.item_initial(base))
     return header_form, formset
 
 
@@ -220,13 +220,13 @@ def _render(request, context, form, header_form, formset, status=200):
     return render(request, "correcciones/presentar.html", context, status=status)
 
 
-def _field_label(field: str) -> str:
+def _field_label(field: str, doc_type: str = checks.DAI) -> str:
     if field == "cabecera":
         return _("Cambios propuestos")
     if field.startswith("cabecera."):
-        return changes.label(field[len("cabecera.") :])
+        return changes.label(field[len("cabecera.") :], doc_type)
     if field.startswith("items["):
-        return changes.label(field)
+        return changes.label(field, doc_type)
     if field.startswith("declaracion"):
         return _("Declaración")
     if field.startswith("adjuntos"):

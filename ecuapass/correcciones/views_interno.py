@@ -35,7 +35,7 @@ VISTAS = {
 
 def for_officer(officer):
     """Requests the officer's distritos handle, once formally accepted (rejected ones never land)."""
-    qs = EDocument.objects.filter(doc_type__in=kinds.CODES, estado_documento__in=VISTAS["todas"])
+    qs = EDocument.objects.filter(doc_type__in=kinds.codes(), estado_documento__in=VISTAS["todas"])
     if not officer.acts_everywhere:
         qs = qs.filter(distrito__in=sorted(officer.distrito_codes))
     return qs
@@ -100,11 +100,14 @@ def _page(request, edoc, form=None, status=200):
             "solicitud": solicitud,
             "dai_edoc": dai_edoc,
             "dai": dai_edoc.content,
-            "proposed": [{**c, "etiqueta": changes.label(c["campo"])} for c in proposed],
+            "proposed": [
+                {**c, "etiqueta": changes.label(c["campo"], dai_edoc.doc_type)} for c in proposed
+            ],
             "proposal_errors": proposal_errors,
             "version": version,
             "version_cambios": [
-                {**c, "etiqueta": changes.label(c["campo"])} for c in version.cambios
+                {**c, "etiqueta": changes.label(c["campo"], dai_edoc.doc_type)}
+                for c in version.cambios
             ]
             if version
             else [],

@@ -8,6 +8,7 @@ class ExportacionConfig(AppConfig):
     verbose_name = _("Exportación: DAE, ingreso, salida, embarque y regularización")
 
     def ready(self):
-        from . import actors, anulacion, controles, edoc  # noqa: F401 - the DAE, the manifest, DAE-ANU, the depósito
+        from . import actors, anulacion, cambios, controles, edoc  # noqa: F401 - the DAE, the manifest, DAE-ANU, the depósito
 
         controles.wire()
+        cambios.register()  # DAE-COR and DAE-SUS (correcciones)

@@ -16,8 +16,8 @@ from .. import changes, checks, kinds, services
 register = template.Library()
 
 
-def _labelled(cambios) -> list[dict]:
-    return [{**c, "etiqueta": changes.label(c["campo"])} for c in cambios]
+def _labelled(cambios, doc_type: str = "DAI") -> list[dict]:
+    return [{**c, "etiqueta": changes.label(c["campo"], doc_type)} for c in cambios]
 
 
 @register.inclusion_tag("correcciones/_dai.html", takes_context=True)
@@ -32,14 +32,19 @@ def correcciones_dai(context, edoc):
         oce is not None
         and edoc.document_number
         and holds_any_option(user, oce, ("1.1",))
-        and registry.get(kinds.CORRECCION).may_file(oce.registration.oce_type)
+        and kinds.for_target(edoc.doc_type)
+        and registry.get(kinds.for_target(edoc.doc_type)[0].code).may_file(
+            oce.registration.oce_type
+        )
         and checks.may_file_for(oce, edoc)
     ):
         pending = checks.pending(edoc).first()
         if pending is not None:
             blocked = pending.numero_entrega
         else:
-            actions = [k for k in kinds.KINDS.values() if checks.refusal(k.code, edoc) is None]
+            actions = [
+                k for k in kinds.for_target(edoc.doc_type) if checks.refusal(k.code, edoc) is None
+            ]
     versions = list(services.versions_of(edoc))
     return {
         "edoc": edoc,
@@ -47,7 +52,11 @@ def correcciones_dai(context, edoc):
         "blocked": blocked,
         "requests": list(services.requests_on(edoc, oce)) if oce is not None else [],
         "versions": [
-            {"v": v, "cambios": _labelled(v.cambios), "rol": actor_label(v.por_rol)}
+            {
+                "v": v,
+                "cambios": _labelled(v.cambios, edoc.doc_type),
+                "rol": actor_label(v.por_rol),
+            }
             for v in reversed(versions)
         ],
         "show_names": getattr(settings, "ECUAPASS_OPERATORS_SEE_OFFICER_NAMES", False),
@@ -68,12 +77,13 @@ def solicitud_dai(context, edoc, solicitud):
     version = getattr(solicitud, "version", None) if solicitud is not None else None
     proposed, errors = [], []
     kind = kinds.kind_of(edoc.doc_type)
+    doc_type = kind.target
     if version is not None:
-        proposed = _labelled(version.cambios)
+        proposed = _labelled(version.cambios, doc_type)
     elif kind.with_changes and dai is not None and solicitud is not None:
         try:
             proposed = _labelled(
-                changes.proposed_diff(dai.content, solicitud.cabecera, solicitud.items)
+                changes.proposed_diff(dai.content, solicitud.cabecera, solicitud.items), doc_type
             )
         except changes.ChangeError as exc:
             errors = exc.errors
