@@ -135,7 +135,7 @@ def item_rows(items: list[dict], dai=None) -> list[DaiItem]:
 LIQUIDATED = "_liquidado"
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)
 def build_dai(edoc, data: dict) -> Dai:
     """Create the DAI, its items and its liquidación from validated data: the items are
     liquidated in memory and written once, already liquidated (3 statements). The serializer's

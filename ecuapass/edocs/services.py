@@ -125,18 +125,22 @@ def submit(
     idempotency_key: str = "",
     content=None,
     schema_checked: bool = False,
+    created_here: bool = False,
 ) -> Envio:
     """Send a draft: the envío, the document's states and the job commit together.
 
     ``content``: the draft's content when the caller has just built it (the API), so it is
     not read again. ``schema_checked``: ``payload`` passed the type's serializer just now
-    (the worker's DOC-001 does not validate it again). The número de entrega is taken last: its row lock is held only for the
-    few statements before the commit.
+    (the worker's DOC-001 does not validate it again). ``created_here``: the caller created
+    the draft in its own open transaction (no one else can see it: no lock to take). The
+    número de entrega is taken last: its row lock is held only for the few statements before
+    the commit. No savepoint of its own: whatever fails rolls back the caller's transaction.
     """
     from .tasks import process_document
 
-    with transaction.atomic():
-        edoc = lock_draft(edoc.pk, oce=oce)
+    with transaction.atomic(savepoint=False):
+        if not created_here:
+            edoc = lock_draft(edoc.pk, oce=oce)
         doc_type = edoc.type
         if content is not None and isinstance(content, apps.get_model(doc_type.content_model)):
             edoc._content_cache = content
@@ -217,6 +221,7 @@ def submit_payload(
                 idempotency_key=idempotency_key,
                 content=content,
                 schema_checked=schema_checked,
+                created_here=True,
             )
     except IntegrityError:
         if idempotency_key:

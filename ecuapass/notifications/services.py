@@ -60,7 +60,9 @@ def notify(
         message = rendering.pack(subject, body, params)
         subject = rendering.spanish(message, "subject", rendering.source_text(subject))
         body = rendering.spanish(message, "body", rendering.source_text(body))
-    with transaction.atomic():
+    # No savepoint of its own (two statements per notice saved): a failure rolls back the
+    # caller's transaction with it, as it would anyway.
+    with transaction.atomic(savepoint=False):
         notice = Notification(
             sender=str(sender)[:120],
             subject=str(subject)[:250],

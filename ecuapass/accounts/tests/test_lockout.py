@@ -81,7 +81,10 @@ def test_lockout_and_unlock_alerts_reach_buzon_and_email(client, settings):
     assert subjects.count(SUBJECT_UNLOCKED) == 1
     assert not AccessAttempt.objects.exists()
     assert attempt(client, operator.ruc, password=PASSWORD).status_code == 302
-    assert DBTaskResult.objects.filter(queue_name="notifications").count() == 2
+    # The unlock alert's e-mail is due; the test's one transaction enqueued one mailer job.
+    unlocked = Notification.objects.get(user=rep, subject=SUBJECT_UNLOCKED)
+    assert unlocked.email_due and unlocked.emailed_on is None
+    assert DBTaskResult.objects.filter(queue_name="notifications").count() == 1
 
 
 def test_cooloff_expiry_unlocks_and_alerts(client, settings):
