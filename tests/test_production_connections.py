@@ -15,7 +15,7 @@ PRINT = (
 )
 
 
-def _settings(tmp_path: Path, **env) -> str:
+def _settings(tmp_path: Path, code: str = PRINT, **env) -> str:
     base = {
         "PATH": "/usr/bin:/bin",
         "SECRET_KEY": "x" * 50,
@@ -24,7 +24,7 @@ def _settings(tmp_path: Path, **env) -> str:
         "ECUAPASS_VAR_DIR": str(tmp_path),
     }
     out = subprocess.run(
-        [sys.executable, "-c", PRINT],
+        [sys.executable, "-c", code],
         cwd=ROOT,
         env={**base, **env},
         capture_output=True,
@@ -41,4 +41,21 @@ def test_persistent_connections_by_default_and_the_pool_on_request(tmp_path):
     assert _settings(tmp_path, DB_CONN_MAX_AGE="60") == "60 None"
     assert _settings(tmp_path, DB_POOL="1", DB_POOL_MAX="4") == (
         "0 {'min_size': 2, 'max_size': 4, 'timeout': 10}"
+    )
+
+
+@pytest.mark.slow
+def test_database_replica_url_adds_the_replica_alias_with_the_same_connection_rules(tmp_path):
+    """Issue 17: the read replica (ops.replica) is an alias only when its URL is set."""
+    show = (
+        "import django; django.setup(); from django.conf import settings; "
+        "r = settings.DATABASES.get('replica'); "
+        "print(r and (r['NAME'], r['HOST'], r['CONN_MAX_AGE'], r['TEST']['MIRROR']),"
+        " settings.DATABASE_ROUTERS)"
+    )
+    routers = "['ecuapass.ops.replica.ReplicaRouter']"
+    assert _settings(tmp_path, show) == f"None {routers}"
+    replica = "postgres://lector@10.0.0.2:5432/ecuapass"
+    assert _settings(tmp_path, show, DATABASE_REPLICA_URL=replica) == (
+        f"('ecuapass', '10.0.0.2', 600, 'default') {routers}"
     )
