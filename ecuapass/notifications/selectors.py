@@ -180,6 +180,26 @@ class Mailbox:
         return mark_read_state(list(rows), self.user)
 
 
+def mailbox_versions(user, oce_code) -> tuple:
+    """The versions of what the inbox's latest notices show: the badge's per-mailbox versions
+    (``services``), bumped by a notice to the user or the OCE and by the user's reads there.
+    One cache read; what is rendered from the latest notices can be kept under them."""
+    from django.core.cache import cache
+
+    from .services import _version_key
+
+    owners = [f"u{user.pk}"]
+    if oce_code is not None:
+        owners += [f"o{oce_code.pk}", f"u{user.pk}:o{oce_code.pk}"]
+    keys = [_version_key(owner) for owner in owners]
+    got = cache.get_many(keys)
+    missing = {key: uuid.uuid4().hex for key in keys if not got.get(key)}
+    if missing:
+        cache.set_many(missing, None)
+        got.update(missing)
+    return tuple(got[key] for key in keys)
+
+
 def inbox_page(user, oce_code, filters: dict | None, page_number=1, per_page: int = PER_PAGE):
     paginator = Paginator(Mailbox(user, oce_code, filters), per_page)
     return paginator.get_page(page_number)

@@ -5,11 +5,12 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.functional import SimpleLazyObject
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from ecuapass.accounts.context import oce_if_held
-from ecuapass.notifications.selectors import Mailbox
+from ecuapass.notifications.selectors import Mailbox, mailbox_versions
 
 from . import services
 from .menu import frame_for
@@ -29,9 +30,15 @@ def _back(request, default="portal:home"):
 def home(request):
     """Main screen: the buzón de notificaciones electrónicas and the four menus."""
     oce = request.oce
-    # The latest notices only: no page count to compute over a large mailbox.
-    notices = Mailbox(request.user, oce)[0:HOME_NOTICES]
-    return render(request, "portal/home.html", {"notices": notices, "oce": oce})
+    # The latest notices only: no page count to compute over a large mailbox. Read only when
+    # their table is not already rendered under the mailboxes' versions (home.html).
+    notices = SimpleLazyObject(lambda: Mailbox(request.user, oce)[0:HOME_NOTICES])
+    context = {
+        "notices": notices,
+        "notices_version": mailbox_versions(request.user, oce),
+        "oce": oce,
+    }
+    return render(request, "portal/home.html", context)
 
 
 @oce_if_held

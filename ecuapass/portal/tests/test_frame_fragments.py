@@ -10,12 +10,14 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from ecuapass.accounts.models import User
 from ecuapass.accounts.tests.factories import GrantFactory, UserFactory, company_with_codes, login
-from ecuapass.notifications.services import notify
+from ecuapass.notifications.services import mark_read, notify
 from ecuapass.portal import fragments
 from ecuapass.portal.models import Access, Favourite, GrantedOption, MenuEntry
 
@@ -157,3 +159,27 @@ def test_a_cached_filter_form_shows_the_errors_of_its_own_data(client, scene):
     assert "Fecha desde: ingrese una fecha válida" not in good
     assert 'value="SENAE"' in good
     assert 'value="SENAE"' not in client.get(inbox).content.decode()
+
+
+def test_main_screens_notices_follow_new_notices_and_reads(
+    client, scene, django_capture_on_commit_callbacks
+):
+    """The latest notices' table is kept under the mailboxes' versions: a new notice and a
+    read show on the next request, and a kept table costs no notice query."""
+    rep = scene["rep"]
+    login(client, rep, scene["oce"])
+    with django_capture_on_commit_callbacks(execute=True):
+        first = notify(sender="SENAE", subject="Aviso uno", body="", category="otro", user=rep)
+    html = _home(client)
+    assert "Aviso uno" in html and "No leído" in html
+    with CaptureQueriesContext(connection) as ctx:
+        assert "Aviso uno" in _home(client)
+    assert not [q for q in ctx.captured_queries if "notifications_notification" in q["sql"]]
+    with django_capture_on_commit_callbacks(execute=True):
+        notify(sender="SENAE", subject="Aviso dos", body="", category="otro", oce_code=scene["oce"])
+    assert "Aviso dos" in _home(client)
+    with django_capture_on_commit_callbacks(execute=True):
+        mark_read(first, rep)
+    html = _home(client)
+    row = re.search(r"<tr class=\"(\w+)\">(?:(?!</tr>).)*Aviso uno", html, re.S)
+    assert row is not None and row.group(1) == "read"
