@@ -6,6 +6,8 @@
 * ``GET /api/v1/interno/solicitudes-dai/`` and
   ``POST /api/v1/interno/solicitudes-dai/<entrega>/decision/`` — SENAE's systems, with the officers'
   roles (``OfficerRoleGranted``), scoped to the officer's distritos.
+* ``POST /api/v1/interno/correcciones/<entrega>/aforo/`` — the técnico aforador assigned to the
+  open aforo of a DAE corrects it (``services.correct_in_aforo``).
 """
 
 from __future__ import annotations
@@ -184,3 +186,51 @@ class Decision(OfficerAPIMixin, APIView):
             .get(pk=edoc.pk)
         )
         return Response(SolicitudInternaSerializer(edoc).data)
+
+
+# --- the técnico aforador's correction during the aforo ----------------------------------------
+class CorreccionAforoSerializer(serializers.Serializer):
+    motivo = serializers.CharField(max_length=4000)
+    cabecera = serializers.JSONField(required=False, default=dict)
+    items = serializers.JSONField(required=False, default=None)
+
+
+class CorreccionAforo(OfficerAPIMixin, APIView):
+    """The técnico aforador assigned to the open aforo of a declaration that allows it (a DAE)
+    corrects it: the next version, as an approved request would write it."""
+
+    officer_roles = {"POST": (Role.TECNICO,)}
+    parser_classes = [SafeJSONParser]
+
+    @extend_schema(
+        operation_id="interno_correccion_en_aforo",
+        summary="Corregir una declaración durante su aforo (técnico aforador asignado)",
+        request=CorreccionAforoSerializer,
+        responses={201: DaiVersionSerializer},
+    )
+    def post(self, request, numero_entrega: str):
+        from ecuapass.edocs.models import EDocument
+
+        qs = EDocument.objects.filter(
+            doc_type__in=targets.doc_types(), numero_entrega=_clean(numero_entrega)
+        )
+        if not request.officer.acts_everywhere:
+            qs = qs.filter(distrito__in=sorted(request.officer.distrito_codes))
+        edoc = qs.first()
+        if edoc is None:
+            raise exceptions.NotFound(_("No existe la declaración o no es de sus distritos."))
+        serializer = CorreccionAforoSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        try:
+            version = services.correct_in_aforo(
+                edoc,
+                officer=request.officer,
+                cabecera=data["cabecera"],
+                items=data["items"],
+                motivo=data["motivo"],
+                ip=audit(request)["ip"],
+            )
+        except services.SolicitudError as exc:
+            raise services.validation_error(exc) from None
+        return Response(DaiVersionSerializer(version).data, status=201)

@@ -16,4 +16,9 @@ urlpatterns = [
         api.Decision.as_view(),
         name="interno-solicitud-dai-decision",
     ),
+    path(
+        "interno/correcciones/<str:numero_entrega>/aforo/",
+        api.CorreccionAforo.as_view(),
+        name="interno-correccion-aforo",
+    ),
 ]

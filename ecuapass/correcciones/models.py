@@ -114,8 +114,14 @@ class DaiVersion(models.Model):
         verbose_name=_("declaración"),
     )
     numero = models.PositiveIntegerField(_("versión"))
+    # None: written by the técnico aforador during the aforo (``services.correct_in_aforo``).
     solicitud = models.OneToOneField(
-        Solicitud, on_delete=models.PROTECT, related_name="version", verbose_name=_("solicitud")
+        Solicitud,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="version",
+        verbose_name=_("solicitud"),
     )
     antes = models.JSONField(_("declaración antes del cambio"))
     despues = models.JSONField(_("declaración después del cambio"))

@@ -307,7 +307,7 @@ class CambioSerializer(serializers.Serializer):
 class DaiVersionSerializer(serializers.ModelSerializer):
     fecha = serializers.DateTimeField(source="el")
     solicitud = serializers.SerializerMethodField()
-    tipo_solicitud = serializers.CharField(source="solicitud.edoc.doc_type")
+    tipo_solicitud = serializers.SerializerMethodField()
     rol = serializers.CharField(source="por_rol")
     cambios = serializers.SerializerMethodField()
     diferencia_tributos = serializers.DecimalField(max_digits=16, decimal_places=2)
@@ -331,7 +331,11 @@ class DaiVersionSerializer(serializers.ModelSerializer):
         )
 
     def get_solicitud(self, version) -> str:
-        return version.solicitud.edoc.numero_entrega
+        """The request's número de entrega ("" for the técnico's correction in the aforo)."""
+        return version.solicitud.edoc.numero_entrega if version.solicitud_id else ""
+
+    def get_tipo_solicitud(self, version) -> str:
+        return version.solicitud.edoc.doc_type if version.solicitud_id else ""
 
     @extend_schema_field(CambioSerializer(many=True))
     def get_cambios(self, version):

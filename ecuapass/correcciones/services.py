@@ -31,7 +31,7 @@ from ecuapass.edocs.lifecycle import TransitionNotAllowed
 from ecuapass.edocs.models import EDocument
 from ecuapass.edocs.notices import CATEGORY, SENDER, recipients
 
-from . import changes, checks, kinds
+from . import changes, checks, kinds, targets
 from .models import Adjunto, DaiVersion, Solicitud
 
 logger = logging.getLogger(__name__)
@@ -329,17 +329,24 @@ def _notify_dai_parties(dai_edoc, solicitud_edoc, version: DaiVersion) -> None:
     """The DAI's filer and party learn of the new version (unless the request's notice tells them)."""
     from ecuapass.notifications.services import notify
 
-    told = {c.pk for c in recipients(solicitud_edoc)}
+    told = {c.pk for c in recipients(solicitud_edoc)} if solicitud_edoc is not None else set()
     subject = gettext_lazy("NUEVA VERSIÓN DE LA DECLARACIÓN - %(numero)s")
-    body = gettext_lazy(
-        "La declaración %(numero)s pasó a la versión %(v)s por la solicitud %(s)s aprobada. "
-        "Diferencia de tributos: USD %(d)s."
-    )
+    if solicitud_edoc is not None:
+        body = gettext_lazy(
+            "La declaración %(numero)s pasó a la versión %(v)s por la solicitud %(s)s aprobada. "
+            "Diferencia de tributos: USD %(d)s."
+        )
+    else:
+        body = gettext_lazy(
+            "El técnico aforador corrigió la declaración %(numero)s durante el aforo: pasó a la "
+            "versión %(v)s. Motivo: %(m)s"
+        )
     params = {  # rendered in the reader's language when read (the amount as 1.234,56)
         "numero": dai_edoc.document_number,
         "v": version.numero,
-        "s": solicitud_edoc.document_number,
+        "s": solicitud_edoc.document_number if solicitud_edoc is not None else "",
         "d": cents(version.diferencia_tributos),
+        "m": version.motivo[:500],
     }
     for code in recipients(dai_edoc):
         if code.pk not in told:
@@ -353,6 +360,87 @@ def _notify_dai_parties(dai_edoc, solicitud_edoc, version: DaiVersion) -> None:
                 kind="correcciones.nueva_version",
                 related=dai_edoc,
             )
+
+
+# --- the técnico aforador's own correction during the aforo ----------------------------------------
+def correct_in_aforo(
+    edoc: EDocument, *, officer, cabecera=None, items=None, motivo: str = "", ip=None
+) -> DaiVersion:
+    """The técnico assigned to the declaration's open aforo corrects it (a target that allows it:
+    the DAE in aforo): the changes validated as a request's (fields a request may not change, the
+    declaration's shapes and rules), written as the next version, notices to filer and party."""
+    from ecuapass.despacho.models import AforoCase
+    from ecuapass.officers.roles import Role
+
+    from .serializers import CabeceraField, ItemsField
+
+    motivo = (motivo or "").strip()[:4000]
+    target = targets.of(edoc.doc_type) if edoc.doc_type in targets.doc_types() else None
+    if target is None or not target.aforo_states:
+        raise SolicitudError(_("Esta declaración no se corrige en el aforo."))
+    errors = []
+    if not motivo:
+        errors.append(("motivo", _("Indique el motivo de la corrección.")))
+    if not cabecera and not items:
+        errors.append(
+            ("cabecera", _("Indique los cambios propuestos: campos de la cabecera y/o ítems."))
+        )
+    for name, field, value in (
+        ("cabecera", CabeceraField(doc_type=edoc.doc_type), cabecera),
+        ("items", ItemsField(doc_type=edoc.doc_type), items),
+    ):
+        if value:
+            try:
+                field.to_internal_value(value)
+            except drf.ValidationError as exc:
+                errors.extend(flatten_errors(exc.detail, name))
+    if errors:
+        raise SolicitudError(errors)
+    with transaction.atomic():
+        locked = EDocument.objects.select_for_update(of=("self",)).get(pk=edoc.pk)
+        if locked.estado_documento not in target.aforo_states:
+            raise SolicitudError(
+                _(
+                    "La declaración %(n)s está en estado «%(s)s»: el técnico aforador la corrige "
+                    "durante el aforo."
+                )
+                % {
+                    "n": locked.document_number,
+                    "s": lifecycle.state_label(locked.estado_documento),
+                }
+            )
+        case = AforoCase.objects.filter(edoc=locked).first()
+        if case is None or case.tecnico_id != officer.pk:
+            raise SolicitudError(
+                _("Solo el técnico aforador asignado al aforo de la declaración la corrige.")
+            )
+        dai = locked.content
+        result = check_changes(dai, cabecera or None, items or None)
+        current = checks.current_version(locked)
+        try:
+            applied = changes.apply(dai, result)
+        except changes.ChangeError as exc:
+            raise SolicitudError(exc.errors) from None
+        reference = locked.type.reference_of(dai)[:100]
+        if reference != locked.reference:
+            EDocument.objects.filter(pk=locked.pk).update(reference=reference)
+        version = DaiVersion.objects.create(
+            dai=locked,
+            numero=current + 1,
+            solicitud=None,
+            antes=applied.antes,
+            despues=applied.despues,
+            cambios=applied.cambios,
+            liquidacion_antes=applied.liquidacion_antes,
+            liquidacion_despues=applied.liquidacion_despues,
+            diferencia_tributos=applied.diferencia,
+            motivo=motivo,
+            por=officer.user,
+            por_rol=Role.TECNICO.value,
+        )
+        _notify_dai_parties(locked, None, version)
+    logger.info("aforo correction of %s → v%s by %s", locked.pk, version.numero, officer.pk)
+    return version
 
 
 # --- reading ------------------------------------------------------------------------------------

@@ -52,6 +52,9 @@ class Target:
     sustitutiva_states: tuple[str, ...] = ()
     sustitutiva_refusal: Callable[..., str | None] | None = None  # (edoc, now) → reason
     anulable: Callable[[], tuple[str, ...]] | None = None
+    # where the técnico aforador of the open aforo corrects the declaration himself (the DAI's
+    # aforo proposes its corrections through the despacho instead)
+    aforo_states: tuple[str, ...] = ()
     # registry and portal
     filers: tuple = ()
     operation: str = ""

@@ -1,7 +1,8 @@
 """The DAE as a target of the correcciones context (``correcciones.targets``): a **solicitud de
 corrección** (DAE-COR) from its acceptance until the salida autorizada (before or after the
 ingreso, during the aforo), and a **DAE sustitutiva** (DAE-SUS) once embarcada, within the
-regularización's term — never after it is Regularizada. Filed by the DAE's filer or its exporter,
+regularización's term — never after it is Regularizada. During the aforo the técnico aforador
+assigned corrects the DAE himself (``correcciones.services.correct_in_aforo``). Filed by the DAE's filer or its exporter,
 decided by a técnico or supervisor of the distrito like the DAI's; the approval writes a new
 version of the DAE (same número) and discharges its VUE certificates again (``controles``).
 
@@ -162,6 +163,7 @@ DAE_TARGET = targets.Target(
     sustitutiva_states=SUSTITUIBLE,
     sustitutiva_refusal=_sustitutiva_refusal,
     anulable=None,  # DAE-ANU (``anulacion``)
+    aforo_states=(S.EN_AFORO,),
     filers=(Capability.TITULAR, Capability.AGENTE_ADUANA),
     operation=registry.Operation.EXPORTACION,
     xml=_xml,

@@ -248,7 +248,77 @@ def test_the_dae_page_offers_the_correction_and_shows_the_versions(export_world,
         or request.content.cabecera.get("factura", {}).get("numero") == "EXP-PORTAL-2"
     )
     assert services.process(request.pk) == "aceptado"
-    correcciones.decide(request, approve=True, officer=tecnico)
+    # the técnico decides in the portal interno, where the request lands with its diff
+    from django.test import Client
+
+    from ecuapass.officers.tests.factories import login_officer
+
+    interno = Client()
+    login_officer(interno, tecnico)
+    listing = interno.get("/interno/solicitudes-dai/").content.decode()
+    assert request.document_number in listing
+    detail = interno.get(f"/interno/solicitudes-dai/{request.pk}/").content.decode()
+    assert "EXP-PORTAL-2" in detail and "Número de factura o proforma" in detail
+    r = interno.post(f"/interno/solicitudes-dai/{request.pk}/decision/", {"decision": "aprobar"})
+    assert r.status_code == 302, r.content.decode()[:2000]
     page = client.get(f"/edocs/documento/{dae_edoc.pk}/").content.decode()
     assert 'data-testid="linea-version-2"' in page and 'data-testid="version-2"' in page
     assert "EXP-PORTAL-2" in page
+
+
+# --- the técnico aforador corrects the DAE during its aforo --------------------------------------
+def test_the_assigned_tecnico_corrects_the_dae_in_aforo_through_the_api(export_world, client):
+    from ecuapass.despacho import services as despacho
+    from ecuapass.despacho.models import AforoCase
+    from ecuapass.notifications.models import Notification
+    from ecuapass.officers.models import OfficerToken
+
+    from .test_tramite import _profile
+
+    tecnico = make_officer([Role.TECNICO], ["028"], username="aforador-dae4")
+    otro = make_officer([Role.TECNICO], ["028"], username="aforador-dae5")
+    _profile("documental")
+    dae_edoc = helpers.accepted_dae(export_world.importer)
+    export.registrar_ingreso(
+        dae_edoc,
+        helpers.ingreso_data(),
+        user=export_world.deposito.user,
+        oce=export_world.deposito.oce,
+    )
+    case = AforoCase.objects.get(edoc=dae_edoc)
+    case.tecnico = tecnico
+    case.save(update_fields=["tecnico"])
+    url = f"/api/v1/interno/correcciones/{dae_edoc.numero_entrega}/aforo/"
+    body = {"motivo": "Peso verificado en báscula.", "items": _smaller_bananas()}
+
+    def auth(officer):
+        _t, raw = OfficerToken.issue(officer=officer, name="sistema")
+        return {"HTTP_AUTHORIZATION": f"Token {raw}"}
+
+    # before the aforo starts (canal asignado) it is refused, naming why
+    r = client.post(url, body, content_type="application/json", **auth(tecnico))
+    assert r.status_code == 400 and "durante el aforo" in str(r.json())
+    despacho.start(case, officer=tecnico)
+    # another técnico is not the one assigned
+    r = client.post(url, body, content_type="application/json", **auth(otro))
+    assert r.status_code == 400 and "asignado" in str(r.json())
+    # bad input names the field
+    r = client.post(url, {"motivo": ""}, content_type="application/json", **auth(tecnico))
+    assert r.status_code == 400 and "motivo" in r.json()["fields"]
+    bad = {"motivo": "Exportador.", "cabecera": {"exportador": {"ruc": "1"}}}
+    r = client.post(url, bad, content_type="application/json", **auth(tecnico))
+    assert r.status_code == 400 and "cabecera.exportador" in r.json()["fields"]
+    r = client.post(url, body, content_type="application/json", **auth(tecnico))
+    assert r.status_code == 201, r.content
+    assert r.json()["numero"] == 2 and r.json()["solicitud"] == ""
+    dae = Dae.objects.get(edoc=dae_edoc)
+    assert dae.total_peso_bruto == Decimal("23000") and dae.total_fob == Decimal("8100.00")
+    version = DaiVersion.objects.get(dai=dae_edoc)
+    assert version.solicitud is None and version.por == tecnico.user
+    assert Notification.objects.filter(
+        oce_code=export_world.importer.oce, subject__contains="NUEVA VERSIÓN"
+    ).exists()
+    # the aforo then closes conforme: salida autorizada with the corrected DAE
+    despacho.close_aforo(case, resultado="conforme", officer=tecnico)
+    dae_edoc.refresh_from_db()
+    assert dae_edoc.estado_documento == "salida_autorizada"
