@@ -371,6 +371,10 @@ if env.str("REDIS_URL", default=""):
         },
     }
 
+# Structured logs ship the audit trail (status changes, sign-ins, failed sign-ins, back office
+# changes) and the job/request correlation lines (ops.observability) whatever LOG_LEVEL; the
+# local console (plain format) keeps them out.
+SHIPPED_LOGGERS = {"ecuapass.audit": {"level": "INFO"}, "ecuapass.ops": {"level": "INFO"}}
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -383,12 +387,9 @@ LOGGING = {
         }
     },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="WARNING")},
-    # The audit trail (status changes, sign-ins, failed sign-ins, back office changes) and the
-    # job/request correlation lines ship with the logs whatever LOG_LEVEL (ops.observability).
     "loggers": {
         "django_tasks": {"level": "INFO"},
-        "ecuapass.audit": {"level": "INFO"},
-        "ecuapass.ops": {"level": "INFO"},
+        **(SHIPPED_LOGGERS if env.str("LOG_FORMAT", default="") == "json" else {}),
     },
 }
 

@@ -29,6 +29,7 @@ SECURE_REDIRECT_EXEMPT = [r"^healthz", r"^metrics$"]
 if env.str("LOG_FORMAT", default="json") == "json":
     LOGGING["handlers"]["console"]["formatter"] = "json"  # noqa: F405
     LOGGING.setdefault("formatters", {})["json"] = {"()": "ecuapass.ops.jsonlog.JsonFormatter"}  # noqa: F405
+    LOGGING["loggers"].update(SHIPPED_LOGGERS)  # noqa: F405 - the audit trail, shipped
 # Database connections (issue 16 §3): a new PostgreSQL connection per request cost ~6 ms.
 # By default each process keeps its connection (CONN_MAX_AGE, DB_CONN_MAX_AGE seconds, 600;
 # health-checked, so one broken by a restart is replaced). DB_POOL=1 uses Django's psycopg 3

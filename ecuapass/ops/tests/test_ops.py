@@ -218,7 +218,7 @@ def test_back_office_changes_are_audit_lines_shipped_whatever_the_log_level(clie
     from ecuapass.accounts.models import Operator, User
     from ecuapass.officers.tests.factories import login_verified
 
-    assert settings.LOGGING["loggers"]["ecuapass.audit"]["level"] == "INFO"
+    assert settings.SHIPPED_LOGGERS["ecuapass.audit"]["level"] == "INFO"
     admin = User.objects.create_superuser("0968562020001:auditor", "x-secure-pass-1")
     login_verified(client, admin)
     operator = Operator.objects.create(ruc="0990000001001", legal_name="Antes S.A.")
