@@ -198,12 +198,13 @@ class PortalFrame:
         """The menu as an anonymous visitor's frame reads it: kept in this process under the
         shared version (``access:v``, bumped by any change of the menu)."""
         version = self.version
-        if _PUBLIC_MENU.get("version") != version or version is None:
+        kept = _PUBLIC_MENU.get("menu")  # (version, entries), replaced as one value
+        if version is None or kept is None or kept[0] != version:
             entries = _menu(self.user, "")["entries"]
             if version is not None:
-                _PUBLIC_MENU.update(version=version, entries=entries)
+                _PUBLIC_MENU["menu"] = (version, entries)
             return entries
-        return _PUBLIC_MENU["entries"]
+        return kept[1]
 
     @property
     def version(self) -> tuple:

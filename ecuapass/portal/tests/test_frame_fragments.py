@@ -183,3 +183,24 @@ def test_main_screens_notices_follow_new_notices_and_reads(
     html = _home(client)
     row = re.search(r"<tr class=\"(\w+)\">(?:(?!</tr>).)*Aviso uno", html, re.S)
     assert row is not None and row.group(1) == "read"
+
+
+def test_anonymous_menus_follow_a_change_of_the_public_entries(client):
+    entry = MenuEntry.objects.create(
+        number="9.9",
+        label="Consulta pública de prueba",
+        group="informativos",
+        url_name="portal:guide",
+        access=Access.PUBLIC,
+        available=True,
+    )
+    guide = reverse("portal:guide")
+    assert "Consulta pública de prueba" in client.get(guide).content.decode()
+    assert "Consulta pública de prueba" in client.get(guide).content.decode()  # kept
+    entry.label = "Consulta pública renombrada"
+    entry.save()
+    html = client.get(guide).content.decode()
+    assert "Consulta pública renombrada" in html and "de prueba" not in html
+    entry.available = False
+    entry.save()
+    assert "Consulta pública renombrada" not in client.get(guide).content.decode()
