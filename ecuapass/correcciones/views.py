@@ -168,7 +168,7 @@ def _form_page(request, kind, dai_edoc, *, draft=None):
             if draft is not None:
                 _discard_draft(draft)
     except services.SolicitudError as exc:
-        context["errors"] = [(_field_label(f, kind.target), m) for f, m in exc.errors]
+        context["errors"] = [(field_label(f, kind.target), m) for f, m in exc.errors]
         return _render(request, context, form, header_form, formset, status=400)
     except edocs.EdocError as exc:
         messages.error(request, str(exc))
@@ -220,7 +220,7 @@ def _render(request, context, form, header_form, formset, status=200):
     return render(request, "correcciones/presentar.html", context, status=status)
 
 
-def _field_label(field: str, doc_type: str = checks.DAI) -> str:
+def field_label(field: str, doc_type: str = checks.DAI) -> str:
     if field == "cabecera":
         return _("Cambios propuestos")
     if field.startswith("cabecera."):

@@ -10,4 +10,6 @@ app_name = "exportacion_interno"
 urlpatterns = [
     path("anulaciones/", views.anulaciones, name="anulaciones"),
     path("anulaciones/<int:pk>/decision/", views.decidir, name="decidir"),
+    path("aforo/", views.aforos, name="aforos"),
+    path("aforo/<int:pk>/correccion/", views.corregir, name="corregir"),
 ]

@@ -322,3 +322,68 @@ def test_the_assigned_tecnico_corrects_the_dae_in_aforo_through_the_api(export_w
     despacho.close_aforo(case, resultado="conforme", officer=tecnico)
     dae_edoc.refresh_from_db()
     assert dae_edoc.estado_documento == "salida_autorizada"
+
+
+def test_the_tecnico_corrects_the_dae_from_the_portal_interno(export_world):
+    from django.test import Client
+
+    from ecuapass.despacho import services as despacho
+    from ecuapass.despacho.models import AforoCase
+    from ecuapass.officers.tests.factories import login_officer
+
+    from .test_tramite import _profile
+
+    tecnico = make_officer([Role.TECNICO], ["028"], username="aforador-dae6")
+    _profile("documental")
+    dae_edoc = helpers.accepted_dae(export_world.importer)
+    export.registrar_ingreso(
+        dae_edoc,
+        helpers.ingreso_data(),
+        user=export_world.deposito.user,
+        oce=export_world.deposito.oce,
+    )
+    case = AforoCase.objects.get(edoc=dae_edoc)
+    case.tecnico = tecnico
+    case.save(update_fields=["tecnico"])
+    despacho.start(case, officer=tecnico)
+    client = Client()
+    login_officer(client, tecnico)
+    listing = client.get("/interno/exportacion/aforo/").content.decode()
+    assert dae_edoc.document_number in listing
+    url = f"/interno/exportacion/aforo/{dae_edoc.pk}/correccion/"
+    page = client.get(url)
+    assert page.status_code == 200 and "id_items-0-peso_bruto" in page.content.decode()
+    dae = Dae.objects.get(edoc=dae_edoc)
+    data = {
+        "fecha_embarque_estimada": dae.fecha_embarque_estimada,
+        "puerto_embarque": "ECGYE",
+        "via_transporte": "maritima",
+        "pais_destino": "NL",
+        "factura_numero": dae.factura_numero,
+        "factura_fecha": dae.factura_fecha,
+        "incoterm": "FOB",
+        "moneda": "USD",
+        "tipo_cambio": "1",
+        "bultos": "1200",
+        "items-TOTAL_FORMS": "1",
+        "items-INITIAL_FORMS": "0",
+        "items-MIN_NUM_FORMS": "0",
+        "items-MAX_NUM_FORMS": "999",
+    }
+    for name, value in _smaller_bananas()[0].items():
+        data[f"items-0-{name}"] = value
+    # without a reason: refused, the form comes back filled
+    r = client.post(url, data)
+    assert r.status_code == 400
+    body = r.content.decode()
+    assert "Indique el motivo de la corrección." in body and 'value="8100.00"' in body
+    r = client.post(url, {**data, "motivo": "Peso verificado en báscula."})
+    assert r.status_code == 302, r.content.decode()[:3000]
+    version = DaiVersion.objects.get(dai=dae_edoc)
+    assert version.solicitud is None and version.por == tecnico.user
+    assert Dae.objects.get(edoc=dae_edoc).total_fob == Decimal("8100.00")
+    # another técnico does not see it
+    otro = make_officer([Role.TECNICO], ["028"], username="aforador-dae7")
+    other = Client()
+    login_officer(other, otro)
+    assert other.get(url).status_code == 404
