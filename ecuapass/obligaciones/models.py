@@ -47,7 +47,24 @@ class ObligationQuerySet(models.QuerySet):
         return self.filter(state__in=Obligation.OPEN)
 
 
-class Obligation(models.Model):
+class LedgerEntry(models.Model):
+    """What an obligation and a nota de crédito share: the debtor, the distrito, where it comes
+    from ("customs.dai:12", "despacho.multa:3", "correcciones.daiversion:4": one per source), the
+    amount (never changed) and when it was issued."""
+
+    debtor_ruc = models.CharField(_("RUC del deudor"), max_length=13)
+    debtor_name = models.CharField(_("deudor"), max_length=300, blank=True)
+    description = models.CharField(_("descripción"), max_length=300, blank=True)
+    distrito = models.CharField(_("distrito aduanero"), max_length=3)
+    source_key = models.CharField(_("origen"), max_length=80, unique=True)
+    amount = money_field(_("monto (USD)"))
+    issued_on = models.DateTimeField(_("emitida el"))
+
+    class Meta:
+        abstract = True
+
+
+class Obligation(LedgerEntry):
     class State(models.TextChoices):
         PENDIENTE = "pendiente", _("Pendiente de pago")
         PAGADA = "pagada", _("Pagada")
@@ -59,11 +76,7 @@ class Obligation(models.Model):
     OPEN = (State.PENDIENTE, State.VENCIDA)
 
     numero = models.CharField(_("número de liquidación"), max_length=30, unique=True)
-    debtor_ruc = models.CharField(_("RUC del deudor"), max_length=13)
-    debtor_name = models.CharField(_("deudor"), max_length=300, blank=True)
     concept = models.CharField(_("concepto"), max_length=20, choices=Concept.choices)
-    description = models.CharField(_("descripción"), max_length=300, blank=True)
-    distrito = models.CharField(_("distrito aduanero"), max_length=3)
     # The document whose release depends on it (a DAI), if any.
     edoc = models.ForeignKey(
         "edocs.EDocument",
@@ -73,10 +86,6 @@ class Obligation(models.Model):
         related_name="obligations",
         verbose_name=_("documento"),
     )
-    # Where it comes from ("customs.dai:12", "despacho.multa:3", "vue.tasa:9"): one per source.
-    source_key = models.CharField(_("origen"), max_length=80, unique=True)
-    amount = money_field(_("monto (USD)"))
-    issued_on = models.DateTimeField(_("emitida el"))
     exigible_on = models.DateField(_("exigible desde"))
     state = models.CharField(
         _("estado"), max_length=14, choices=State.choices, default=State.PENDIENTE
@@ -491,16 +500,13 @@ class TituloCredito(models.Model):
         return self.numero
 
 
-class NotaCredito(models.Model):
+class NotaCredito(LedgerEntry):
     """A credit for tributes lowered after the fact (an approved correction, an aforo): its own
     gap-free number ``NC-distrito-año-secuencial``, the debtor, the amount. Append-only: its
     ``aplicaciones`` (``Payment`` rows of kind ajuste/credito) draw on it; what is left is the
     debtor's saldo a favor."""
 
     numero = models.CharField(_("número de la nota de crédito"), max_length=30, unique=True)
-    debtor_ruc = models.CharField(_("RUC del deudor"), max_length=13)
-    debtor_name = models.CharField(_("deudor"), max_length=300, blank=True)
-    distrito = models.CharField(_("distrito aduanero"), max_length=3)
     edoc = models.ForeignKey(
         "edocs.EDocument",
         null=True,
@@ -509,11 +515,6 @@ class NotaCredito(models.Model):
         related_name="notas_credito",
         verbose_name=_("documento"),
     )
-    # Where it comes from ("correcciones.daiversion:4", "despacho.reliquidacion:2"): one each.
-    source_key = models.CharField(_("origen"), max_length=80, unique=True)
-    amount = money_field(_("monto (USD)"))
-    issued_on = models.DateTimeField(_("emitida el"))
-    description = models.CharField(_("descripción"), max_length=300, blank=True)
     legal_basis = models.CharField(_("base legal"), max_length=300)
 
     class Meta:

@@ -153,3 +153,18 @@ def test_cure_window_starts_on_detection_day(cw):
     on = date(2026, 12, 18)
     [case] = abandono.detect(on)
     assert (case.started_on, case.cure_until) == (on, date(2027, 1, 26))
+
+
+def test_officers_see_the_cargo_of_their_distritos(cw, client):
+    from ecuapass.officers.roles import Role
+    from ecuapass.officers.tests.factories import login_officer, make_officer
+
+    documento = _arrived(cw, 31)
+    abandono.detect()
+    login_officer(client, make_officer([Role.TECNICO], ["028"], username="tec28"))
+    page = client.get("/interno/facilidades/abandono/").content.decode()
+    assert documento.numero in page
+    client.logout()
+    login_officer(client, make_officer([Role.TECNICO], ["019"], username="tec19"))
+    page = client.get("/interno/facilidades/abandono/").content.decode()
+    assert documento.numero not in page

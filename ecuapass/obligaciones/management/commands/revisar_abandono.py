@@ -1,4 +1,5 @@
-"""Daily: abandono tácito for unpaid tributes, and definitivo after the cure window."""
+"""Daily: abandono tácito on every ground in force (cargo not declared in time, unpaid tributes,
+storage term exceeded), and definitivo after the cure window."""
 
 from django.core.management.base import BaseCommand
 
@@ -6,7 +7,10 @@ from ecuapass.obligaciones import abandono
 
 
 class Command(BaseCommand):
-    help = "Marca el abandono tácito (tributos impagos) y el definitivo vencido el plazo (diario)."
+    help = (
+        "Marca el abandono tácito (carga no declarada, tributos impagos, almacenamiento "
+        "excedido) y el definitivo vencido el plazo (diario)."
+    )
 
     def handle(self, *args, **options):
         created = abandono.detect()
