@@ -348,6 +348,8 @@ def test_the_tecnico_corrects_the_dae_from_the_portal_interno(export_world):
     despacho.start(case, officer=tecnico)
     client = Client()
     login_officer(client, tecnico)
+    home = client.get("/interno/exportacion/anulaciones/").content.decode()
+    assert 'href="/interno/exportacion/aforo/"' in home  # the portal interno's menu
     listing = client.get("/interno/exportacion/aforo/").content.decode()
     assert dae_edoc.document_number in listing
     url = f"/interno/exportacion/aforo/{dae_edoc.pk}/correccion/"
