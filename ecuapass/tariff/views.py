@@ -7,6 +7,7 @@ from decimal import Decimal
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject, cached_property
 from django.views.decorators.http import require_http_methods
 
 from ecuapass.ops.replica import reads_from_replica
@@ -32,12 +33,32 @@ def consulta(request):
             and Commodity.objects.filter(code=code.digits).exists()
         ):
             return redirect("tariff:linea", codigo=code.dotted)
-        results = search(query, request.GET.get("page", 1))
+        results = _Search(query, request.GET.get("page", "1"))
     context = {"form": form, "results": results}
     if results is None:
         context["sections"] = Section.objects.all()
-        context["chapters"] = _chapters_by_section()
+        context["chapters"] = SimpleLazyObject(_chapters_by_section)
     return render(request, "tariff/consulta.html", context)
+
+
+class _Search:
+    """The search of one query and requested page, run only when consulta.html does not
+    already keep its rendering (under the tariff's version, the language, the query and the
+    requested page: what the results follow from)."""
+
+    def __init__(self, query: str, page: str):
+        self.query = query[:200]  # as ``search`` cuts it
+        self.requested_page = str(page)[:20]
+
+    def __bool__(self) -> bool:
+        return True
+
+    @cached_property
+    def _results(self):
+        return search(self.query, self.requested_page)
+
+    def __getattr__(self, name):
+        return getattr(self._results, name)
 
 
 def _chapters_by_section() -> dict[int, list[Commodity]]:

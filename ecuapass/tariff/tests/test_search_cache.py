@@ -57,8 +57,10 @@ def test_the_screens_results_follow_the_tariffs_version(
     """2.1.1's results are rendered once per tariff version, language, query and page
     ({% shared_fragment %}): a change of the tariff shows on the next search."""
     first = client.get("/arancel/", {"q": "café"}).content.decode()
-    again = client.get("/arancel/", {"q": "café"}).content.decode()
+    with CaptureQueriesContext(connection) as ctx:
+        again = client.get("/arancel/", {"q": "café"}).content.decode()
     assert again.count("0901.21.10.00") == first.count("0901.21.10.00") > 0
+    assert not [q for q in ctx.captured_queries if "tariff_" in q["sql"]]  # kept: no search
     assert "nuevo texto" not in again
     connection.run_on_commit[:] = [
         entry for entry in connection.run_on_commit if entry[1] is not version._set_new
