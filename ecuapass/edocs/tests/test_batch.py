@@ -32,7 +32,7 @@ from tests.support.world import dai_payload
 ROOT = Path(__file__).resolve().parents[3]
 
 
-def send(world, invoice: str, **overrides) -> EDocument:
+def send(world, invoice: str, *, schema_checked: bool = False, **overrides) -> EDocument:
     payload = dai_payload(invoice=invoice, **overrides)
     serializer = DaiSerializer(data=payload)
     assert serializer.is_valid(), serializer.errors
@@ -43,6 +43,7 @@ def send(world, invoice: str, **overrides) -> EDocument:
         user=world.importer.user,
         oce=world.importer.oce,
         channel="S",
+        schema_checked=schema_checked,
     ).envio.document
 
 
@@ -247,18 +248,7 @@ def test_an_envio_validated_by_the_api_is_not_validated_again_by_the_worker(worl
 
     validated = send(world, "API")
     assert not validated.envio.schema_checked  # send() does not say it validated raw
-    payload = dai_payload(invoice="API-2")
-    serializer = DaiSerializer(data=payload)
-    assert serializer.is_valid()
-    checked = services.submit_payload(
-        registry.get("DAI"),
-        serializer.validated_data,
-        raw=payload,
-        user=world.importer.user,
-        oce=world.importer.oce,
-        channel="S",
-        schema_checked=True,
-    ).envio.document
+    checked = send(world, "API-2", schema_checked=True)  # as the API sends
     assert Envio.objects.get(document=checked).schema_checked
     calls = []
     real = DaiSerializer.is_valid
