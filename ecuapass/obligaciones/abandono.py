@@ -244,6 +244,16 @@ def on_declared(sender, instance, created, **kwargs) -> None:
             )
 
 
+def on_annulled(edoc) -> None:
+    """An annulled DAI gives cargo en abandono back: the abandono is the cargo's alone again and
+    its multa leaves the DAI (so the DAI's annulment does not annul it)."""
+    for abandono in _open_subjects().filter(edoc=edoc, documento__isnull=False):
+        abandono.edoc = None
+        abandono.save(update_fields=["edoc"])
+        if abandono.multa_id:
+            Obligation.objects.filter(pk=abandono.multa_id).update(edoc=None)
+
+
 def _is_cured(abandono: Abandono) -> bool:
     """Declared, and its declaration (multa included) owes nothing open."""
     if abandono.edoc_id is None:

@@ -106,8 +106,10 @@ def after_cierre(edoc) -> None:
 
 
 def after_anulacion(edoc) -> None:
+    from .abandono import on_annulled
     from .services import annul_for_document
 
+    on_annulled(edoc)
     annul_for_document(edoc)
 
 

@@ -168,3 +168,26 @@ def test_officers_see_the_cargo_of_their_distritos(cw, client):
     login_officer(client, make_officer([Role.TECNICO], ["019"], username="tec19"))
     page = client.get("/interno/facilidades/abandono/").content.decode()
     assert documento.numero not in page
+
+
+def test_an_annulled_dai_gives_the_cargo_en_abandono_back_with_its_multa(cw, monkeypatch):
+    from ecuapass.carga.tests.test_dai_carga import _dai
+    from ecuapass.despacho import services as despacho
+
+    monkeypatch.setattr(despacho, "despachar_aceptado", lambda edoc: None)  # stays aceptado
+    from ecuapass.edocs import lifecycle
+    from ecuapass.officers.roles import Role
+    from ecuapass.officers.tests.factories import make_officer
+
+    documento = _arrived(cw, 31)
+    [case] = abandono.detect()
+    dai = _dai(cw, documento.manifiesto.mrn, party=cw.broker)
+    case.refresh_from_db()
+    assert case.edoc == dai
+    supervisor = make_officer([Role.SUPERVISOR], ["028"], username="sup28")
+    lifecycle.fire(dai, "anular", user=supervisor.user, note="Duplicada.")
+    case.refresh_from_db()
+    case.multa.refresh_from_db()
+    assert (case.edoc, case.state) == (None, Abandono.State.TACITO)
+    assert case.multa.state == Obligation.State.PENDIENTE and case.multa.edoc is None
+    assert not Obligation.objects.filter(edoc=dai, state__in=Obligation.OPEN).exists()
