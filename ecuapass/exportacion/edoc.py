@@ -287,7 +287,10 @@ class DaeType(registry.DocumentType):
         return assign_number(content, on=timezone.localdate(edoc.sent_on))
 
     def context(self, content):
-        return {"dae": content}
+        from ecuapass.vue.descargo import of_declaration
+
+        descargos = list(of_declaration(content.edoc)) if content is not None else []
+        return {"dae": content, "descargos_vue": descargos}
 
     def distrito_of(self, content):
         return content.distrito if content is not None else ""

@@ -211,6 +211,8 @@ def test_the_dae_page_offers_the_correction_and_shows_the_versions(export_world,
     page = client.get(f"/edocs/documento/{dae_edoc.pk}/").content.decode()
     assert 'data-testid="solicitar-correccion"' in page
     assert 'data-testid="solicitar-sustitutiva"' not in page
+    # the certificate the acceptance discharged is on the page
+    assert 'id="descargos-vue"' in page and helpers.certificate().numero in page
     form = client.get(f"/correcciones/dai/{dae_edoc.pk}/correccion/")
     assert form.status_code == 200
     body = form.content.decode()
