@@ -21,6 +21,13 @@ OTHER_DEPOSIT_RUC = "0992022000001"
 OTHER_DEPOSIT_CODE = "09920220"
 
 
+def earlier_today(**delta):
+    """A moment ``delta`` ago but never before today's local midnight: 2.11 filters by today's
+    date, so an event an hour ago must not fall on yesterday in the first hour of the day."""
+    now = timezone.localtime()
+    return max(now - timedelta(**delta), now.replace(hour=0, minute=0, second=0, microsecond=0))
+
+
 @dataclass
 class CargoWorld:
     world: testing.World
@@ -145,7 +152,7 @@ def arrived(cw, edoc, when=None):
 
     return services.registrar_llegada(
         edoc,
-        fecha_hora=when or timezone.now() - timedelta(hours=1),
+        fecha_hora=when or earlier_today(hours=1),
         user=cw.carrier.user,
         oce=cw.carrier.oce,
     )

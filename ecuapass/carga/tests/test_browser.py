@@ -146,7 +146,7 @@ def test_cargo_from_manifest_to_the_dai_and_2_11(live_server, browser, artifacts
         assert "HBL-0001" in consolidator.locator(".documentos-transporte").inner_text()
 
         # The vessel arrives: the carrier registers it on the manifest's page.
-        carrier.fill("#id_llegada_fecha_hora", _local(timezone.now() - timedelta(hours=2)))
+        carrier.fill("#id_llegada_fecha_hora", _local(h.earlier_today(hours=2)))
         carrier.get_by_role("button", name="Registrar llegada").click()
         carrier.get_by_text("Llegada del medio de transporte registrada.").wait_for()
         assert "Medio de transporte arribado" in carrier.locator("#estado-documento").inner_text()
@@ -159,9 +159,7 @@ def test_cargo_from_manifest_to_the_dai_and_2_11(live_server, browser, artifacts
         form = deposit.locator("#form-ingreso")
         form.get_by_label("Bultos recibidos").fill("18")
         form.get_by_label("Peso recibido (kg)").fill("800")
-        form.get_by_label("Fecha-hora del ingreso").fill(
-            _local(timezone.now() - timedelta(minutes=30))
-        )
+        form.get_by_label("Fecha-hora del ingreso").fill(_local(h.earlier_today(minutes=30)))
         form.get_by_role("button", name="Registrar ingreso").click()
         deposit.get_by_text("Registrado.").wait_for()
         assert "Faltante" in deposit.locator("#eventos").inner_text()

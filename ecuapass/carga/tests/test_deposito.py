@@ -3,7 +3,6 @@ while stored, salida only with salida autorizada, and only for cargo consigned t
 
 from __future__ import annotations
 
-from datetime import timedelta
 from decimal import Decimal
 
 import pytest
@@ -37,7 +36,7 @@ def _ingreso(cw, mrn, bultos=20, peso="840.000", sellos=("ML-0001",)):
         user=cw.deposit.user,
         bultos=bultos,
         peso=Decimal(peso),
-        fecha_hora=timezone.now() - timedelta(minutes=10),
+        fecha_hora=h.earlier_today(minutes=10),
         contenedores=[{"numero": "MSCU1234565", "sellos": list(sellos)}],
     )
 

@@ -80,7 +80,7 @@ def test_carrier_files_a_manifest_in_the_portal_and_registers_the_arrival(client
     assert mrn in page and "MSCU1234565 (ML-0001)" in page
     r = client.post(
         f"/carga/manifiesto/{edoc.pk}/llegada/",
-        {"fecha_hora": _local(timezone.now() - timedelta(hours=1))},
+        {"fecha_hora": _local(h.earlier_today(hours=1))},
     )
     assert r.status_code == 302
     edoc.refresh_from_db()
@@ -142,7 +142,7 @@ def test_deposito_registers_an_imdt_with_a_faltante(client, cw):
             "accion": "ingreso",
             "bultos": "18",
             "peso": "800",
-            "fecha_hora": _local(timezone.now() - timedelta(minutes=5)),
+            "fecha_hora": _local(h.earlier_today(minutes=5)),
             "contenedores": "MSCU1234565 ML-0001",
         },
     )
@@ -187,7 +187,7 @@ def _events(cw, n=3):
             user=cw.deposit.user,
             bultos=19,
             peso=840,
-            fecha_hora=timezone.now() - timedelta(minutes=3),
+            fecha_hora=h.earlier_today(minutes=3),
         )
         mrns.append(mrn)
     return mrns
@@ -281,7 +281,7 @@ def test_api_manifest_arrival_imdt_and_novedades(client, cw):
     detail = client.get(f"/api/v1/edocs/{edoc.numero_entrega}/", **carrier).json()
     assert detail["contenido"]["mrn"] == mrn
     assert detail["contenido"]["documentos"][0]["msn"] == "0001"
-    when = (timezone.now() - timedelta(hours=1)).isoformat()
+    when = (h.earlier_today(hours=1)).isoformat()
     r = client.post(
         "/api/v1/carga/llegadas/",
         json.dumps({"mrn": mrn, "fecha_hora": when}),
@@ -330,7 +330,7 @@ def test_carga_urls_check_their_option(client, cw):
 
     edoc = h.manifest(cw)
     draft = edocs.copy_as_draft(edoc, oce=cw.carrier.oce, user=cw.carrier.user)
-    when = {"fecha_hora": _local(timezone.now() - timedelta(hours=1))}
+    when = {"fecha_hora": _local(h.earlier_today(hours=1))}
     clerk = employee_of(cw.carrier, options=("2.11",))
     login(client, clerk, cw.carrier.oce)
     assert client.get(f"/carga/borrador/{draft.pk}/").status_code == 403
