@@ -2,9 +2,11 @@
 
 The cache holds what can be recomputed (unread badges, menus, tariff answers): when Redis does
 not answer, a read is a miss and a write is dropped, with one warning per minute in the logs,
-and the portal goes on from the database. ``incr`` raises ``ValueError`` as for a missing key
-(a version key bumped while Redis is away starts again). ``add`` still raises: the rate limits'
-counters (``ratelimit.windows.CacheCounter``) catch that and count in the database.
+and the portal goes on from the database. ``add`` answers False (not stored): the versions made
+on first use (``tariff.version``, ``accounts.access_cache``) go on with their own token.
+``incr``/``decr`` raise ``CacheUnavailable``, a ``ValueError`` as for a missing key (a version
+key bumped while Redis is away starts again); the rate limits' counters
+(``ratelimit.windows.CacheCounter``) catch it and count in the database.
 Production settings use it for ``REDIS_URL`` with short socket timeouts (``REDIS_TIMEOUT``).
 """
 
@@ -56,6 +58,10 @@ def _degrade(default=None):
     return decorate
 
 
+class CacheUnavailable(ValueError):
+    """Redis did not answer an ``incr``/``decr`` (a ``ValueError``, as Django's missing key)."""
+
+
 class ResilientRedisCache(RedisCache):
     get = _degrade()(RedisCache.get)
     set = _degrade()(RedisCache.set)
@@ -65,13 +71,17 @@ class ResilientRedisCache(RedisCache):
     set_many = _degrade(list)(RedisCache.set_many)
     delete_many = _degrade()(RedisCache.delete_many)
     has_key = _degrade(False)(RedisCache.has_key)
+    add = _degrade(False)(RedisCache.add)
 
     def incr(self, key, delta=1, version=None):
         try:
             return super().incr(key, delta, version=version)
         except UNAVAILABLE as exc:
             _warn("incr", exc)
-            raise ValueError(f"cache unavailable: {key}") from exc
+            raise CacheUnavailable(f"cache unavailable: {key}") from exc
+
+    def decr(self, key, delta=1, version=None):
+        return self.incr(key, -delta, version=version)
 
     def get_or_set(self, key, default, timeout=DEFAULT_TIMEOUT, version=None):
         try:

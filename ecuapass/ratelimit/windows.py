@@ -28,6 +28,8 @@ from django.db import connection
 from django.utils import timezone
 from redis.exceptions import RedisError
 
+from ecuapass.ops.cache import CacheUnavailable
+
 
 class DatabaseCounter:
     """Counters in the ``ratelimit.RateCounter`` table."""
@@ -74,6 +76,8 @@ class CacheCounter:
                 return DatabaseCounter().incr(key, expires_on)
             try:
                 return self.cache.incr(key)
+            except CacheUnavailable:  # ResilientRedisCache: its add dropped, Redis away
+                return DatabaseCounter().incr(key, expires_on)
             except ValueError:  # the key expired between add and incr: open it again
                 continue
         raise RuntimeError(f"rate counter {key} could not be incremented")

@@ -137,6 +137,14 @@ def test_cache_without_redis_misses_and_drops_writes():
     assert cache.get_or_set("k", lambda: 7) == 7
     with pytest.raises(ValueError):
         cache.incr("version")  # as for a missing key: the caller sets it again
+    assert cache.add("k", 1) is False  # not stored; first-use versions go on with their token
+
+
+def test_first_use_versions_work_without_redis(monkeypatch):
+    from ecuapass.tariff import version
+
+    monkeypatch.setattr(version, "cache", _dead_redis())
+    assert len(version.current()) == 32  # was a 500 of every submission with Redis stopped
 
 
 @pytest.mark.django_db(transaction=True)
