@@ -167,8 +167,14 @@ def _bump(owner: str) -> None:
 
 def unread_count(user, oce_code=None) -> int:
     """Unread notices: each mailbox counted on its own index (see ``selectors.Mailbox``)."""
+    return unread_state(user, oce_code)[0]
+
+
+def unread_state(user, oce_code=None) -> tuple[int, tuple]:
+    """(unread notices, the mailboxes' versions) from one cache read: the versions are
+    ``selectors.mailbox_versions``'s, under which the main screen keeps its latest notices."""
     if not getattr(user, "is_authenticated", False):
-        return 0
+        return 0, ()
     parts = [(f"unread:u{user.pk}", [f"u{user.pk}"], Notification.objects.filter(user=user))]
     if oce_code is not None:
         mailbox = Notification.objects.filter(oce_code=oce_code).exclude(user=user)
@@ -193,7 +199,8 @@ def unread_count(user, oce_code=None) -> int:
         total += count
     if fresh:
         cache.set_many(fresh, UNREAD_TTL)
-    return total
+    versions = tuple(got[_version_key(o)] for _k, owners, _q in parts for o in owners)
+    return total, versions
 
 
 def recipients_of(notice: Notification) -> list[str]:

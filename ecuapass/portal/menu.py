@@ -316,12 +316,26 @@ class PortalFrame:
         return entry is not None and entry.pk in self.favourite_entry_ids
 
     @property
+    def _unread(self) -> tuple[int, tuple] | None:
+        from ecuapass.notifications.services import unread_state
+
+        return self._memo("unread", lambda: unread_state(self.user, self.oce))
+
+    @property
     def unread_count(self) -> int:
         if not self.user.is_authenticated:
             return 0
-        from ecuapass.notifications.services import unread_count
+        return (self._unread or (0, ()))[0]
 
-        return self._memo("unread", lambda: unread_count(self.user, self.oce)) or 0
+    @property
+    def mailbox_versions(self) -> tuple:
+        """The versions the main screen keeps its latest notices under, read with the badge."""
+        state = self._unread
+        if state is None:  # the badge's read failed: read the versions alone
+            from ecuapass.notifications.selectors import mailbox_versions
+
+            return mailbox_versions(self.user, self.oce)
+        return state[1]
 
 
 def frame_for(request) -> PortalFrame:

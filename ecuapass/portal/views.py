@@ -10,7 +10,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from ecuapass.accounts.context import oce_if_held
-from ecuapass.notifications.selectors import Mailbox, mailbox_versions
+from ecuapass.notifications.selectors import Mailbox
 
 from . import services
 from .menu import frame_for
@@ -35,7 +35,7 @@ def home(request):
     notices = SimpleLazyObject(lambda: Mailbox(request.user, oce)[0:HOME_NOTICES])
     context = {
         "notices": notices,
-        "notices_version": mailbox_versions(request.user, oce),
+        "notices_version": frame_for(request).mailbox_versions,  # read with the badge
         "oce": oce,
     }
     return render(request, "portal/home.html", context)

@@ -86,9 +86,10 @@ def test_main_screen_reads_the_frame_from_one_cache_read(client, scene):
     # No menu, grant, OCE or favourite query: they come from the cache.
     for table in ("portal_menuentry", "accounts_grant", "accounts_ocecode", "portal_favourite"):
         assert f'FROM "{table}"' not in tables, table
-    # session, user, frame cache, the mailboxes' versions, badge cache; the latest notices
-    # (and their read state) only when their table is not kept under those versions.
-    assert len(ctx.captured_queries) <= 5, [q["sql"][:80] for q in ctx.captured_queries]
+    # session, user, frame cache, one read of the badge with the mailboxes' versions; the
+    # latest notices (and their read state) only when their table is not kept under them.
+    assert len(ctx.captured_queries) <= 4, [q["sql"][:80] for q in ctx.captured_queries]
+    assert len(_sql(ctx, "ecuapass_cache", "SELECT")) == 2
 
 
 def test_withdrawn_grant_takes_effect_on_the_next_request(client, scene):
