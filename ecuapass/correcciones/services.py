@@ -267,6 +267,23 @@ def decide(edoc: EDocument, *, approve: bool, officer, note: str = "", ip=None) 
         raise SolicitudError(str(exc)) from None
 
 
+def _write_version(edoc, declaration, applied, **fields) -> DaiVersion:
+    """The applied change as the declaration's next version; its reference follows the content."""
+    reference = edoc.type.reference_of(declaration)[:100]
+    if reference != edoc.reference:
+        EDocument.objects.filter(pk=edoc.pk).update(reference=reference)
+    return DaiVersion.objects.create(
+        dai=edoc,
+        antes=applied.antes,
+        despues=applied.despues,
+        cambios=applied.cambios,
+        liquidacion_antes=applied.liquidacion_antes,
+        liquidacion_despues=applied.liquidacion_despues,
+        diferencia_tributos=applied.diferencia,
+        **fields,
+    )
+
+
 def _approve(edoc, solicitud: Solicitud, kind, *, user, note: str, ip) -> None:
     dai_edoc = EDocument.objects.select_for_update(of=("self",)).get(pk=solicitud.dai_id)
     if kind.code == kinds.ANULACION:
@@ -294,19 +311,12 @@ def _approve(edoc, solicitud: Solicitud, kind, *, user, note: str, ip) -> None:
     dai = dai_edoc.content
     result = check_changes(dai, solicitud.cabecera, solicitud.items)
     applied = changes.apply(dai, result)
-    reference = dai_edoc.type.reference_of(dai)[:100]
-    if reference != dai_edoc.reference:
-        EDocument.objects.filter(pk=dai_edoc.pk).update(reference=reference)
-    version = DaiVersion.objects.create(
-        dai=dai_edoc,
+    version = _write_version(
+        dai_edoc,
+        dai,
+        applied,
         numero=current + 1,
         solicitud=solicitud,
-        antes=applied.antes,
-        despues=applied.despues,
-        cambios=applied.cambios,
-        liquidacion_antes=applied.liquidacion_antes,
-        liquidacion_despues=applied.liquidacion_despues,
-        diferencia_tributos=applied.diferencia,
         motivo=solicitud.motivo,
         nota=note,
         por=user,
@@ -421,19 +431,12 @@ def correct_in_aforo(
             applied = changes.apply(dai, result)
         except changes.ChangeError as exc:
             raise SolicitudError(exc.errors) from None
-        reference = locked.type.reference_of(dai)[:100]
-        if reference != locked.reference:
-            EDocument.objects.filter(pk=locked.pk).update(reference=reference)
-        version = DaiVersion.objects.create(
-            dai=locked,
+        version = _write_version(
+            locked,
+            dai,
+            applied,
             numero=current + 1,
             solicitud=None,
-            antes=applied.antes,
-            despues=applied.despues,
-            cambios=applied.cambios,
-            liquidacion_antes=applied.liquidacion_antes,
-            liquidacion_despues=applied.liquidacion_despues,
-            diferencia_tributos=applied.diferencia,
             motivo=motivo,
             por=officer.user,
             por_rol=Role.TECNICO.value,
