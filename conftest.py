@@ -35,6 +35,17 @@ def pytest_configure(config):
 
 
 @pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in Spanish: a test that activates English must not leak it to the next
+    test of the same process (lazily translated labels are read in the active language)."""
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hasher(request, settings):
     """Argon2 costs ~0.3 s per password: tests that are not about hashing use MD5."""
     if request.node.get_closest_marker("real_hasher") is None:
