@@ -5,10 +5,10 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, serializers, status
-from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from ecuapass.api.pagination import CappedCountPagination
 from ecuapass.api.parsers import SafeJSONParser
 from ecuapass.api.permissions import MenuOptionGranted
 from ecuapass.tariff import memo as tariff_memo
@@ -22,12 +22,6 @@ from .states import Channel
 from .xml import TextXmlEdocParser, XmlEdocParser
 
 MAX_BODY = 2 * 1024 * 1024
-
-
-class Pagination(PageNumberPagination):
-    page_size = 50
-    page_size_query_param = "page_size"
-    max_page_size = 500
 
 
 class EdocListCreate(APIView):
@@ -62,7 +56,7 @@ class EdocListCreate(APIView):
         if not form.is_valid():
             raise serializers.ValidationError(form.errors)
         qs = estados_queryset(request.oce, form.to_filter())
-        paginator = Pagination()
+        paginator = CappedCountPagination()
         page = paginator.paginate_queryset(qs, request, view=self)
         data = EdocSummarySerializer(page, many=True, context={"request": request}).data
         return paginator.get_paginated_response(data)

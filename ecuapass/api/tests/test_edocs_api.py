@@ -204,3 +204,24 @@ def test_broker_filing_for_a_non_client_stays_with_the_broker(client, world, tok
     numero = post(client, broker, payload).json()["numero_entrega"]
     assert client.get(f"/api/v1/edocs/{numero}/", **auth(other)).status_code == 404
     assert client.get(f"/api/v1/edocs/{numero}/", **auth(broker)).status_code == 200
+
+
+def test_list_count_stops_at_the_cap_and_every_page_stays_reachable(
+    client, world, token, monkeypatch
+):
+    """ADR 0013 in the API: no exact count beyond the cap, next links found by reading a row more."""
+    for n in range(5):
+        post(client, token, dai_payload(invoice=f"CAP-{n}"))
+    get = lambda q: client.get(f"/api/v1/edocs/?{q}", **auth(token)).json()  # noqa: E731
+    exact = get("page_size=2")
+    assert exact["count"] == 5 and exact["count_exact"] is True
+    monkeypatch.setattr("ecuapass.api.pagination.COUNT_CAP", 2)
+    seen, url = [], "/api/v1/edocs/?page_size=2"
+    while url:
+        body = client.get(url, **auth(token)).json()
+        assert body["count"] == 2 and body["count_exact"] is False
+        seen += [row["numero_entrega"] for row in body["results"]]
+        url = body["next"]
+    assert len(seen) == len(set(seen)) == 5  # pages 1–3, the last one short, then no next link
+    assert client.get("/api/v1/edocs/?page_size=2&page=4", **auth(token)).status_code == 404
+    assert client.get("/api/v1/edocs/?page=x", **auth(token)).status_code == 404
