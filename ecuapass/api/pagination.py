@@ -29,6 +29,8 @@ class _Page(Page):
 class CappedPaginator(Paginator):
     @cached_property
     def count(self) -> int:
+        if not hasattr(self.object_list, "order_by"):  # a list: its length costs nothing
+            return len(self.object_list)
         return self.object_list.order_by()[: COUNT_CAP + 1].count()
 
     @property

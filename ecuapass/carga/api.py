@@ -10,10 +10,10 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, serializers, status
-from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from ecuapass.api.pagination import CappedCountPagination
 from ecuapass.api.parsers import SafeJSONParser
 from ecuapass.api.permissions import MenuOptionGranted
 from ecuapass.core.client_ip import client_ip
@@ -186,12 +186,6 @@ class Salida(_DepositoEvent):
         )
 
 
-class Pagination(PageNumberPagination):
-    page_size = 50
-    page_size_query_param = "page_size"
-    max_page_size = 500
-
-
 class Novedades(APIView):
     permission_classes = [MenuOptionGranted]
     menu_options = {"GET": (CONSULTA_OPTION,)}
@@ -219,6 +213,6 @@ class Novedades(APIView):
         if not form.is_valid():
             raise exceptions.ValidationError(form.errors)
         qs = selectors.novedades(request.oce, form.cleaned_data)
-        paginator = Pagination()
+        paginator = CappedCountPagination()
         page = paginator.paginate_queryset(qs, request, view=self)
         return paginator.get_paginated_response(EventoOutputSerializer(page, many=True).data)

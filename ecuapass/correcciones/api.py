@@ -15,10 +15,10 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, serializers
-from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from ecuapass.api.pagination import CappedCountPagination
 from ecuapass.api.parsers import SafeJSONParser
 from ecuapass.api.permissions import MenuOptionGranted
 from ecuapass.edocs.access import SENT_OPTION, visible_documents
@@ -101,12 +101,6 @@ class SolicitudInternaSerializer(serializers.Serializer):
         return dai.document_number if dai else ""
 
 
-class Pagination(PageNumberPagination):
-    page_size = 50
-    page_size_query_param = "page_size"
-    max_page_size = 500
-
-
 class SolicitudesInternas(OfficerAPIMixin, APIView):
     officer_roles = {"GET": VIEWERS}
 
@@ -138,7 +132,7 @@ class SolicitudesInternas(OfficerAPIMixin, APIView):
         if tipo:
             qs = qs.filter(doc_type=tipo)
         qs = qs.select_related("filer_oce", "solicitud_dai__dai").order_by("sent_on", "pk")
-        paginator = Pagination()
+        paginator = CappedCountPagination()
         page = paginator.paginate_queryset(qs, request, view=self)
         return paginator.get_paginated_response(SolicitudInternaSerializer(page, many=True).data)
 

@@ -12,11 +12,11 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, status
-from rest_framework.pagination import PageNumberPagination
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from ecuapass.api.pagination import CappedCountPagination
 from ecuapass.api.parsers import SafeJSONParser
 from ecuapass.api.permissions import MenuOptionGranted
 from ecuapass.core.client_ip import client_ip
@@ -186,9 +186,7 @@ class ArchivoView(OperatorView):
 
 
 # --- the officers (/api/v1/interno/) ----------------------------------------------------------------
-class Pagination(PageNumberPagination):
-    page_size = 50
-    page_size_query_param = "page_size"
+class Pagination(CappedCountPagination):
     max_page_size = 200
 
 

@@ -15,10 +15,10 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, serializers, status
-from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from ecuapass.api.pagination import CappedCountPagination
 from ecuapass.api.parsers import SafeJSONParser
 from ecuapass.api.permissions import MenuOptionGranted
 from ecuapass.correcciones.api import DecisionSerializer  # the same decision on a request
@@ -61,10 +61,6 @@ class DaeDepositoSerializer(serializers.Serializer):
         return state_label(edoc.estado_documento)
 
 
-class Pagination(PageNumberPagination):
-    page_size = 50
-
-
 class DepositoDaes(APIView):
     permission_classes = [MenuOptionGranted]
     menu_options = {"GET": (DEPOSITO_OPTION,)}
@@ -76,7 +72,7 @@ class DepositoDaes(APIView):
     )
     def get(self, request):
         qs = services.pendientes_del_deposito(request.oce)
-        paginator = Pagination()
+        paginator = CappedCountPagination()
         page = paginator.paginate_queryset(qs, request, view=self)
         return paginator.get_paginated_response(DaeDepositoSerializer(page, many=True).data)
 

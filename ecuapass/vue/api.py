@@ -14,10 +14,10 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, serializers
-from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from ecuapass.api.pagination import CappedCountPagination
 from ecuapass.api.parsers import SafeJSONParser
 from ecuapass.api.permissions import MenuOptionGranted
 from ecuapass.edocs import lifecycle
@@ -158,10 +158,6 @@ class SolicitudInternaOut(serializers.Serializer):
         return obj.asignado_a.user.username if obj.asignado_a_id else ""
 
 
-class Pages(PageNumberPagination):
-    page_size = 50
-
-
 ALL = ("tecnico", "director")
 
 
@@ -180,7 +176,7 @@ class SolicitudesInternas(FuncionarioAPIMixin, APIView):
         ).select_related("edoc", "tipo", "asignado_a__user")
         if funcionario.rol == "tecnico":
             queryset = queryset.filter(asignado_a=funcionario)
-        pager = Pages()
+        pager = CappedCountPagination()
         page = pager.paginate_queryset(queryset.order_by("vence_el", "pk"), request, view=self)
         return pager.get_paginated_response(SolicitudInternaOut(page, many=True).data)
 
