@@ -271,25 +271,12 @@ def test_the_dae_page_offers_the_correction_and_shows_the_versions(export_world,
 # --- the técnico aforador corrects the DAE during its aforo --------------------------------------
 def test_the_assigned_tecnico_corrects_the_dae_in_aforo_through_the_api(export_world, client):
     from ecuapass.despacho import services as despacho
-    from ecuapass.despacho.models import AforoCase
     from ecuapass.notifications.models import Notification
     from ecuapass.officers.models import OfficerToken
 
-    from .test_tramite import _profile
-
     tecnico = make_officer([Role.TECNICO], ["028"], username="aforador-dae4")
     otro = make_officer([Role.TECNICO], ["028"], username="aforador-dae5")
-    _profile("documental")
-    dae_edoc = helpers.accepted_dae(export_world.importer)
-    export.registrar_ingreso(
-        dae_edoc,
-        helpers.ingreso_data(),
-        user=export_world.deposito.user,
-        oce=export_world.deposito.oce,
-    )
-    case = AforoCase.objects.get(edoc=dae_edoc)
-    case.tecnico = tecnico
-    case.save(update_fields=["tecnico"])
+    dae_edoc, case = _dae_in_aforo_of(tecnico, export_world)
     url = f"/api/v1/interno/correcciones/{dae_edoc.numero_entrega}/aforo/"
     body = {"motivo": "Peso verificado en báscula.", "items": _smaller_bananas()}
 
@@ -330,23 +317,10 @@ def test_the_tecnico_corrects_the_dae_from_the_portal_interno(export_world):
     from django.test import Client
 
     from ecuapass.despacho import services as despacho
-    from ecuapass.despacho.models import AforoCase
     from ecuapass.officers.tests.factories import login_officer
 
-    from .test_tramite import _profile
-
     tecnico = make_officer([Role.TECNICO], ["028"], username="aforador-dae6")
-    _profile("documental")
-    dae_edoc = helpers.accepted_dae(export_world.importer)
-    export.registrar_ingreso(
-        dae_edoc,
-        helpers.ingreso_data(),
-        user=export_world.deposito.user,
-        oce=export_world.deposito.oce,
-    )
-    case = AforoCase.objects.get(edoc=dae_edoc)
-    case.tecnico = tecnico
-    case.save(update_fields=["tecnico"])
+    dae_edoc, case = _dae_in_aforo_of(tecnico, export_world)
     despacho.start(case, officer=tecnico)
     client = Client()
     login_officer(client, tecnico)
@@ -391,3 +365,24 @@ def test_the_tecnico_corrects_the_dae_from_the_portal_interno(export_world):
     other = Client()
     login_officer(other, otro)
     assert other.get(url).status_code == 404
+
+
+def _dae_in_aforo_of(tecnico, export_world):
+    """An accepted DAE that entered the depósito, on the documental channel, its aforo case
+    assigned to ``tecnico``."""
+    from ecuapass.despacho.models import AforoCase
+
+    from .test_tramite import _profile
+
+    _profile("documental")
+    dae_edoc = helpers.accepted_dae(export_world.importer)
+    export.registrar_ingreso(
+        dae_edoc,
+        helpers.ingreso_data(),
+        user=export_world.deposito.user,
+        oce=export_world.deposito.oce,
+    )
+    case = AforoCase.objects.get(edoc=dae_edoc)
+    case.tecnico = tecnico
+    case.save(update_fields=["tecnico"])
+    return dae_edoc, case
