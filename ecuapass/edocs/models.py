@@ -221,6 +221,84 @@ class EDocument(AuditedModel):
         """Every error is recorded as a DocumentError before this."""
 
 
+# --- 1.3's counts: a version per scope, bumped when a document of it changes (ADR 0013) ----
+# 1.3 keeps its capped count per (scope, filters) under the scope's version
+# (``selectors.capped_count``). A document's scopes are its filer's código de OCE and, when set,
+# its party's operator (``sent_visible_to``). Every save or delete of an EDocument through the
+# ORM bumps both — once per transaction, after the commit — so the next 1.3 of either scope
+# counts afresh; until the commit, 1.3 inside that transaction counts without the cache. Writes that bypass ``save()`` (``QuerySet.update``, ``bulk_create``,
+# ``bulk_update``) of a field 1.3 filters on must call ``documents_changed`` themselves;
+# ``selectors.COUNT_TTL`` bounds what one that does not could leave stale.
+
+
+def count_version_key(*, oce_id=None, operator_id=None) -> str:
+    return f"edocs:v:oce{oce_id}" if oce_id is not None else f"edocs:v:op{operator_id}"
+
+
+def documents_changed(oce_ids=(), operator_ids=()) -> None:
+    """Documents of these códigos de OCE (filers) / operators (parties) were created, changed
+    state or were deleted: 1.3's counts of those scopes start afresh after the commit."""
+    from django.db import transaction
+
+    keys = {count_version_key(oce_id=i) for i in oce_ids if i is not None}
+    keys |= {count_version_key(operator_id=i) for i in operator_ids if i is not None}
+    if not keys:
+        return
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block:
+        _bump_versions(keys)
+        return
+    # One write per transaction, whatever the number of documents it saves (the worker's
+    # batches): the keys gather on the connection until its on_commit callback runs. A
+    # rollback drops the callback; the set is then started again with a new one.
+    pending = connection.__dict__.get("_edocs_count_versions")
+    if pending is None or not any(item[1] is pending[0] for item in connection.run_on_commit):
+        keys_of_transaction: set[str] = set()
+
+        def flush():
+            connection.__dict__.pop("_edocs_count_versions", None)
+            _bump_versions(keys_of_transaction)
+
+        pending = connection.__dict__["_edocs_count_versions"] = (flush, keys_of_transaction)
+        transaction.on_commit(flush)
+    pending[1].update(keys)
+
+
+def uncommitted_count_versions() -> set[str]:
+    """The version keys this connection's open transaction will bump at its commit: 1.3
+    neither reads nor stores a count of those scopes meanwhile (it would be the old one)."""
+    from django.db import transaction
+
+    connection = transaction.get_connection()
+    pending = connection.__dict__.get("_edocs_count_versions")
+    if pending is None or not connection.in_atomic_block:
+        return set()
+    if not any(item[1] is pending[0] for item in connection.run_on_commit):
+        return set()
+    return pending[1]
+
+
+def _bump_versions(keys) -> None:
+    import uuid
+
+    from django.core.cache import cache
+
+    if keys:
+        cache.set_many({key: uuid.uuid4().hex for key in sorted(keys)}, None)
+
+
+def _on_document_written(sender, instance, **kwargs) -> None:
+    documents_changed((instance.filer_oce_id,), (instance.party_operator_id,))
+
+
+models.signals.post_save.connect(
+    _on_document_written, sender=EDocument, dispatch_uid="edocs_count_version_save"
+)
+models.signals.post_delete.connect(
+    _on_document_written, sender=EDocument, dispatch_uid="edocs_count_version_delete"
+)
+
+
 class EnvioQuerySet(models.QuerySet):
     def update(self, **kwargs):  # pragma: no cover - guard
         raise ValidationError(_("Un envío es inmutable."))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
+from django.db import DEFAULT_DB_ALIAS, router
 from django.db.models import Q
 from django.utils import timezone
 
@@ -116,6 +117,63 @@ def decode_cursor(text: str | None) -> tuple[datetime, int] | None:
         return None
 
 
+COUNT_TTL = 120  # bounds what a write behind the ORM's back could leave stale (models)
+REPLICA_COUNT_TTL = 15
+
+
+def capped_count(queryset, oce=None, f: EstadoFilter | None = None) -> int:
+    """``queryset``'s count up to ``COUNT_CAP`` + 1; for 1.3's own filters of ``oce`` kept in the
+    cache per (scope, filters) under the scope's version (``models.documents_changed``: bumped
+    when a document of the scope is written), so a steady 1.3 reads one cache entry instead of
+    counting up to 10,001 rows. A text search (``q``: titles and references, which corrections
+    rewrite with ``QuerySet.update``) is always counted."""
+    import hashlib
+    import uuid
+
+    from django.core.cache import cache
+
+    from .models import count_version_key, is_party_oce, uncommitted_count_versions
+
+    def count() -> int:
+        return queryset.order_by()[: COUNT_CAP + 1].count()
+
+    if oce is None or f is None or f.q:
+        return count()
+    if is_party_oce(oce):
+        version_key = count_version_key(operator_id=oce.registration.operator_id)
+    else:
+        version_key = count_version_key(oce_id=oce.pk)
+    if version_key in uncommitted_count_versions():
+        return count()
+    start, end = period_bounds(f)
+    filters = (
+        COUNT_CAP,
+        f.operacion,
+        f.tipo_documento,
+        f.numero_entrega.strip().upper(),
+        f.estado,
+        start.isoformat() if start else "",
+        end.isoformat() if end else "",
+    )
+    digest = hashlib.sha1(repr(filters).encode(), usedforsecurity=False).hexdigest()
+    count_key = f"edocs:count:{version_key[len('edocs:v:') :]}:{digest}"
+    got = cache.get_many([version_key, count_key])
+    version = got.get(version_key)
+    if not version:
+        # Set before counting: a bump after this write gives a newer version, never an older.
+        version = uuid.uuid4().hex
+        cache.set(version_key, version, None)
+    cached = got.get(count_key)
+    if cached is not None and cached[0] == version:
+        return cached[1]
+    value = count()
+    # On a replica (ops.replica) the count may miss the newest commits for the replica's lag:
+    # kept no longer than that lag is accepted for.
+    replica = router.db_for_read(EDocument) != DEFAULT_DB_ALIAS
+    cache.set(count_key, (version, value), REPLICA_COUNT_TTL if replica else COUNT_TTL)
+    return value
+
+
 class EstadosPage:
     """One page of 1.3 without an exact count over the whole scope.
 
@@ -126,9 +184,9 @@ class EstadosPage:
       it. A page number without a cursor (typed or bookmarked) is an OFFSET, within the cap.
     """
 
-    def __init__(self, queryset, number, per_page: int, after=None, before=None):
+    def __init__(self, queryset, number, per_page: int, after=None, before=None, count=None):
         self.per_page = per_page
-        self.count = queryset.order_by()[: COUNT_CAP + 1].count()
+        self.count = capped_count(queryset) if count is None else count
         self.capped = self.count > COUNT_CAP
         self.num_pages = None if self.capped else max(1, -(-self.count // per_page))
         try:

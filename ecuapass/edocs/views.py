@@ -21,7 +21,7 @@ from . import exports, registry, services
 from .access import document_for
 from .forms import EstadosForm
 from .models import EDocument
-from .selectors import COUNT_CAP, EstadosPage, estados_queryset
+from .selectors import COUNT_CAP, EstadosPage, capped_count, estados_queryset
 
 PAGE_SIZE = 25
 
@@ -63,11 +63,8 @@ def estados(request):
     oce = request.oce
     form = EstadosForm(request.GET or None)
     filters = form.to_filter() if form.is_bound else EstadosForm().to_filter()
-    qs = (
-        estados_queryset(oce, filters)
-        if (not form.is_bound or form.is_valid())
-        else EDocument.objects.none()
-    )
+    valid = not form.is_bound or form.is_valid()
+    qs = estados_queryset(oce, filters) if valid else EDocument.objects.none()
     fmt = request.GET.get("formato")
     if fmt in ("xlsx", "csv"):
         name = f"estados-{oce.code}"
@@ -78,6 +75,7 @@ def estados(request):
         PAGE_SIZE,
         after=request.GET.get("despues"),
         before=request.GET.get("antes"),
+        count=capped_count(qs, oce, filters) if valid else 0,
     )
     skip = ("page", "formato", "despues", "antes")
     params = {k: v for k, v in request.GET.items() if k not in skip and v}
