@@ -46,6 +46,17 @@ def _default_language():
 
 
 @pytest.fixture(autouse=True)
+def _tariff_version_read_afresh():
+    """Each test reads the tariff's version from its own cache: the token a public read kept
+    for ``ECUAPASS_TARIFF_VERSION_MAX_AGE`` seconds belongs to the previous test's database."""
+    from ecuapass.tariff import version
+
+    version.forget()
+    yield
+    version.forget()
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hasher(request, settings):
     """Argon2 costs ~0.3 s per password: tests that are not about hashing use MD5."""
     if request.node.get_closest_marker("real_hasher") is None:

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import hashlib
 import re
+import threading
 from datetime import date
 from decimal import Decimal
 from urllib.parse import urlencode
 
+from cachetools import LRUCache
 from django.conf import settings
 from django.core.cache import cache
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -19,6 +21,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serial
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import AllowAny
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -32,6 +35,10 @@ from .services.lookup import ancestors_map, path_of
 from .services.search import PAGE_SIZE
 
 SEARCH_CACHE_SECONDS = 600
+# The JSON of the searches this process answered last, under the same keys as the shared
+# cache (the tariff's version is in them): a repeated search costs no cache round trip.
+_SEARCH_BODIES: LRUCache = LRUCache(maxsize=256)
+_SEARCH_BODIES_LOCK = threading.Lock()
 
 
 class PublicAPIView(APIView):
@@ -131,12 +138,24 @@ class SearchView(PublicAPIView):
         # The same search answers the same until the tariff changes (its version is in the key).
         digest = hashlib.sha256(f"{request.build_absolute_uri(request.path)}\0{q}".encode())
         digest = digest.hexdigest()[:32]
-        key = f"tariff:search:{version.current()}:{get_language()}:{digest}:{int(page)}"
+        tariff_version = version.current(max_age=version.public_max_age())
+        key = f"tariff:search:{tariff_version}:{get_language()}:{digest}:{int(page)}"
+        if request.accepted_renderer.format != "json":  # the browsable API renders the data
+            return Response(self._search_data(request, q, int(page), key))
+        with _SEARCH_BODIES_LOCK:
+            body = _SEARCH_BODIES.get(key)
+        if body is None:
+            body = JSONRenderer().render(self._search_data(request, q, int(page), key))
+            with _SEARCH_BODIES_LOCK:
+                _SEARCH_BODIES[key] = body
+        return HttpResponse(body, content_type="application/json")
+
+    def _search_data(self, request, q: str, page: int, key: str) -> dict:
         data = cache.get(key)
         if data is None:
-            data = self._search(request, q, int(page))
+            data = self._search(request, q, page)
             cache.set(key, data, SEARCH_CACHE_SECONDS)
-        return Response(data)
+        return data
 
     def _search(self, request, q: str, page: int) -> dict:
         results = search(q, page, PAGE_SIZE)

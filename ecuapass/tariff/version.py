@@ -4,36 +4,64 @@ restriction or a tax rule changes, so what is computed from the tariff can be ca
 
 A change bumps it once per transaction, after the commit (a loader saving 7,000 rows bumps it
 once); outside a transaction at once. The token is random, so a lost key only causes a miss.
+
+The public reads (the search API and screen 2.1.1, which already accept the replica's lag)
+ask with ``max_age``: the token this process read less than that many seconds ago is used
+without a cache read, so a change made by another process shows there within ``max_age``
+(``ECUAPASS_TARIFF_VERSION_MAX_AGE``); a change made in this process shows at once. The DAI
+pipeline (``tariff.memo``) always reads the shared token.
 """
 
 from __future__ import annotations
 
+import time
 import uuid
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 
 KEY = "tariff:v"
 
+# The token this process read last and when (time.monotonic()).
+_seen: dict = {"token": None, "at": 0.0}
 
-def current() -> str:
-    """The version in force (created on first use)."""
+
+def public_max_age() -> float:
+    """How stale the public reads may see the version, in seconds."""
+    return float(getattr(settings, "ECUAPASS_TARIFF_VERSION_MAX_AGE", 2))
+
+
+def current(max_age: float = 0) -> str:
+    """The version in force (created on first use). ``max_age``: see the module."""
+    now = time.monotonic()
+    if max_age > 0 and _seen["token"] is not None and now - _seen["at"] < max_age:
+        return _seen["token"]
     token = cache.get(KEY)
     if token is None:
         token = uuid.uuid4().hex
         cache.add(KEY, token, None)
         token = cache.get(KEY) or token
+    _seen.update(token=token, at=now)
     return token
 
 
+def forget() -> None:
+    """Read the shared token on the next call, whatever ``max_age``."""
+    _seen["token"] = None
+
+
 def _set_new() -> None:
-    cache.set(KEY, uuid.uuid4().hex, None)
+    token = uuid.uuid4().hex
+    cache.set(KEY, token, None)
+    _seen.update(token=token, at=time.monotonic())
 
 
 def bump() -> None:
     from . import memo
 
     memo.clear()  # this process's in-memory copies at once; other processes at the commit
+    forget()
     connection = transaction.get_connection()
     if connection.in_atomic_block and any(
         entry[1] is _set_new for entry in connection.run_on_commit

@@ -39,4 +39,4 @@ def tariff_version() -> str:
     """The tariff's version (``tariff.version``): a key for what is rendered from it."""
     from ecuapass.tariff import version
 
-    return version.current()
+    return version.current(max_age=version.public_max_age())

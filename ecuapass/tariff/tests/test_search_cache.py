@@ -73,3 +73,46 @@ def test_the_screens_results_follow_the_tariffs_version(
     client.post("/i18n/setlang/", {"language": "en", "next": "/arancel/"})
     english = client.get("/arancel/", {"q": "café"}).content.decode()
     assert "Results:" in english and "Resultado:" not in english
+
+
+def _another_process_changes_the_tariff():
+    """What another process's commit does: a new token under the version's key."""
+    from django.core.cache import cache
+
+    cache.set(version.KEY, "otro-proceso", None)
+
+
+def test_a_change_by_another_process_shows_within_the_public_max_age(client, tariff, settings):
+    settings.ECUAPASS_TARIFF_VERSION_MAX_AGE = 60
+    _search(client)
+    _another_process_changes_the_tariff()
+    _, queries = _search(client)
+    assert queries == []  # the token read a moment ago is still used (at most 60 s)
+    version._seen["at"] -= 61  # …until it is older than the max age
+    _, queries = _search(client)
+    assert queries  # the new version: computed again
+    settings.ECUAPASS_TARIFF_VERSION_MAX_AGE = 0
+    _, queries = _search(client)
+    assert queries == []
+    from django.core.cache import cache
+
+    cache.set(version.KEY, "tercer-proceso", None)
+    _, queries = _search(client)
+    assert queries  # max age 0: every request reads the shared version
+
+
+def test_the_pipeline_always_reads_the_shared_version(tariff, settings):
+    settings.ECUAPASS_TARIFF_VERSION_MAX_AGE = 60
+    version.current(max_age=60)
+    _another_process_changes_the_tariff()
+    assert version.current(max_age=60) != "otro-proceso"
+    assert version.current() == "otro-proceso"  # tariff.memo.using() asks this way
+
+
+def test_the_json_kept_in_the_process_is_what_the_api_renders(client, tariff):
+    first, _ = _search(client, "café")
+    again, _ = _search(client, "café")
+    assert again == first and first["results"]
+    browsable = client.get("/api/v1/arancel/", {"q": "café"}, HTTP_ACCEPT="text/html")
+    assert browsable.status_code == 200 and "text/html" in browsable["Content-Type"]
+    assert "0901.21.10.00" in browsable.content.decode()
