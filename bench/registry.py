@@ -22,9 +22,12 @@ class Scenario:
 
 def session_cookie(user, oce_code=None) -> str:
     """A logged-in session for ``user`` with ``oce_code`` active, as a Cookie header value."""
+    from importlib import import_module
+
     from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.contrib.sessions.backends.db import SessionStore
+
+    SessionStore = import_module(settings.SESSION_ENGINE).SessionStore  # noqa: N806
 
     from ecuapass.accounts.context import SESSION_OCE_CODE, SESSION_OCE_TYPE
 

@@ -93,7 +93,8 @@ MIDDLEWARE = [
     "ecuapass.core.uploads.UploadLimitMiddleware",  # oversize bodies: 413 before any read
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Django's, with the user row read in the session's own query (accounts.sessions).
+    "ecuapass.accounts.sessions.AuthenticationMiddleware",
     "ecuapass.accounts.session_lifetime.SessionLifetimeMiddleware",  # SESSION_ABSOLUTE_HOURS
     "django_otp.middleware.OTPMiddleware",
     "ecuapass.officers.middleware.SecondFactorMiddleware",  # the OTP step after the password
@@ -227,6 +228,9 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 REQUIRE_TOTP_FOR_REPRESENTATIVES = env.bool("REQUIRE_TOTP_FOR_REPRESENTATIVES", default=False)
 OTP_TOTP_ISSUER = "ECUAPASS"
 
+# The database, one row per session with its user's id: a request reads both in one query
+# (accounts.sessions, ADR 0020).
+SESSION_ENGINE = "ecuapass.accounts.sessions"
 SESSION_COOKIE_AGE = env.int("SESSION_IDLE_MINUTES", default=30) * 60
 # Idle timeout: a request extends the session when its last renewal is older than
 # SESSION_TOUCH_SECONDS (accounts.session_lifetime), not with an UPDATE on every request.

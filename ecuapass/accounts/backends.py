@@ -30,3 +30,13 @@ class RucUserBackend(ModelBackend):
                 return None
             return user
         return None
+
+    def get_user(self, user_id):
+        """The user row read together with the session (``accounts.sessions``) when there is
+        one, else ``ModelBackend``'s query; the same ``user_can_authenticate`` either way."""
+        from .sessions import _MISSING, loaded_user
+
+        user = loaded_user(user_id)
+        if user is _MISSING:
+            return super().get_user(user_id)
+        return user if user is not None and self.user_can_authenticate(user) else None

@@ -318,3 +318,6 @@ class Lockout(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} {self.locked_on:%d/%m/%Y %H:%M}"
+
+
+from .sessions import UserSession  # noqa: E402, F401  (the session table: accounts.sessions)

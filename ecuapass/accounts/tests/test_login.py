@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import pytest
-from django.contrib.sessions.models import Session
 from django.urls import reverse
 from django.utils import timezone
 
 from ecuapass.accounts.context import SESSION_OCE_CODE
 from ecuapass.accounts.forms import GENERIC_LOGIN_ERROR
 from ecuapass.accounts.models import User
+from ecuapass.accounts.sessions import UserSession as Session
 
 from .factories import (
     PASSWORD,

@@ -103,7 +103,7 @@ def test_1_3_estados_reads_the_documents_on_the_replica(client, world):
     response, primary, replica = get_on_both(client, "/edocs/estados/")
     assert response.status_code == 200
     assert "edocs_edocument" in replica and "edocs_edocument" not in primary
-    assert "django_session" in primary and "django_session" not in replica
+    assert "accounts_session" in primary and "accounts_session" not in replica
 
 
 # Committed data (a transactional test): the form checks the distrito against the catalog, which

@@ -55,13 +55,13 @@ def test_session_is_written_once_per_touch_interval_not_on_every_request(
     with CaptureQueriesContext(connection) as ctx:
         client.get(reverse("portal:home"))
         client.get(reverse("portal:home"))
-    assert _sql(ctx, "django_session", "UPDATE") == []
+    assert _sql(ctx, "accounts_session", "UPDATE") == []
     # Past SESSION_TOUCH_SECONDS the next request renews the idle timeout (one write).
     later = time.time() + 61
     monkeypatch.setattr(session_lifetime.time, "time", lambda: later)
     with CaptureQueriesContext(connection) as ctx:
         client.get(reverse("portal:home"))
-    assert len(_sql(ctx, "django_session", "UPDATE")) == 1
+    assert len(_sql(ctx, "accounts_session", "UPDATE")) == 1
 
 
 def test_keepalive_always_renews_the_session(client, scene):
@@ -69,7 +69,7 @@ def test_keepalive_always_renews_the_session(client, scene):
     client.get(reverse("portal:home"))
     with CaptureQueriesContext(connection) as ctx:
         assert client.get(reverse("accounts:keepalive")).status_code == 204
-    assert len(_sql(ctx, "django_session", "UPDATE")) == 1
+    assert len(_sql(ctx, "accounts_session", "UPDATE")) == 1
 
 
 def test_main_screen_reads_the_frame_from_one_cache_read(client, scene):

@@ -1,0 +1,132 @@
+"""Sessions stored with their user's id, so a request reads its session and its user at once.
+
+Django's database sessions cost every authenticated request two queries before its view: the
+session row, then the user row (``ModelBackend.get_user``). Here the session table
+(``UserSession``, ``SESSION_ENGINE = "ecuapass.accounts.sessions"``) has a ``user`` column
+written from the session's own ``_auth_user_id`` whenever the session is saved, and the session
+is read joined to its user (``select_related``): one query, and the user row is as fresh as
+before — a deactivated user, a changed password (the session's auth hash), a logout (the row
+deleted) take effect on the next request, exactly as with Django's two queries.
+
+``AuthenticationMiddleware`` (in place of Django's) hands that user row to the backend while
+Django's own ``auth.get_user`` runs (the backend path in the session, ``user_can_authenticate``,
+the auth hash and its fallbacks: all unchanged). The row is used only when it is the session's
+user: a session whose column is empty (copied from Django's table, or saved before its login)
+or names another user falls back to the backend's own query. See ADR 0020.
+
+Why not ``cached_db`` sessions: without ``REDIS_URL`` the shared cache is the database, so a
+cached session is a query as well; with Redis it would still leave the user's query.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import logging
+from functools import partial
+
+from django.conf import settings
+from django.contrib import auth
+from django.contrib.auth.middleware import AuthenticationMiddleware as DjangoAuthMiddleware
+from django.contrib.auth.middleware import auser
+from django.contrib.sessions.backends.db import SessionStore as DBStore
+from django.contrib.sessions.base_session import AbstractBaseSession
+from django.core.exceptions import ImproperlyConfigured, SuspiciousOperation, ValidationError
+from django.db import models, router
+from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
+from django.utils.translation import gettext_lazy as _
+
+_MISSING = object()
+# (user id as stored in the session, the user row or None) read with the session, while
+# auth.get_user runs for this request.
+_loaded: contextvars.ContextVar = contextvars.ContextVar("ecuapass_session_user", default=None)
+
+
+class UserSession(AbstractBaseSession):
+    # No foreign key constraint: a session may outlive its user's row (then: anonymous).
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+        verbose_name=_("usuario"),
+    )
+
+    class Meta:
+        db_table = "accounts_session"
+        verbose_name = _("sesión")
+        verbose_name_plural = _("sesiones")
+
+    @classmethod
+    def get_session_store_class(cls):
+        return SessionStore
+
+
+class SessionStore(DBStore):
+    loaded_user = _MISSING  # (user id, user row or None) once read with a user id stored
+
+    @classmethod
+    def get_model_class(cls):
+        return UserSession
+
+    def create_model_instance(self, data):
+        obj = super().create_model_instance(data)
+        raw = data.get(auth.SESSION_KEY)
+        try:
+            obj.user_id = (
+                None if raw is None else UserSession._meta.get_field("user").to_python(raw)
+            )
+        except ValidationError:
+            obj.user_id = None
+        return obj
+
+    def _get_session_from_db(self):
+        self.loaded_user = _MISSING
+        try:
+            # The primary, always: the session decides who the request is (ops.replica).
+            session = (
+                self.model.objects.using(router.db_for_write(self.model))
+                .select_related("user")
+                .get(session_key=self.session_key, expire_date__gt=timezone.now())
+            )
+        except (self.model.DoesNotExist, SuspiciousOperation) as exc:
+            if isinstance(exc, SuspiciousOperation):  # as Django's store
+                logging.getLogger(f"django.security.{exc.__class__.__name__}").warning(str(exc))
+            self._session_key = None
+            return None
+        if session.user_id is not None:
+            self.loaded_user = (str(session.user_id), session.user)
+        return session
+
+
+def loaded_user(user_id):
+    """The user row read with this request's session when it is user ``user_id``'s, None
+    when that user no longer exists, ``_MISSING`` when the backend must query it."""
+    loaded = _loaded.get()
+    if loaded is None or loaded is _MISSING or loaded[0] != str(user_id):
+        return _MISSING
+    return loaded[1]
+
+
+def get_user(request):
+    if not hasattr(request, "_cached_user"):
+        session = request.session
+        session._get_session()  # loads it (and its user row) if not yet read
+        token = _loaded.set(getattr(session, "loaded_user", _MISSING))
+        try:
+            request._cached_user = auth.get_user(request)
+        finally:
+            _loaded.reset(token)
+    return request._cached_user
+
+
+class AuthenticationMiddleware(DjangoAuthMiddleware):
+    """Django's, with the user row read together with the session when the store did."""
+
+    def process_request(self, request):
+        if not hasattr(request, "session"):
+            raise ImproperlyConfigured("AuthenticationMiddleware needs SessionMiddleware.")
+        request.user = SimpleLazyObject(lambda: get_user(request))
+        request.auser = partial(auser, request)

@@ -1,0 +1,105 @@
+"""The session and its user read in one query (accounts.sessions, ADR 0020), and every change
+that ends a session still ending it on the very next request."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from ecuapass.accounts.models import User
+from ecuapass.accounts.sessions import UserSession
+
+from .factories import company_with_codes, login
+
+pytestmark = pytest.mark.django_db
+
+HOME = "/guia/"  # a page that reads nothing of its own for a user without an OCE
+
+
+@pytest.fixture
+def rep_client(client):
+    operator, rep, codes = company_with_codes({"16": 1})
+    login(client, rep, codes[0])
+    return client, rep
+
+
+def _queries(client, url=HOME):
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    return response, [q["sql"] for q in ctx.captured_queries]
+
+
+def test_the_session_and_its_user_are_one_query(rep_client):
+    client, rep = rep_client
+    client.get(HOME)  # the first request renews the idle timeout (an UPDATE)
+    response, sql = _queries(client)
+    assert response.status_code == 200 and response.wsgi_request.user == rep
+    assert response.wsgi_request.user.is_authenticated
+    auth_reads = [q for q in sql if "accounts_session" in q or 'FROM "accounts_user"' in q]
+    assert len(auth_reads) == 1, auth_reads
+    assert "accounts_user" in auth_reads[0]  # the join
+    assert UserSession.objects.get(session_key=client.session.session_key).user_id == rep.pk
+
+
+def test_a_deactivated_user_is_out_on_the_next_request(rep_client):
+    client, rep = rep_client
+    assert client.get(reverse("portal:home")).status_code == 200
+    User.objects.filter(pk=rep.pk).update(is_active=False)  # even behind the ORM's back
+    response = client.get(reverse("portal:home"))
+    assert response.status_code == 302 and response["Location"].startswith("/ingresar/")
+
+
+def test_a_changed_password_ends_the_other_sessions(rep_client):
+    client, rep = rep_client
+    assert client.get(reverse("portal:home")).status_code == 200
+    rep.set_password("otra-clave-larga-123")
+    rep.save()
+    response = client.get(reverse("portal:home"))
+    assert response.status_code == 302
+    assert not UserSession.objects.filter(session_key=client.cookies["sessionid"].value).exists()
+
+
+def test_a_logged_out_session_cookie_is_not_accepted_again(rep_client):
+    client, rep = rep_client
+    old = client.cookies["sessionid"].value
+    client.post(reverse("accounts:logout"))
+    assert not UserSession.objects.filter(session_key=old).exists()
+    client.cookies["sessionid"] = old
+    response, _sql = _queries(client)
+    assert not response.wsgi_request.user.is_authenticated
+
+
+def test_a_deleted_user_leaves_an_anonymous_request(rep_client):
+    client, rep = rep_client
+    key = client.session.session_key
+    User.objects.filter(pk=rep.pk).delete()
+    assert UserSession.objects.filter(session_key=key, user_id=rep.pk).exists()
+    response, _sql = _queries(client)
+    assert response.status_code == 200 and not response.wsgi_request.user.is_authenticated
+
+
+def test_a_session_without_its_user_column_reads_the_user_apart(rep_client):
+    """A session copied from Django's table (the migration) or saved before its login."""
+    client, rep = rep_client
+    UserSession.objects.filter(session_key=client.session.session_key).update(user=None)
+    response, sql = _queries(client)
+    assert response.wsgi_request.user == rep
+    assert any('FROM "accounts_user"' in q and "accounts_session" not in q for q in sql)
+
+
+def test_a_column_naming_another_user_is_never_trusted(rep_client):
+    """The session's own ``_auth_user_id`` decides; the column is only a prefetch."""
+    client, rep = rep_client
+    other = User.objects.create_user(rep.login_ruc, "otro", "x-clave-larga-123")
+    UserSession.objects.filter(session_key=client.session.session_key).update(user=other)
+    response, _sql = _queries(client)
+    assert response.wsgi_request.user == rep
+
+
+def test_a_forged_session_key_is_anonymous_in_one_query(client):
+    client.cookies["sessionid"] = "x" * 32
+    response, sql = _queries(client)
+    assert not response.wsgi_request.user.is_authenticated
+    assert len([q for q in sql if "accounts_session" in q]) == 1
