@@ -6,7 +6,9 @@
 Needs the demo data (importer 0991003002001 / code 29000001, broker 17910020).
 Rows are EDocument only (the 1.3 query reads nothing else). Spread:
 30 % filed by the demo importer for itself, 20 % by the demo broker for it,
-50 % by 20 synthetic importers (codes 3900000x). Dates over 2024–2025, so the
+49 % by 19 synthetic importers (codes 39000001–39000019) and 1 % (about 10,000 of a
+million) by a small one (39000000), whose 1.3 is measured beside the demo importer's
+(about 500,000) in the same run: the screen's growth with the OCE's documents. Dates over 2024–2025, so the
 live 2026 sequences are untouched (their counters are advanced anyway).
 PostgreSQL: COPY; other databases: bulk_create in batches of 10,000.
 """
@@ -75,7 +77,10 @@ def _filers():
     synthetic = _synthetic_filers()
     own = (importer.pk, importer.code, importer.registration.operator_id)
     via_broker = (broker.pk, broker.code, importer.registration.operator_id)
-    return [(30, [own]), (20, [via_broker]), (50, synthetic)]
+    return [(30, [own]), (20, [via_broker]), (49, synthetic[1:]), (1, synthetic[:1])]
+
+
+SMALL_IMPORTER_RUC = "0990100000001"  # synthetic importer 0: about 1 % of the documents
 
 
 def _start_values(filers) -> tuple[dict, dict]:

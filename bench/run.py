@@ -249,9 +249,14 @@ def main() -> None:
                         None,
                     )
                 )
-            for label, url in info["urls"]:
+            measured = {}
+            for label, url, *own in info["urls"]:  # a third item: this URL's own headers
                 print(f"[bench] {scenario.name}: {url}", flush=True)
-                lines.append(row(f"{label} (`{url}`)", wrk(wrk_bin, url, headers), plain, raw))
+                measured[label] = wrk(wrk_bin, url, {**headers, **(own[0] if own else {})})
+                lines.append(row(f"{label} (`{url}`)", measured[label], plain, raw))
+            for small, large, what in info.get("growth", []):
+                growth = measured[large]["p95_ms"] / measured[small]["p95_ms"]
+                lines += ["", f"p95 growth {what}: **{growth:.2f}×** (same run)."]
             if info.get("notes"):
                 lines += ["", info["notes"]]
             extra = scenario.extra(BASE, info) if scenario.extra else None

@@ -131,6 +131,10 @@ def prepare_edocs() -> dict:
     user, oce = demo_user()
     token = _token(call_command, user, oce)
     total = EDocument.objects.filter(party_operator_id=oce.registration.operator_id).count()
+    small_user, small_oce = small_importer()
+    small_total = EDocument.objects.filter(
+        party_operator_id=small_oce.registration.operator_id
+    ).count()
     return {
         "urls": [
             ("1.3 all periods, page 1 (Resultado: N counts every document)", "/edocs/estados/"),
@@ -140,14 +144,50 @@ def prepare_edocs() -> dict:
             ),
             ("1.3 all periods, page 200", "/edocs/estados/?page=200"),
             ("API GET /api/v1/edocs/?estado=aceptado (token)", "/api/v1/edocs/?estado=aceptado"),
+            (
+                f"1.3 all periods, page 1, an importer with {small_total:,} documents",
+                "/edocs/estados/",
+                {"WRK_COOKIE": session_cookie(small_user, small_oce)},
+            ),
         ],
         "env": {"WRK_COOKIE": session_cookie(user, oce), "WRK_AUTH": f"Token {token}"},
+        "growth": [
+            (
+                f"1.3 all periods, page 1, an importer with {small_total:,} documents",
+                "1.3 all periods, page 1 (Resultado: N counts every document)",
+                f"of 1.3 (all periods, page 1) from an importer with {small_total:,} documents "
+                f"to the demo importer with {total:,} (target ≤ 1.5×)",
+            )
+        ],
         "notes": (
             f"{EDocument.objects.count():,} documents in the database; the demo importer (the "
             f"logged-in OCE) sees {total:,} of them. The raw-SQL reference runs the page query "
             "and its count capped at 10,001, as the screen does."
         ),
     }
+
+
+def small_importer():
+    """The representative of the synthetic importer with about 1 % of the documents
+    (``bench.data_edocs``) and its OCE code."""
+    from bench.data_edocs import SMALL_IMPORTER_RUC
+    from ecuapass.accounts.context import usable_codes
+    from ecuapass.accounts.models import Operator, User
+
+    operator = Operator.objects.get(ruc=SMALL_IMPORTER_RUC)
+    user = User.objects.filter(login_ruc=SMALL_IMPORTER_RUC, username="bench").first()
+    if user is None:
+        user = User.objects.create_user(
+            SMALL_IMPORTER_RUC,
+            "bench",
+            None,
+            operator=operator,
+            kind=User.Kind.REPRESENTANTE,
+            first_name="Bench",
+            last_name="Importador pequeño",
+            email="bench@importador-pequeno.example",
+        )
+    return user, usable_codes(user).order_by("code").first()
 
 
 def _token(call_command, user, oce) -> str:
