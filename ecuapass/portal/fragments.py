@@ -141,3 +141,61 @@ def render_keyed(nodelist, context, key) -> str:
 def _render_now(nodelist, context, request) -> str:
     with context.push(next_path=request.get_full_path() if request is not None else ""):
         return nodelist.render(context)
+
+
+# --- whole pages: the main screen ---------------------------------------------------------
+# A page made only of the frame's fragments and of parts kept under versions (the main screen:
+# its latest notices under the mailboxes' versions) is kept whole, under the union of their
+# keys, so a steady request renders no template at all. Pages are larger than fragments:
+# fewer are kept.
+pages = _Store(1024, TTL)
+
+
+def page_key(request, template_name: str, *vary_on) -> tuple | None:
+    """The key of ``template_name`` rendered whole for this request, or None when it must be
+    rendered: not a plain GET of the path alone, a message waiting to be shown, or the cache's
+    versions unreadable. ``vary_on`` names what the page shows beyond the frame's fragments."""
+    from django.conf import settings
+
+    from .menu import frame_for
+
+    if request.method != "GET" or request.META.get("QUERY_STRING"):
+        return None
+    storage = getattr(request, "_messages", None)
+    if storage is not None and len(storage):
+        return None
+    frame = frame_for(request)
+    if frame.version is None or not getattr(frame.user, "is_authenticated", False):
+        return None
+    oce = frame.oce
+    return (
+        "page",
+        template_name,
+        frame.user.pk,
+        oce.code if oce is not None else "",
+        get_language(),
+        frame.version,
+        settings.SESSION_COOKIE_AGE,
+        settings.SESSION_IDLE_WARNING_SECONDS,
+        *vary_on,
+    )
+
+
+def render_page(request, template_name: str, context: dict, key):
+    """``render()``, or the page kept under ``key`` with this request's CSRF token and path."""
+    from django.http import HttpResponse
+    from django.middleware.csrf import get_token
+    from django.shortcuts import render as render_now
+    from django.template.loader import render_to_string
+
+    if key is None:
+        return render_now(request, template_name, context)
+    html = pages.get(key)
+    if html is None:
+        html = render_to_string(template_name, {**context, "csrf_token": CSRF_MARK}, request)
+        pages.set(key, html)
+    if CSRF_MARK in html:
+        html = html.replace(CSRF_MARK, escape(get_token(request)))
+    if NEXT_MARK in html:
+        html = html.replace(NEXT_MARK, escape(request.get_full_path()))
+    return HttpResponse(html)

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from ecuapass.accounts.context import oce_if_held
 from ecuapass.notifications.selectors import Mailbox
 
-from . import services
+from . import fragments, services
 from .menu import frame_for
 from .models import MenuEntry, MenuGroup
 
@@ -30,15 +30,18 @@ def _back(request, default="portal:home"):
 def home(request):
     """Main screen: the buzón de notificaciones electrónicas and the four menus."""
     oce = request.oce
+    frame = frame_for(request)
     # The latest notices only: no page count to compute over a large mailbox. Read only when
     # their table is not already rendered under the mailboxes' versions (home.html).
     notices = SimpleLazyObject(lambda: Mailbox(request.user, oce)[0:HOME_NOTICES])
-    context = {
-        "notices": notices,
-        "notices_version": frame_for(request).mailbox_versions,  # read with the badge
-        "oce": oce,
-    }
-    return render(request, "portal/home.html", context)
+    versions = frame.mailbox_versions  # read with the badge
+    context = {"notices": notices, "notices_version": versions, "oce": oce}
+    # The whole page, once per the frame's versions, the mailboxes' and the badge's count
+    # (fragments.page_key): nothing else on it varies.
+    key = None
+    if frame._unread is not None:
+        key = fragments.page_key(request, "portal/home.html", versions, frame.unread_count)
+    return fragments.render_page(request, "portal/home.html", context, key)
 
 
 @oce_if_held
