@@ -85,15 +85,29 @@ def global_version() -> str:
     return token
 
 
+def snapshot_keys(user_id, code: str) -> list[str]:
+    """The cache keys a snapshot reads: a caller may read them together with its own keys in
+    one ``get_many`` and pass the result to ``snapshot(…, got=…)`` (the API's token)."""
+    return [GLOBAL_KEY, _user_key(user_id), _blob_key(user_id, code or "")]
+
+
+def versions_in(got: dict, user_id) -> tuple | None:
+    """The (shared, user) versions found in a ``get_many`` of ``snapshot_keys``; None if one is
+    missing (then nothing cached under them can be trusted)."""
+    shared, own = got.get(GLOBAL_KEY), got.get(_user_key(user_id))
+    return (shared, own) if shared and own else None
+
+
 class Snapshot:
     """The cached sections of one (user, código de OCE); missing sections are computed once."""
 
-    def __init__(self, user, code: str):
+    def __init__(self, user, code: str, got: dict | None = None):
         self.user = user
         self.code = code or ""
         self.key = _blob_key(user.pk, self.code)
-        keys = [GLOBAL_KEY, _user_key(user.pk), self.key]
-        got = cache.get_many(keys)
+        keys = snapshot_keys(user.pk, self.code)
+        if got is None:
+            got = cache.get_many(keys)
         missing = {k: uuid.uuid4().hex for k in keys[:2] if not got.get(k)}
         if missing:
             cache.set_many(missing, None)
@@ -111,14 +125,15 @@ class Snapshot:
         return self.data[name]
 
 
-def snapshot(user, code: str) -> Snapshot:
-    """The user's snapshot for ``code``, read from the cache once per request (memo on the user)."""
+def snapshot(user, code: str, got: dict | None = None) -> Snapshot:
+    """The user's snapshot for ``code``, read from the cache once per request (memo on the user);
+    ``got``: what a ``get_many`` of ``snapshot_keys`` already read (no second read)."""
     memo = user.__dict__.get("_access_snapshots")
     if memo is None or memo[0] != _generation:
         memo = user.__dict__["_access_snapshots"] = (_generation, {})
     snap = memo[1].get(code or "")
     if snap is None:
-        snap = memo[1][code or ""] = Snapshot(user, code)
+        snap = memo[1][code or ""] = Snapshot(user, code, got)
     return snap
 
 

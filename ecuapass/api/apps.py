@@ -6,4 +6,9 @@ class ApiConfig(AppConfig):
     label = "api"
 
     def ready(self):
-        from . import schema  # noqa: F401 - registers the OpenAPI auth extension
+        from . import (
+            schema,  # noqa: F401 - registers the OpenAPI auth extension
+            token_cache,
+        )
+
+        token_cache.connect()  # a token's change invalidates its cached copy

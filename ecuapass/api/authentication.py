@@ -16,8 +16,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import authentication, exceptions
 
-from ecuapass.accounts.context import usable_codes
+from ecuapass.accounts.access_cache import snapshot
 
+from . import token_cache
 from .models import ApiToken, TokenBase, hash_token
 
 LAST_USED_EVERY = timedelta(minutes=5)
@@ -42,19 +43,30 @@ class TokenAuthentication(authentication.BaseAuthentication):
             raw = header[1].decode()
         except UnicodeError as exc:
             raise exceptions.AuthenticationFailed(_("Token no válido.")) from exc
-        token = (
-            self.model.objects.active()
-            .select_related(*self.related)
-            .filter(key_hash=hash_token(raw))
-            .first()
-        )
+        token = self.find(hash_token(raw))
         if token is None or not self.usable(token):
             raise exceptions.AuthenticationFailed(_("Token no válido o revocado."))
         self.validate(token)
+        self.touch(token)
+        return self.user_of(token), token
+
+    def find(self, key_hash: str):
+        """The active token of that hash, with what the checks read (or None)."""
+        return (
+            self.model.objects.active()
+            .select_related(*self.related)
+            .filter(key_hash=key_hash)
+            .first()
+        )
+
+    def touch(self, token) -> bool:
+        """Record the token's use, at most every ``LAST_USED_EVERY``; True when written."""
         now = timezone.now()
         if token.last_used_on is None or now - token.last_used_on > LAST_USED_EVERY:
             self.model.objects.filter(pk=token.pk).update(last_used_on=now)
-        return self.user_of(token), token
+            token.last_used_on = now
+            return True
+        return False
 
     def usable(self, token) -> bool:
         """The token's owner may still act (else «no válido o revocado»)."""
@@ -71,14 +83,35 @@ class TokenAuthentication(authentication.BaseAuthentication):
 
 
 class ApiTokenAuthentication(TokenAuthentication):
-    """Operators' tokens: the user acting for one código de OCE."""
+    """Operators' tokens: the user acting for one código de OCE.
+
+    The token, its user and código are kept in the cache (``token_cache``) under the user's
+    access versions (``accounts.access_cache``), read in the same ``get_many`` as the user's
+    access snapshot, which the grant check (``MenuOptionGranted``) then reads from memory:
+    authentication, the code's check and the grant's cost one cache read per request.
+    Revoking or changing a token, the user, a grant, the code, its registration or operator
+    bumps those versions, so it takes effect on the next request.
+    """
 
     model = ApiToken
     related = ("user", "oce_code__registration__oce_type", "oce_code__registration__operator")
 
+    def find(self, key_hash: str):
+        return token_cache.find(
+            key_hash, lambda: super(ApiTokenAuthentication, self).find(key_hash)
+        )
+
     def validate(self, token) -> None:
-        # The code must still be usable by the user (grant withdrawn, operator suspended…).
-        if not usable_codes(token.user).filter(pk=token.oce_code_id).exists():
+        # The code must still be usable by the user (grant withdrawn, operator suspended…):
+        # the user's access snapshot for the code (``usable_codes``, cached under versions).
+        oce = snapshot(token.user, token.oce_code.code).get("oce")
+        if oce is None or oce.pk != token.oce_code_id:
             raise exceptions.AuthenticationFailed(
                 _("El código de OCE del token ya no está asignado al usuario.")
             )
+
+    def touch(self, token) -> bool:
+        written = super().touch(token)
+        if written:
+            token_cache.refresh(token)
+        return written
