@@ -121,30 +121,57 @@ COUNT_TTL = 120  # bounds what a write behind the ORM's back could leave stale (
 REPLICA_COUNT_TTL = 15
 
 
-def capped_count(queryset, oce=None, f: EstadoFilter | None = None) -> int:
-    """``queryset``'s count up to ``COUNT_CAP`` + 1; for 1.3's own filters of ``oce`` kept in the
-    cache per (scope, filters) under the scope's version (``models.documents_changed``: bumped
-    when a document of the scope is written), so a steady 1.3 reads one cache entry instead of
-    counting up to 10,001 rows. A text search (``q``: titles and references, which corrections
-    rewrite with ``QuerySet.update``) is always counted."""
-    import hashlib
+def documents_version(oce) -> tuple[str, str] | None:
+    """(key, value) of the version of what 1.3 shows ``oce`` (``models.documents_changed``:
+    bumped after the commit of any write of a document of its scope); None inside a
+    transaction that wrote documents of that scope (their commit will bump it)."""
     import uuid
 
     from django.core.cache import cache
 
     from .models import count_version_key, is_party_oce, uncommitted_count_versions
 
+    if is_party_oce(oce):
+        key = count_version_key(operator_id=oce.registration.operator_id)
+    else:
+        key = count_version_key(oce_id=oce.pk)
+    if key in uncommitted_count_versions():
+        return None
+    version = cache.get(key)
+    if not version:
+        # Set before anything is read under it: a bump after this write gives a newer
+        # version, never an older one.
+        version = uuid.uuid4().hex
+        cache.set(key, version, None)
+    return key, version
+
+
+def kept_ttl() -> float:
+    """How long what 1.3 read may be kept under its version: ``COUNT_TTL``, or the replica's
+    accepted lag when it was read there (it may miss the newest commits for that long)."""
+    replica = router.db_for_read(EDocument) != DEFAULT_DB_ALIAS
+    return REPLICA_COUNT_TTL if replica else COUNT_TTL
+
+
+def capped_count(queryset, oce=None, f: EstadoFilter | None = None, version=None) -> int:
+    """``queryset``'s count up to ``COUNT_CAP`` + 1; for 1.3's own filters of ``oce`` kept in the
+    cache per (scope, filters) under the scope's ``documents_version`` (``version``: as already
+    read), so a steady 1.3 reads one cache entry instead of counting up to 10,001 rows. A text
+    search (``q``: titles and references, which corrections rewrite with ``QuerySet.update``) is
+    always counted."""
+    import hashlib
+
+    from django.core.cache import cache
+
     def count() -> int:
         return queryset.order_by()[: COUNT_CAP + 1].count()
 
     if oce is None or f is None or f.q:
         return count()
-    if is_party_oce(oce):
-        version_key = count_version_key(operator_id=oce.registration.operator_id)
-    else:
-        version_key = count_version_key(oce_id=oce.pk)
-    if version_key in uncommitted_count_versions():
+    version = version or documents_version(oce)
+    if version is None:
         return count()
+    version_key, token = version
     start, end = period_bounds(f)
     filters = (
         COUNT_CAP,
@@ -157,20 +184,11 @@ def capped_count(queryset, oce=None, f: EstadoFilter | None = None) -> int:
     )
     digest = hashlib.sha1(repr(filters).encode(), usedforsecurity=False).hexdigest()
     count_key = f"edocs:count:{version_key[len('edocs:v:') :]}:{digest}"
-    got = cache.get_many([version_key, count_key])
-    version = got.get(version_key)
-    if not version:
-        # Set before counting: a bump after this write gives a newer version, never an older.
-        version = uuid.uuid4().hex
-        cache.set(version_key, version, None)
-    cached = got.get(count_key)
-    if cached is not None and cached[0] == version:
+    cached = cache.get(count_key)
+    if cached is not None and cached[0] == token:
         return cached[1]
     value = count()
-    # On a replica (ops.replica) the count may miss the newest commits for the replica's lag:
-    # kept no longer than that lag is accepted for.
-    replica = router.db_for_read(EDocument) != DEFAULT_DB_ALIAS
-    cache.set(count_key, (version, value), REPLICA_COUNT_TTL if replica else COUNT_TTL)
+    cache.set(count_key, (token, value), kept_ttl())
     return value
 
 

@@ -10,18 +10,28 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ecuapass.accounts.context import oce_required
 from ecuapass.ops.replica import reads_from_replica
+from ecuapass.portal import fragments
+from ecuapass.portal.menu import frame_for
 from ecuapass.portal.permissions import menu_option_required
 
 from . import exports, registry, services
 from .access import document_for
 from .forms import EstadosForm
 from .models import EDocument
-from .selectors import COUNT_CAP, EstadosPage, capped_count, estados_queryset
+from .selectors import (
+    COUNT_CAP,
+    EstadosPage,
+    capped_count,
+    documents_version,
+    estados_queryset,
+    kept_ttl,
+)
 
 PAGE_SIZE = 25
 
@@ -61,37 +71,61 @@ def eliminar_borrador(request, pk: int):
 @reads_from_replica
 def estados(request):
     oce = request.oce
+    fmt = request.GET.get("formato")
+    if fmt in ("xlsx", "csv"):
+        form = EstadosForm(request.GET)
+        qs = (
+            estados_queryset(oce, form.to_filter()) if form.is_valid() else EDocument.objects.none()
+        )
+        name = f"estados-{oce.code}"
+        return exports.xlsx_response(qs, name) if fmt == "xlsx" else exports.csv_response(qs, name)
+    # The whole page is a function of the query string, the documents of the OCE's scope (their
+    # version, bumped after any write: selectors.documents_version), the day (the periods) and
+    # the frame (fragments.page_key): kept under them, a steady 1.3 reads no document at all.
+    version = documents_version(oce)
+    frame = frame_for(request)
+    key = None
+    if version is not None and frame._unread is not None:
+        key = fragments.page_key(
+            request,
+            "edocs/estados.html",
+            version[1],
+            timezone.localdate().isoformat(),
+            frame.unread_count,
+            query=True,
+        )
+    return fragments.render_page(
+        request,
+        "edocs/estados.html",
+        lambda: _estados_context(request, oce, version),
+        key,
+        ttl=kept_ttl(),
+    )
+
+
+def _estados_context(request, oce, version) -> dict:
     form = EstadosForm(request.GET or None)
     filters = form.to_filter() if form.is_bound else EstadosForm().to_filter()
     valid = not form.is_bound or form.is_valid()
     qs = estados_queryset(oce, filters) if valid else EDocument.objects.none()
-    fmt = request.GET.get("formato")
-    if fmt in ("xlsx", "csv"):
-        name = f"estados-{oce.code}"
-        return exports.xlsx_response(qs, name) if fmt == "xlsx" else exports.csv_response(qs, name)
     page = EstadosPage(
         qs.only(*_LIST_ONLY),
         request.GET.get("page"),
         PAGE_SIZE,
         after=request.GET.get("despues"),
         before=request.GET.get("antes"),
-        count=capped_count(qs, oce, filters) if valid else 0,
+        count=capped_count(qs, oce, filters, version=version) if valid else 0,
     )
     skip = ("page", "formato", "despues", "antes")
     params = {k: v for k, v in request.GET.items() if k not in skip and v}
-    query = urlencode(params)
-    return render(
-        request,
-        "edocs/estados.html",
-        {
-            "form": form,
-            "page": page,
-            "query": query,
-            "offset": page.offset,
-            "count_cap": f"{COUNT_CAP:,}".replace(",", " "),  # "10 000"
-            "oce": oce,
-        },
-    )
+    return {
+        "form": form,
+        "page": page,
+        "query": urlencode(params),
+        "offset": page.offset,
+        "count_cap": f"{COUNT_CAP:,}".replace(",", " "),  # "10 000"
+        "oce": oce,
+    }
 
 
 _LIST_ONLY = (

@@ -58,9 +58,9 @@ class _Store:
             self._data.move_to_end(key)
             return item[1]
 
-    def set(self, key, html: str) -> None:
+    def set(self, key, html: str, ttl: float | None = None) -> None:
         with self._lock:
-            self._data[key] = (time.monotonic() + self.ttl, html)
+            self._data[key] = (time.monotonic() + (self.ttl if ttl is None else ttl), html)
             self._data.move_to_end(key)
             while len(self._data) > self.size:
                 self._data.popitem(last=False)
@@ -151,15 +151,16 @@ def _render_now(nodelist, context, request) -> str:
 pages = _Store(1024, TTL)
 
 
-def page_key(request, template_name: str, *vary_on) -> tuple | None:
+def page_key(request, template_name: str, *vary_on, query: bool = False) -> tuple | None:
     """The key of ``template_name`` rendered whole for this request, or None when it must be
-    rendered: not a plain GET of the path alone, a message waiting to be shown, or the cache's
-    versions unreadable. ``vary_on`` names what the page shows beyond the frame's fragments."""
+    rendered: not a GET, a query string (unless ``query``: then it is part of the key), a
+    message waiting to be shown, or the cache's versions unreadable. ``vary_on`` names what
+    the page shows beyond the frame's fragments."""
     from django.conf import settings
 
     from .menu import frame_for
 
-    if request.method != "GET" or request.META.get("QUERY_STRING"):
+    if request.method != "GET" or (request.META.get("QUERY_STRING") and not query):
         return None
     storage = getattr(request, "_messages", None)
     if storage is not None and len(storage):
@@ -177,23 +178,26 @@ def page_key(request, template_name: str, *vary_on) -> tuple | None:
         frame.version,
         settings.SESSION_COOKIE_AGE,
         settings.SESSION_IDLE_WARNING_SECONDS,
+        request.META.get("QUERY_STRING", ""),
         *vary_on,
     )
 
 
-def render_page(request, template_name: str, context: dict, key):
-    """``render()``, or the page kept under ``key`` with this request's CSRF token and path."""
+def render_page(request, template_name: str, context, key, ttl: float | None = None):
+    """``render()``, or the page kept under ``key`` with this request's CSRF token and path.
+    ``context``: a dict, or a callable returning it (then only called when rendering)."""
     from django.http import HttpResponse
     from django.middleware.csrf import get_token
     from django.shortcuts import render as render_now
     from django.template.loader import render_to_string
 
     if key is None:
-        return render_now(request, template_name, context)
+        return render_now(request, template_name, context() if callable(context) else context)
     html = pages.get(key)
     if html is None:
+        context = context() if callable(context) else context
         html = render_to_string(template_name, {**context, "csrf_token": CSRF_MARK}, request)
-        pages.set(key, html)
+        pages.set(key, html, ttl)
     if CSRF_MARK in html:
         html = html.replace(CSRF_MARK, escape(get_token(request)))
     if NEXT_MARK in html:

@@ -7,6 +7,7 @@ writing transaction 1.3 counts without the cache.
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -15,6 +16,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from ecuapass.edocs.models import EDocument, count_version_key
+from ecuapass.portal import fragments
 
 pytestmark = pytest.mark.django_db
 
@@ -34,13 +36,26 @@ def _doc(filer, party_operator, i, state="registrado"):
     )
 
 
-def _get(client, params=None):
-    """(the count shown, the COUNT queries the request ran)."""
+def _get(client, params=None, *, page_kept=False):
+    """(the count shown, the COUNT queries the request ran); the whole page rendered afresh
+    (not taken from the kept pages) unless ``page_kept``."""
+    if not page_kept:
+        fragments.pages.clear()
     with CaptureQueriesContext(connection) as ctx:
         response = client.get("/edocs/estados/", params or {})
     assert response.status_code == 200
     counts = [q for q in ctx.captured_queries if "COUNT(" in q["sql"] and "edocs_" in q["sql"]]
-    return response.context["page"].count, len(counts)
+    shown = re.search(r"Resultado: (\d+)", response.content.decode())
+    return int(shown.group(1)), len(counts)
+
+
+def _edocs_reads(client, params=None):
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get("/edocs/estados/", params or {})
+    assert response.status_code == 200
+    return response.content.decode(), [
+        q["sql"] for q in ctx.captured_queries if "edocs_edocument" in q["sql"]
+    ]
 
 
 @pytest.fixture
@@ -140,3 +155,53 @@ def test_a_lost_version_key_is_a_miss_never_a_stale_hit(oce_client, world, impor
     EDocument.objects.filter(pk=importer_docs[0].pk).update(sent_on=None)  # behind the ORM
     cache.delete(count_version_key(operator_id=world.importer.oce.registration.operator_id))
     assert _get(client) == (2, 1)
+
+
+# --- the whole page kept under the same version (portal.fragments.render_page) -------------
+
+
+def test_a_steady_1_3_reads_no_document_and_follows_every_write(
+    oce_client, world, importer_docs, django_capture_on_commit_callbacks
+):
+    client = oce_client(world.importer)
+    oce = world.importer.oce
+    first, reads = _edocs_reads(client)
+    assert reads  # the count and the page's rows
+    second, reads = _edocs_reads(client)
+    assert reads == [] and "Resultado: 3" in second
+    # Each query string is its own page.
+    _html, reads = _edocs_reads(client, {"estado": "aceptado"})
+    assert reads
+    # A new document, a state change: the next request reads and shows them.
+    with django_capture_on_commit_callbacks(execute=True):
+        _doc(oce, oce.registration.operator, 40)
+    html, reads = _edocs_reads(client)
+    assert reads and "Resultado: 4" in html and f"{oce.code}202600000040S" in html
+    with django_capture_on_commit_callbacks(execute=True):
+        doc = importer_docs[0]
+        doc.estado_documento = "aceptado"
+        doc.save(update_fields=["estado_documento"])
+    html, reads = _edocs_reads(client, {"estado": "aceptado"})
+    assert reads and "Resultado: 1" in html
+
+
+def test_a_kept_1_3_page_is_never_another_users_or_another_days(
+    oce_client, world, importer_docs, client, monkeypatch
+):
+    from datetime import date
+
+    from django.test import Client
+
+    importer = oce_client(world.importer)
+    _edocs_reads(importer), _edocs_reads(importer)
+    broker = Client()
+    broker.force_login(world.broker.user, backend="ecuapass.accounts.backends.RucUserBackend")
+    session = broker.session
+    session["ecuapass_oce_code"] = world.broker.oce.code
+    session["ecuapass_oce_type"] = world.broker.oce.registration.oce_type.code
+    session.save()
+    html, reads = _edocs_reads(broker)
+    assert reads and "Resultado: 0" in html
+    monkeypatch.setattr(timezone, "localdate", lambda *a, **k: date(2099, 1, 1))
+    _html, reads = _edocs_reads(importer)
+    assert reads  # "hoy", "semana" and "mes" mean other days now
