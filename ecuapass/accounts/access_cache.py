@@ -21,7 +21,10 @@ the menu's in ``portal.menu``.
 
 from __future__ import annotations
 
+import threading
+import time
 import uuid
+from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
 
@@ -98,6 +101,35 @@ def versions_in(got: dict, user_id) -> tuple | None:
     return (shared, own) if shared and own else None
 
 
+# This process's copy of the snapshots it read last, under the versions they were stored with:
+# a steady request reads the two version keys only, not the snapshot's pickled blob (~10 KB of
+# model instances, most of the read's cost). Entries end when the blob they copy would (TTL from
+# its write), so a change behind the ORM's back is bounded as before.
+MEMO_SIZE = 2048
+_memo: OrderedDict = OrderedDict()
+_memo_lock = threading.Lock()
+
+
+def _memo_get(key: str, version: tuple):
+    with _memo_lock:
+        item = _memo.get(key)
+        if item is None:
+            return None
+        if item[0] != version or item[2] < time.time():
+            del _memo[key]
+            return None
+        _memo.move_to_end(key)
+        return item[1]
+
+
+def _memo_set(key: str, version: tuple, data: dict, written_at: float) -> None:
+    with _memo_lock:
+        _memo[key] = (version, dict(data), written_at + TTL)
+        _memo.move_to_end(key)
+        while len(_memo) > MEMO_SIZE:
+            _memo.popitem(last=False)
+
+
 class Snapshot:
     """The cached sections of one (user, código de OCE); missing sections are computed once."""
 
@@ -107,13 +139,24 @@ class Snapshot:
         self.key = _blob_key(user.pk, self.code)
         keys = snapshot_keys(user.pk, self.code)
         if got is None:
-            got = cache.get_many(keys)
+            got = cache.get_many(keys[:2])  # the blob only when this process has no copy
+            read_blob = True
+        else:
+            read_blob = False
         missing = {k: uuid.uuid4().hex for k in keys[:2] if not got.get(k)}
         if missing:
             cache.set_many(missing, None)
         self.version = tuple(got.get(k) or missing[k] for k in keys[:2])
-        blob = got.get(self.key)
-        self.data: dict = dict(blob["data"]) if blob and blob.get("v") == self.version else {}
+        kept = None if missing else _memo_get(self.key, self.version)
+        if kept is not None:
+            self.data: dict = dict(kept)
+            return
+        blob = cache.get(self.key) if read_blob and not missing else got.get(self.key)
+        if blob and blob.get("v") == self.version:
+            self.data = dict(blob["data"])
+            _memo_set(self.key, self.version, self.data, blob.get("at") or time.time())
+        else:
+            self.data = {}
 
     def get(self, name: str):
         if name not in self.data:
@@ -121,7 +164,9 @@ class Snapshot:
             for section, compute in _SECTIONS.items():
                 if section not in self.data:
                     self.data[section] = compute(self.user, self.code)
-            cache.set(self.key, {"v": self.version, "data": self.data}, TTL)
+            now = time.time()
+            cache.set(self.key, {"v": self.version, "data": self.data, "at": now}, TTL)
+            _memo_set(self.key, self.version, self.data, now)
         return self.data[name]
 
 
