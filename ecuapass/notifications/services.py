@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import mimetypes
+import threading
 import uuid
 from collections.abc import Iterable
+from contextlib import contextmanager
+from functools import partial
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
@@ -85,6 +88,14 @@ def notify(
                     notice.related_url = get_url() or ""
                 except Exception:  # noqa: BLE001 - a broken URL must not lose the notice
                     notice.related_url = ""
+        pending = getattr(_collecting, "pending", None)
+        if pending is not None and not attachments:
+            # Written with the others at the end of the block (``collected``); the marker ties
+            # it to the savepoints open now: one rolled back takes the notice with it.
+            marker = _Pending(notice)
+            transaction.on_commit(marker)
+            pending.append(marker)
+            return notice
         notice.save()
         for item in attachments:
             _attach(notice, item)
@@ -94,6 +105,68 @@ def notify(
         if oce_code is not None:
             transaction.on_commit(lambda: _bump(f"o{oce_code.pk}"))
     return notice
+
+
+# --- a batch's notices written together (the e-docs worker, issue 16) ----------------------------
+_collecting = threading.local()
+
+
+class _Pending:
+    """A notice ``collected`` holds; a no-op in the transaction's on-commit list, where it lives
+    and dies with the savepoints that were open when it was written (as on-commit callbacks do)."""
+
+    __slots__ = ("notice",)
+
+    def __init__(self, notice: Notification):
+        self.notice = notice
+
+    def __call__(self) -> None:
+        pass
+
+
+@contextmanager
+def collected():
+    """Inside the block ``notify`` (without attachments) writes its notices at the block's end,
+    all in one INSERT, with one mailer job and one badge bump per mailbox — instead of an
+    INSERT, a look-up of the transaction's job and two bumps per notice. Use inside the
+    transaction that owns them (the worker's batch): a notice written under a savepoint that
+    rolls back is dropped with it; if the block raises nothing is written. Nobody reads the
+    notices back before the end of the block (``notify``'s callers do not). Re-entrant."""
+    if (
+        getattr(_collecting, "pending", None) is not None
+        or not transaction.get_connection().in_atomic_block
+    ):
+        yield  # nested, or no transaction to hold the notices: each is written at once
+        return
+    _collecting.pending = []
+    try:
+        yield
+        pending, _collecting.pending = _collecting.pending, None
+        _write_collected(pending)
+    finally:
+        _collecting.pending = None
+
+
+def _write_collected(pending: list[_Pending]) -> None:
+    from .tasks import send_notification_email
+
+    if not pending:
+        return
+    alive = {id(entry[1]) for entry in transaction.get_connection().run_on_commit}
+    notices = [marker.notice for marker in pending if id(marker) in alive]
+    if not notices:
+        return
+    connection = transaction.get_connection()
+    if connection.features.can_return_rows_from_bulk_insert:
+        Notification.objects.bulk_create(notices)
+    else:  # a backend that cannot give the keys of a bulk insert back
+        for notice in notices:
+            notice.save()
+    _mailer_due(notices[0].pk, send_notification_email)
+    owners = {f"u{n.user_id}" for n in notices if n.user_id}
+    owners |= {f"o{n.oce_code_id}" for n in notices if n.oce_code_id}
+    for owner in sorted(owners):  # one bump per mailbox for the whole block
+        transaction.on_commit(partial(_bump, owner))
 
 
 def _mailer_marker() -> None:
@@ -216,4 +289,4 @@ def recipients_of(notice: Notification) -> list[str]:
         models.Q(pk__in=granted)
         | models.Q(operator_id=code.registration.operator_id, kind=User.Kind.REPRESENTANTE)
     )
-    return sorted({u.email for u in users if u.email})
+    return sorted({email for email in users.values_list("email", flat=True) if email})

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
@@ -9,6 +11,7 @@ from django.utils import timezone, translation
 from django_tasks import task
 
 MAILER_BATCH = 50
+_this_round = threading.local()
 
 
 @task(queue_name="notifications")
@@ -42,18 +45,23 @@ def send_due(*, rounds: int = 20) -> int:
                 Notification.objects.filter(email_due=True)
                 .order_by("pk")
                 .select_for_update(skip_locked=True, of=("self",))
-                .select_related("user", "oce_code__registration")[:MAILER_BATCH]
+                .select_related("user", "oce_code__registration")
+                .prefetch_related("attachments")[:MAILER_BATCH]
             )
             if not notices:
                 break
             sent = []
-            for notice in notices:
-                try:
-                    _deliver(notice)
-                except Exception as exc:  # noqa: BLE001 - record what went out, then fail
-                    failure = exc
-                    break
-                sent.append(notice.pk)
+            _this_round.addresses = {}  # an OCE mailbox's addresses, read once per round
+            try:
+                for notice in notices:
+                    try:
+                        _deliver(notice)
+                    except Exception as exc:  # noqa: BLE001 - record what went out, then fail
+                        failure = exc
+                        break
+                    sent.append(notice.pk)
+            finally:
+                _this_round.addresses = None
             if sent:
                 Notification.objects.filter(pk__in=sent).update(
                     email_due=False, emailed_on=timezone.now()
@@ -87,10 +95,18 @@ def _send(notification_id: int) -> int:
 
 
 def _deliver(notice) -> int:
-    """Hand the notice's e-mail to the mail server; how many addresses."""
+    """Hand the notice's e-mail to the mail server; how many addresses.
+
+    In a round of ``send_due`` an OCE mailbox's addresses are read once for the round."""
     from .services import recipients_of
 
-    to = recipients_of(notice)
+    addresses = getattr(_this_round, "addresses", None)
+    if addresses is not None and not notice.user_id and notice.oce_code_id:
+        if notice.oce_code_id not in addresses:
+            addresses[notice.oce_code_id] = recipients_of(notice)
+        to = list(addresses[notice.oce_code_id])
+    else:
+        to = recipients_of(notice)
     if to:
         with translation.override(settings.LANGUAGE_CODE):
             body = render_to_string("notifications/email.txt", {"notice": notice})
