@@ -712,4 +712,9 @@ def assign_number(dai: Dai, *, on: date) -> str:
 
 
 def freeze(dai: Dai) -> None:
-    Liquidacion.objects.filter(dai=dai, frozen_on__isnull=True).update(frozen_on=timezone.now())
+    now = timezone.now()
+    Liquidacion.objects.filter(dai=dai, frozen_on__isnull=True).update(frozen_on=now)
+    # The liquidación the worker's batch read with the DAI (``batch_prefetch``) says so too.
+    liq = dai._state.fields_cache.get("liquidacion")
+    if liq is not None and liq.frozen_on is None:
+        liq.frozen_on = now
