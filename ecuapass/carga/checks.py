@@ -19,7 +19,13 @@ from .services import accepted_manifest, documento_por_carga
 
 
 def control_in_force(on) -> ControlCarga | None:
-    return ControlCarga.objects.in_force(on).order_by("-vigente_desde").first()
+    """The ``ControlCarga`` in force on ``on`` (read once per date in a worker's batch)."""
+    from ecuapass.edocs import batch
+
+    return batch.memo(
+        ("carga.control", on),
+        lambda: ControlCarga.objects.in_force(on).order_by("-vigente_desde").first(),
+    )
 
 
 def cargo_of(dai) -> DocumentoTransporte | None:

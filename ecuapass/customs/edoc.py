@@ -264,5 +264,6 @@ DAI = registry.register(
         lifecycle=DAI_LIFECYCLE,
         features=frozenset({"liquidacion", "aforo"}),
         xml_mapping=DAI_XML,
+        batch_prefetch=("items", "liquidacion"),
     )
 )

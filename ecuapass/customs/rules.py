@@ -54,6 +54,9 @@ def _items_of(ctx, dai) -> list:
     from .models import DaiItem
 
     def load(dais):
+        if all("items" in getattr(d, "_prefetched_objects_cache", {}) for d in dais):
+            # The worker read them with the batch's contents (the type's ``batch_prefetch``).
+            return {d.pk: sorted(d.items.all(), key=lambda i: i.numero) for d in dais}
         by_dai: dict[int, list] = {d.pk: [] for d in dais}
         for item in DaiItem.objects.filter(dai__in=list(by_dai)).order_by("dai_id", "numero"):
             by_dai[item.dai_id].append(item)

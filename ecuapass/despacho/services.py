@@ -10,6 +10,7 @@ nothing is saved half-way.
 
 from __future__ import annotations
 
+import bisect
 import logging
 from collections.abc import Iterable, Sequence
 from contextlib import contextmanager
@@ -173,36 +174,46 @@ def open_despacho(edoc, *, canal: str | None = None) -> AforoCase | None:
     Idempotent: a document that already has its canal returns its case.
     """
     with transaction.atomic():
-        if edoc.estado_documento != ACEPTADO or edoc.canal_aforo:
-            return AforoCase.objects.filter(edoc=edoc).first()
-        if canal is None:
-            from ecuapass.risk.services import assign_canal
+        return _open(edoc, canal)
 
-            canal = assign_canal(edoc, edoc.content).canal
-        canal = CanalAforo(canal).value
 
-        def set_canal(locked):
-            locked.canal_aforo = canal
-            locked.save(update_fields=["canal_aforo"])
+def _open(edoc, canal: str | None) -> AforoCase | None:
+    """``open_despacho``'s work, in the caller's transaction."""
+    if edoc.estado_documento != ACEPTADO or edoc.canal_aforo:
+        return AforoCase.objects.filter(edoc=edoc).first()
+    if canal is None:
+        from ecuapass.risk.services import assign_canal
 
-        edoc = lifecycle.fire(edoc, "asignar_canal", process=MOTOR_DE_RIESGO, before=set_canal)
-        if canal == CanalAforo.AUTOMATICO:
-            lifecycle.fire(edoc, "cerrar_aforo_automatico", process=MOTOR_DE_RIESGO)
-            return None
-        content = edoc.content
-        now = timezone.now()
-        case = AforoCase.objects.create(
-            edoc=edoc,
-            canal=canal,
-            distrito=edoc.distrito,
-            importer_ruc=getattr(content, "importador_ruc", "") or "",
-            importer_name=(getattr(content, "importador_nombre", "") or "")[:300],
-            opened_on=now,
-            due_on=due_for(canal, now),
-        )
-        tecnico = least_loaded(case.distrito)
-        if tecnico is not None:
-            _assign(case, tecnico, kind=K.ASIGNADO, user=None, role=lifecycle.PROCESS, ip=None)
+        canal = assign_canal(edoc, edoc.content).canal
+    canal = CanalAforo(canal).value
+
+    def set_canal(locked):
+        locked.canal_aforo = canal  # saved with the transition's state (``also_save``)
+
+    edoc = lifecycle.fire(
+        edoc,
+        "asignar_canal",
+        process=MOTOR_DE_RIESGO,
+        before=set_canal,
+        also_save=("canal_aforo",),
+    )
+    if canal == CanalAforo.AUTOMATICO:
+        lifecycle.fire(edoc, "cerrar_aforo_automatico", process=MOTOR_DE_RIESGO)
+        return None
+    content = edoc.content
+    now = timezone.now()
+    case = AforoCase.objects.create(
+        edoc=edoc,
+        canal=canal,
+        distrito=edoc.distrito,
+        importer_ruc=getattr(content, "importador_ruc", "") or "",
+        importer_name=(getattr(content, "importador_nombre", "") or "")[:300],
+        opened_on=now,
+        due_on=due_for(canal, now),
+    )
+    tecnico = least_loaded(case.distrito)
+    if tecnico is not None:
+        _assign(case, tecnico, kind=K.ASIGNADO, user=None, role=lifecycle.PROCESS, ip=None)
     return case
 
 
@@ -229,10 +240,13 @@ def despachar_aceptado(edoc) -> None:
     A failure (the motor de riesgo, a missing catalog) is logged and rolled back to a savepoint:
     the DAI stays "Aceptado" with its number, and ``manage.py abrir_despachos`` opens it later.
     """
+    snapshot = dict(edoc.__dict__)  # a worker's batch moves its instance in place (lifecycle)
     try:
-        with transaction.atomic():
-            open_despacho(edoc, canal=_DECIDED_CANAL.get())
+        with transaction.atomic():  # its savepoint is open_despacho's
+            _open(edoc, _DECIDED_CANAL.get())
     except Exception:
+        edoc.__dict__.clear()
+        edoc.__dict__.update(snapshot)
         logger.exception("despacho: no se pudo abrir el despacho de %s", edoc.pk)
 
 
@@ -825,7 +839,19 @@ def respond_correction(
 
 # --- the importer's history for the motor de riesgo ------------------------------------------------
 def infractions_of(ruc: str, before: datetime | None) -> int:
-    """Multas imposed on the importer ``ruc`` before ``before`` (risk.history source)."""
+    """Multas imposed on the importer ``ruc`` before ``before`` (risk.history source).
+
+    In a worker's batch the importer's multas are read once (processing imposes none)."""
+    from ecuapass.edocs import batch
+
+    if batch.active():
+        times = batch.memo(
+            ("despacho.multas", ruc),
+            lambda: sorted(
+                Multa.objects.filter(importer_ruc=ruc).values_list("imposed_on", flat=True)
+            ),
+        )
+        return len(times) if before is None else bisect.bisect_left(times, before)
     qs = Multa.objects.filter(importer_ruc=ruc)
     if before is not None:
         qs = qs.filter(imposed_on__lt=before)

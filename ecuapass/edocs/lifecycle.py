@@ -154,24 +154,45 @@ def fire(
     note: str = "",
     ip: str | None = None,
     before: Callable[[Any], None] | None = None,
+    also_save: tuple[str, ...] = (),
 ) -> EDocument:
     """Move ``edoc`` along transition ``name``; returns the locked, updated document.
 
     Locks the document row, re-reads its state, checks source, conditions and
     actor, runs ``before(edoc)`` (the caller's changes, in the same transaction),
-    saves the new state, writes the status-history row (with the actor's role
-    and IP) and queues the transition's notice. Raises ``TransitionNotAllowed``.
+    saves the new state (and the fields ``before`` changed that the caller names in
+    ``also_save``), writes the status-history row (with the actor's role and IP) and
+    queues the transition's notice. Raises ``TransitionNotAllowed``.
+
+    In a worker's batch, the batch's own instance of a document (``edocs.batch.is_current``:
+    its row has been locked by the batch since it was read) is moved in place, without reading
+    the row again; if the transition fails, the instance gets its attributes back.
     """
+    from . import batch
+
+    if batch.is_current(edoc):
+        snapshot = dict(edoc.__dict__)
+        try:
+            return _fire(edoc, edoc, name, user, oce, process, note, ip, before, also_save)
+        except BaseException:
+            edoc.__dict__.clear()
+            edoc.__dict__.update(snapshot)
+            raise
+    return _fire(edoc, None, name, user, oce, process, note, ip, before, also_save)
+
+
+def _fire(edoc, locked, name, user, oce, process, note, ip, before, also_save):
     from .models import EDocument, StatusChange
 
     with transaction.atomic():
-        # The filer's código and registration come along (the notice's recipients read them);
-        # only the document's row is locked.
-        locked = (
-            EDocument.objects.select_for_update(of=("self",))
-            .select_related("filer_oce__registration")
-            .get(pk=edoc.pk)
-        )
+        if locked is None:
+            # The filer's código and registration come along (the notice's recipients read
+            # them); only the document's row is locked.
+            locked = (
+                EDocument.objects.select_for_update(of=("self",))
+                .select_related("filer_oce__registration")
+                .get(pk=edoc.pk)
+            )
         t = locked.type.lifecycle.get(name)
         if locked.estado_documento not in t.source:
             raise TransitionNotAllowed(
@@ -190,7 +211,7 @@ def fire(
             )
         source = locked.estado_documento
         locked.estado_documento = t.target
-        locked.save(update_fields=["estado_documento", "modified_on"])
+        locked.save(update_fields=["estado_documento", "modified_on", *also_save])
         StatusChange.objects.create(
             document=locked,
             field=StatusChange.Field.DOCUMENTO,

@@ -63,6 +63,9 @@ class DocumentType:
     features: frozenset[str] = frozenset()
     # How the type's payload maps onto XML (None: JSON only).
     xml_mapping: XmlMapping | None = None
+    # Relations of the content the worker reads for every document of a batch in one query
+    # each (``prefetch_related`` names, e.g. the DAI's items), instead of one per document.
+    batch_prefetch: tuple[str, ...] = ()
 
     # --- hooks a type implements -------------------------------------------
     def serializer_class(self):  # pragma: no cover - abstract

@@ -22,6 +22,7 @@ from django.utils.translation import ngettext
 
 from ecuapass.core.db import retry_on_conflict
 
+from . import batch as batch_memory
 from . import registry
 from .models import DocumentError, EDocument, Envio
 from .numbers import next_numero_entrega
@@ -297,7 +298,13 @@ def process_batch(
     limit = max(1, limit or batch_size())
     outcomes: dict[int, str] = {}
     failure: Exception | None = None
-    with memo.using(), transaction.atomic(), numbering.batched() as counters:
+    with (
+        memo.using(),
+        batch_memory.scope(),
+        transaction.atomic(),
+        numbering.batched() as counters,
+        _notices_collected(),
+    ):
         batch = list(_locked(skip_locked=True).filter(pk=document_id))
         if limit > 1:
             waiting = list(
@@ -323,12 +330,13 @@ def process_batch(
                     .order_by("sent_on", "id")
                 )
         contents = _prefetch(batch)
+        batch_memory.hold(batch)
         shared: dict = {}  # the rules' per-batch look-ups (RuleContext.shared)
         done_jobs = []
         for edoc in batch:
             mark = counters.mark()
             try:
-                with transaction.atomic():
+                with batch_memory.document(), transaction.atomic():
                     outcomes[edoc.pk] = _process_locked(
                         edoc, process_name, shared=shared, batch=contents
                     )
@@ -354,6 +362,17 @@ def process_batch(
     return outcomes
 
 
+def _notices_collected():
+    """The batch's notices written together at its end (``notifications.services.collected``)."""
+    try:
+        from ecuapass.notifications.services import collected
+    except ImportError:  # the buzón is not installed in this build
+        from contextlib import nullcontext
+
+        return nullcontext()
+    return collected()
+
+
 def _prefetch(batch: list[EDocument]) -> list:
     """Read what processing reads of every document of a batch in a few queries: the envíos
     with their senders, and the contents of each type (one query per type) — instead of
@@ -374,6 +393,8 @@ def _prefetch(batch: list[EDocument]) -> list:
             continue
         model = apps.get_model(doc_type.content_model)
         found = {c.edoc_id: c for c in model.objects.filter(edoc__in=docs)}
+        if doc_type.batch_prefetch and found:
+            prefetch_related_objects(list(found.values()), *doc_type.batch_prefetch)
         for edoc in docs:
             content = found.get(edoc.pk)
             if content is not None:

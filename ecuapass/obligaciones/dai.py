@@ -38,14 +38,26 @@ def issue_for_accepted(edoc):
     )
 
 
-def issue_for_cierre(edoc) -> list:
-    """The cierre's liquidación complementaria and multas become obligations."""
+def _cases_of(edoc) -> list[int]:
+    from ecuapass.despacho.models import AforoCase
+
+    return list(AforoCase.objects.filter(edoc=edoc).order_by().values_list("pk", flat=True))
+
+
+def issue_for_cierre(edoc, *, cases: list[int] | None = None) -> list:
+    """The cierre's liquidación complementaria and multas become obligations.
+
+    ``cases``: the document's aforo cases (``_cases_of``) when the caller read them."""
     from ecuapass.despacho.models import Multa, Reliquidacion
 
+    # A DAI closed without aforo (canal automático, at acceptance) has no case: one query.
+    cases = _cases_of(edoc) if cases is None else cases
+    if not cases:
+        return []
     dai = edoc.content
     issued = []
     codes = codes_by_tributo()
-    for rel in Reliquidacion.objects.filter(case__edoc=edoc, diferencia__lt=0):
+    for rel in Reliquidacion.objects.filter(case__in=cases, diferencia__lt=0):
         from .creditos import for_lowering
 
         for_lowering(
@@ -55,7 +67,7 @@ def issue_for_cierre(edoc) -> list:
             description=_("Rebaja de tributos en el aforo de la DAI %(n)s")
             % {"n": edoc.document_number},
         )
-    for rel in Reliquidacion.objects.filter(case__edoc=edoc).exclude(numero=""):
+    for rel in Reliquidacion.objects.filter(case__in=cases).exclude(numero=""):
         lines = [
             Line(codes[t.tributo], t.diferencia)
             for t in rel.tributos.all()
@@ -75,7 +87,7 @@ def issue_for_cierre(edoc) -> list:
                     issued_on=rel.issued_on,
                 )
             )
-    for multa in Multa.objects.filter(case__edoc=edoc):
+    for multa in Multa.objects.filter(case__in=cases):
         issued.append(
             issue_obligation(
                 multa.importer_ruc,
@@ -101,8 +113,11 @@ def after_cierre(edoc) -> None:
     from .levante import release_if_covered
 
     issue_for_accepted(edoc)
-    issue_for_cierre(edoc)
-    release_if_covered(edoc)
+    cases = _cases_of(edoc)
+    issue_for_cierre(edoc, cases=cases)
+    # ``edoc`` is the cierre's locked, just-moved document: without a case nothing above paid
+    # anything (no levante fired meanwhile by a payment), so its state is the row's.
+    release_if_covered(edoc, current=not cases)
 
 
 def after_anulacion(edoc) -> None:

@@ -28,15 +28,22 @@ def is_covered(edoc) -> bool:
     return not uncovered(edoc).exists()
 
 
-def release_if_covered(edoc) -> bool:
+def release_if_covered(edoc, *, current: bool = False) -> bool:
     """Fire the levante if the aforo is closed and everything is covered; True if it did.
 
     A payment that arrives while the DAI is still in aforo is kept: the cierre calls this again.
+    ``current``: ``edoc`` is the locked document a transition just moved (its state is the
+    row's: not read again).
     """
     from ecuapass.edocs import lifecycle
     from ecuapass.edocs.models import EDocument
 
-    state = EDocument.objects.filter(pk=edoc.pk).values_list("estado_documento", flat=True).first()
+    if current:
+        state = edoc.estado_documento
+    else:
+        state = (
+            EDocument.objects.filter(pk=edoc.pk).values_list("estado_documento", flat=True).first()
+        )
     if state not in AFORO_CERRADO:
         return False
     transitions = {t.name for t in edoc.type.lifecycle.transitions}

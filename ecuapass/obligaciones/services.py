@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 
 from ecuapass.core.money import cents
 from ecuapass.core.numbering import next_value
+from ecuapass.edocs import batch
 
 from .errors import ObligacionError
 from .interest import interest_for
@@ -134,8 +135,15 @@ def issue_obligation(
             _("El monto de la obligación debe ser mayor que cero."), field="monto"
         )
     key = source_key_of(source)
+    # Issued a moment ago by the same document's processing in a worker's batch (e.g. the
+    # DAI's liquidación at acceptance, issued again by the automatic cierre's effect).
+    issued = batch.recalled(("obligaciones.issued", key))
+    if issued is not None:
+        return issued
     issued_on = issued_on or timezone.now()
-    with transaction.atomic():
+    # No savepoint of its own: whatever fails here fails the caller's transaction (or its
+    # savepoint) with it; nobody catches a failure of it and goes on in the same transaction.
+    with transaction.atomic(savepoint=False):
         existing = Obligation.objects.filter(source_key=key).first()
         if existing is not None:
             return existing
@@ -159,6 +167,7 @@ def issue_obligation(
             )
             for ln in lines
         )
+    batch.remember(("obligaciones.issued", key), obligation)
     return obligation
 
 

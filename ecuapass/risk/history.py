@@ -55,14 +55,21 @@ def is_first_import(ruc: str, *, edoc) -> bool:
 
 def is_oea(ruc: str, *, on: date) -> bool:
     """The operator ``ruc`` holds an OEA certification in force on ``on``."""
+    from ecuapass.edocs import batch
+
     from .models import OeaCertification
 
-    return OeaCertification.objects.in_force(on).filter(operator__ruc=ruc).exists()
+    return batch.memo(
+        ("risk.oea", ruc, on),
+        lambda: OeaCertification.objects.in_force(on).filter(operator__ruc=ruc).exists(),
+    )
 
 
 def oea_factor(on: date) -> Decimal:
     """The factor lowering OEA operators' sampling rates on ``on`` (1 when none is set)."""
+    from ecuapass.edocs import batch
+
     from .models import OeaSamplingFactor
 
-    row = OeaSamplingFactor.objects.in_force(on)
+    row = batch.memo(("risk.oea_factor", on), lambda: OeaSamplingFactor.objects.in_force(on))
     return row.factor if row is not None else Decimal("1")

@@ -15,6 +15,7 @@
 
 from __future__ import annotations
 
+import copy
 import secrets
 from dataclasses import dataclass
 from datetime import date
@@ -29,6 +30,7 @@ from django.utils.translation import gettext as _
 
 from ecuapass.core.money import cents
 from ecuapass.core.numbering import next_value
+from ecuapass.edocs import batch
 
 from . import engine, history
 from .models import CanalAssignment, ReferenceValue, RiskProfile, RiskProfileEvent
@@ -61,12 +63,21 @@ def acceptance_date(edoc) -> date:
 
 
 def reference_values_for(subpartidas, on: date) -> dict[str, ReferenceValue]:
-    """For each subpartida, the reference value in force whose prefix is the longest match."""
+    """For each subpartida, the reference value in force whose prefix is the longest match.
+
+    In a worker's batch (``edocs.batch``) each prefix is looked up once per batch and date."""
     prefixes = {s[:n] for s in subpartidas for n in range(2, len(s) + 1)}
-    newest: dict[str, ReferenceValue] = {}
-    rows = ReferenceValue.objects.in_force(on).filter(subpartida__in=prefixes)
-    for row in rows.order_by("-valid_from", "-id"):
-        newest.setdefault(row.subpartida, row)
+    # prefix → its newest row in force (None: none), kept for the batch
+    known: dict[str, ReferenceValue | None] = batch.memo(("risk.references", on), dict)
+    missing = prefixes - known.keys()
+    if missing:
+        rows = ReferenceValue.objects.in_force(on).filter(subpartida__in=missing)
+        for prefix in missing:
+            known[prefix] = None
+        for row in rows.order_by("-valid_from", "-id"):
+            if known[row.subpartida] is None:
+                known[row.subpartida] = row
+    newest = {p: known[p] for p in prefixes if known[p] is not None}
     found = {}
     for subpartida in subpartidas:
         for n in range(len(subpartida), 1, -1):
@@ -113,6 +124,10 @@ def facts_of(edoc, content, *, on: date | None = None) -> engine.Facts:
 
 def profiles_in_force(on: date) -> list[RiskProfile]:
     """Per profile, the newest approved version that starts by ``on``, if active and not expired."""
+    return batch.memo(("risk.profiles", on), lambda: _profiles_in_force(on))
+
+
+def _profiles_in_force(on: date) -> list[RiskProfile]:
     newest: dict[str, RiskProfile] = {}
     candidates = RiskProfile.objects.approved().filter(valid_from__lte=on)
     for profile in candidates.order_by("code", "-version"):
@@ -156,29 +171,58 @@ def stored_explanation(canal: str, matches: list[dict]) -> str:
 
 # --- assignment and replay -------------------------------------------------------------
 def assign_canal(edoc, content=None, *, seed: int | None = None) -> CanalAssignment:
-    """Assign the canal de aforo of an accepted DAI; idempotent per document."""
-    existing = CanalAssignment.objects.filter(edoc=edoc).first()
-    if existing is not None:
-        return existing
+    """Assign the canal de aforo of an accepted DAI; idempotent per document.
+
+    In a worker's batch, which of the batch's documents already have an assignment is read once
+    for the whole batch (none usually: they are being accepted now)."""
+    assigned = _assigned_in_batch()
+    if assigned is None or edoc.pk not in assigned[0] or edoc.pk in assigned[1]:
+        existing = CanalAssignment.objects.filter(edoc=edoc).first()
+        if existing is not None:
+            return existing
     content = content if content is not None else edoc.content
     on = acceptance_date(edoc)
     facts = facts_of(edoc, content, on=on)
-    rules = [rule_of(p) for p in profiles_in_force(on)]
+    rules, snapshot = batch.memo(("risk.rules", on), lambda: _rules_in_force(on))
     seed = new_seed() if seed is None else seed
     outcome = engine.evaluate(facts, rules, seed)
     matched = [m.to_json() for m in outcome.matches]
+    if assigned is not None:
+        assigned[1].add(edoc.pk)  # a second call looks it up again
     return CanalAssignment.objects.create(
         edoc=edoc,
         canal=outcome.canal,
         seed=seed,
         evaluated_on=on,
         facts=facts.to_json(),
-        profiles=[r.to_json() for r in rules],
+        profiles=copy.deepcopy(snapshot),
         matched=matched,
         draws=outcome.draws,
         decisive_profile_id=outcome.decisive.rule.id if outcome.decisive else None,
         explanation=stored_explanation(outcome.canal, matched),
     )
+
+
+def _rules_in_force(on: date) -> tuple[list[engine.Rule], list[dict]]:
+    """The engine's rules of the profiles in force on ``on`` and their stored snapshot."""
+    rules = [rule_of(p) for p in profiles_in_force(on)]
+    return rules, [r.to_json() for r in rules]
+
+
+def _assigned_in_batch() -> tuple[set[int], set[int]] | None:
+    """(the batch's documents without an assignment when it began, those assigned since), or
+    None outside a worker's batch."""
+    if not batch.active():
+        return None
+
+    def load():
+        ids = {e.pk for e in batch.held()}
+        taken = set(
+            CanalAssignment.objects.filter(edoc_id__in=ids).values_list("edoc_id", flat=True)
+        )
+        return ids - taken, set()
+
+    return batch.memo("risk.assigned", load)
 
 
 def replay(assignment: CanalAssignment) -> engine.Outcome:

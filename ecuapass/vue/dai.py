@@ -22,10 +22,38 @@ from . import coverage, descargo
 
 def needs_of(dai, on):
     """What each item of ``dai`` on a restricted line needs (``descargo.Need``)."""
-    for item in dai.items.order_by("numero"):
+    items = _items(dai)
+    required = coverage.required_types_of({item.subpartida for item in items}, on)
+    for item in items:
         unidades = descargo.unidades_of(item)
-        for tipo in coverage.required_types(item.subpartida, on):
+        for tipo in required[item.subpartida]:
             yield descargo.Need(item.numero, item.subpartida, tipo, unidades)
+
+
+def _items(dai) -> list:
+    """The DAI's items by number (those the worker's batch prefetched, else one query)."""
+    if "items" in getattr(dai, "_prefetched_objects_cache", {}):
+        return sorted(dai.items.all(), key=lambda item: item.numero)
+    return list(dai.items.order_by("numero"))
+
+
+def _prefill(ctx) -> None:
+    """In a worker's batch, the restrictions of every line the batch's DAIs of this date declare
+    are read in one query (``coverage.required_types_of`` keeps them for the batch)."""
+    from django.utils import timezone
+
+    subpartidas = set()
+    for content in ctx.batch:
+        edoc = getattr(content, "edoc", None)
+        if (
+            "items" in getattr(content, "_prefetched_objects_cache", {})
+            and edoc is not None
+            and edoc.sent_on is not None
+            and timezone.localdate(edoc.sent_on) == ctx.on
+        ):
+            subpartidas.update(item.subpartida for item in content.items.all())
+    if subpartidas:
+        coverage.required_types_of(subpartidas, ctx.on)
 
 
 def allocate(dai, operator_id, on, *, lock: bool = False):
@@ -49,6 +77,9 @@ class PermisoDeControlPrevio(Rule):
         operator_id = ctx.edoc.party_operator_id
         if ctx.content is None or operator_id is None:
             return
+        if ctx.batch and f"vue.prefilled:{ctx.on}" not in ctx.shared:
+            ctx.shared[f"vue.prefilled:{ctx.on}"] = True
+            _prefill(ctx)
         _plan, problems = allocate(ctx.content, operator_id, ctx.on)
         for problem in problems:
             need = problem.need

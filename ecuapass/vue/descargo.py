@@ -167,9 +167,12 @@ def descargar(edoc, needs, on: date) -> None:
     """
     from .services import VueError
 
+    needs = list(needs)
+    if not needs:  # nothing to discharge (the declaration's lines need no VUE document)
+        return
     if Descargo.objects.filter(declaracion=edoc).exists():
         return
-    plan, problems = allocate(list(needs), edoc.party_operator_id, on, lock=True)
+    plan, problems = allocate(needs, edoc.party_operator_id, on, lock=True)
     if problems:
         raise VueError(
             _("La declaración %(n)s ya no tiene saldo de documentos VUE para los ítems %(i)s.")

@@ -1,0 +1,128 @@
+"""Memory of one worker's batch (issue 16): what processing looks up again and again, once.
+
+``edocs.services.process_batch`` opens ``scope()`` around its batch and ``document()`` around
+each document. Inside them:
+
+* ``memo(key, load)`` — a read-mostly look-up (a catalog, the risk profiles or the cargo
+  control in force on a date, the permit types of a tariff line…) loaded once per batch. Only
+  for rows the batch never writes; the key carries what the answer depends on (e.g. the
+  document's date), so effective-dated rows are still chosen per document.
+* ``document_memo(key, load)`` — what this document's processing itself wrote or established
+  (e.g. the obligation it issued), dropped when the document ends: a document rolled back to
+  its savepoint leaves nothing behind for the next.
+* ``is_current(edoc)`` — ``edoc`` is the batch's own instance of a row the batch holds locked
+  since it claimed it, so its attributes are the row's (``lifecycle.fire`` need not read it
+  again).
+
+Outside a batch (the portal, the API, the admin, tests calling services directly) ``memo`` and
+``document_memo`` call ``load()`` every time and ``is_current`` is False: behaviour is exactly
+what it was. Nothing outlives the batch: no stale copy leaks to the next batch or process.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Hashable, Iterable
+from contextlib import contextmanager
+from typing import Any
+
+from django.db import connection
+
+_local = threading.local()
+
+
+def active() -> bool:
+    return getattr(_local, "memo", None) is not None
+
+
+@contextmanager
+def scope():
+    """The batch's memory inside the block (re-entrant: a nested scope shares the outer one)."""
+    if active():
+        yield
+        return
+    _local.memo = {}
+    _local.doc = None
+    _local.current = set()
+    _local.keep = []
+    try:
+        yield
+    finally:
+        _local.memo = None
+        _local.doc = None
+        _local.current = set()
+        _local.keep = []
+
+
+def hold(edocs: Iterable) -> None:
+    """``edocs`` are the batch's instances of the rows it locked (``is_current``)."""
+    if active():
+        edocs = list(edocs)
+        _local.keep.extend(edocs)  # their ids stay theirs while the batch runs
+        _local.current.update(id(e) for e in edocs)
+
+
+@contextmanager
+def document():
+    """One document of the batch: ``document_memo`` starts empty and is dropped at the end."""
+    if not active():
+        yield
+        return
+    outer = _local.doc, getattr(_local, "depth", None)
+    _local.doc = {}
+    # The document's own savepoint is the next one (process_batch: document(), then atomic()).
+    _local.depth = len(connection.savepoint_ids) + 1
+    try:
+        yield
+    finally:
+        _local.doc, _local.depth = outer
+
+
+def memo(key: Hashable, load: Callable[[], Any]) -> Any:
+    """``load()`` once per batch under ``key`` (every time outside a batch)."""
+    store = getattr(_local, "memo", None)
+    if store is None:
+        return load()
+    try:
+        return store[key]
+    except KeyError:
+        value = store[key] = load()
+        return value
+
+
+def document_memo(key: Hashable, load: Callable[[], Any]) -> Any:
+    """``load()`` once per document of the batch under ``key`` (every time outside one)."""
+    store = getattr(_local, "doc", None) if active() else None
+    if store is None:
+        return load()
+    try:
+        return store[key]
+    except KeyError:
+        value = store[key] = load()
+        return value
+
+
+def remember(key: Hashable, value: Any) -> None:
+    """Record ``value`` for this document (``recalled``); nothing outside one.
+
+    Only what is written under the document's own savepoint is recorded: inside a nested
+    savepoint (which may roll back while the document goes on) nothing is."""
+    store = getattr(_local, "doc", None) if active() else None
+    if store is not None and len(connection.savepoint_ids) == _local.depth:
+        store[key] = value
+
+
+def recalled(key: Hashable, default: Any = None) -> Any:
+    """What this document recorded under ``key`` (``remember``), else ``default``."""
+    store = getattr(_local, "doc", None) if active() else None
+    return default if store is None else store.get(key, default)
+
+
+def held() -> list:
+    """The batch's locked document instances (``hold``); empty outside a batch."""
+    return list(_local.keep) if active() else []
+
+
+def is_current(edoc) -> bool:
+    """``edoc`` is the batch's own locked instance of its row (see the module's docstring)."""
+    return active() and id(edoc) in _local.current
