@@ -178,7 +178,9 @@ def open_despacho(edoc, *, canal: str | None = None) -> AforoCase | None:
 
 
 def _open(edoc, canal: str | None) -> AforoCase | None:
-    """``open_despacho``'s work, in the caller's transaction."""
+    """``open_despacho``'s work, in the caller's transaction: directly under the savepoint of
+    ``open_despacho`` or ``despachar_aceptado``, which roll it all back if any of it fails (so
+    its transitions need no savepoint of their own)."""
     if edoc.estado_documento != ACEPTADO or edoc.canal_aforo:
         return AforoCase.objects.filter(edoc=edoc).first()
     if canal is None:
@@ -196,12 +198,16 @@ def _open(edoc, canal: str | None) -> AforoCase | None:
         process=MOTOR_DE_RIESGO,
         before=set_canal,
         also_save=("canal_aforo",),
+        savepoint=False,
     )
     if canal == CanalAforo.AUTOMATICO:
-        lifecycle.fire(edoc, "cerrar_aforo_automatico", process=MOTOR_DE_RIESGO)
+        lifecycle.fire(edoc, "cerrar_aforo_automatico", process=MOTOR_DE_RIESGO, savepoint=False)
         return None
     content = edoc.content
     now = timezone.now()
+    from ecuapass.edocs import batch
+
+    batch.written("despacho.aforocase", edoc.pk)  # obligaciones.dai.CASES
     case = AforoCase.objects.create(
         edoc=edoc,
         canal=canal,

@@ -123,6 +123,34 @@ def held() -> list:
     return list(_local.keep) if active() else []
 
 
+def known_absent(
+    name: str,
+    key: Hashable,
+    universe: Callable[[], set],
+    existing: Callable[[set], set],
+) -> bool:
+    """True when no row of kind ``name`` exists for ``key``, known without a query: ``key`` is
+    one of the batch's ``universe()`` (e.g. its documents), ``existing(universe)`` — read once,
+    when first asked — did not have it, and nothing was ``written`` for it since. False
+    outside a batch or when unsure (the caller then looks it up as always)."""
+    if not active():
+        return False
+
+    def load():
+        keys = set(universe())
+        return keys, (set(existing(keys)) if keys else set()), set()
+
+    keys, found, since = memo(("absent", name), load)
+    return key in keys and key not in found and key not in since
+
+
+def written(name: str, key: Hashable) -> None:
+    """A row of kind ``name`` was written for ``key`` (``known_absent`` looks it up again)."""
+    state = _local.memo.get(("absent", name)) if active() else None
+    if state is not None:
+        state[2].add(key)
+
+
 def is_current(edoc) -> bool:
     """``edoc`` is the batch's own locked instance of its row (see the module's docstring)."""
     return active() and id(edoc) in _local.current

@@ -155,6 +155,7 @@ def fire(
     ip: str | None = None,
     before: Callable[[Any], None] | None = None,
     also_save: tuple[str, ...] = (),
+    savepoint: bool = True,
 ) -> EDocument:
     """Move ``edoc`` along transition ``name``; returns the locked, updated document.
 
@@ -163,6 +164,9 @@ def fire(
     saves the new state (and the fields ``before`` changed that the caller names in
     ``also_save``), writes the status-history row (with the actor's role and IP) and
     queues the transition's notice. Raises ``TransitionNotAllowed``.
+
+    ``savepoint=False``: the caller runs it directly under its own savepoint and catches
+    nothing in between (a failure rolls that savepoint back), so the move needs none of its own.
 
     In a worker's batch, the batch's own instance of a document (``edocs.batch.is_current``:
     its row has been locked by the batch since it was read) is moved in place, without reading
@@ -173,18 +177,20 @@ def fire(
     if batch.is_current(edoc):
         snapshot = dict(edoc.__dict__)
         try:
-            return _fire(edoc, edoc, name, user, oce, process, note, ip, before, also_save)
+            return _fire(
+                edoc, edoc, name, user, oce, process, note, ip, before, also_save, savepoint
+            )
         except BaseException:
             edoc.__dict__.clear()
             edoc.__dict__.update(snapshot)
             raise
-    return _fire(edoc, None, name, user, oce, process, note, ip, before, also_save)
+    return _fire(edoc, None, name, user, oce, process, note, ip, before, also_save, savepoint)
 
 
-def _fire(edoc, locked, name, user, oce, process, note, ip, before, also_save):
+def _fire(edoc, locked, name, user, oce, process, note, ip, before, also_save, savepoint):
     from .models import EDocument, StatusChange
 
-    with transaction.atomic():
+    with transaction.atomic(savepoint=savepoint):
         if locked is None:
             # The filer's código and registration come along (the notice's recipients read
             # them); only the document's row is locked.

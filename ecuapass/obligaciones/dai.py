@@ -40,8 +40,18 @@ def issue_for_accepted(edoc):
 
 def _cases_of(edoc) -> list[int]:
     from ecuapass.despacho.models import AforoCase
+    from ecuapass.edocs import batch
 
+    def with_cases(ids):
+        return AforoCase.objects.filter(edoc_id__in=ids).values_list("edoc_id", flat=True)
+
+    # In a worker's batch, which of its documents have a case is read once for the batch.
+    if batch.known_absent(CASES, edoc.pk, lambda: {e.pk for e in batch.held()}, with_cases):
+        return []
     return list(AforoCase.objects.filter(edoc=edoc).order_by().values_list("pk", flat=True))
+
+
+CASES = "despacho.aforocase"  # despacho._open says when it opens one (edocs.batch.written)
 
 
 def issue_for_cierre(edoc, *, cases: list[int] | None = None) -> list:

@@ -144,7 +144,11 @@ def issue_obligation(
     # No savepoint of its own: whatever fails here fails the caller's transaction (or its
     # savepoint) with it; nobody catches a failure of it and goes on in the same transaction.
     with transaction.atomic(savepoint=False):
-        existing = Obligation.objects.filter(source_key=key).first()
+        existing = (
+            None
+            if batch.known_absent(_SOURCES, key, _batch_sources, _issued_sources)
+            else Obligation.objects.filter(source_key=key).first()
+        )
         if existing is not None:
             return existing
         obligation = Obligation.objects.create(
@@ -168,7 +172,24 @@ def issue_obligation(
             for ln in lines
         )
     batch.remember(("obligaciones.issued", key), obligation)
+    batch.written(_SOURCES, key)
     return obligation
+
+
+_SOURCES = "obligaciones.source_key"
+
+
+def _batch_sources() -> set[str]:
+    """The source keys of a worker's batch's contents (e.g. its DAIs: their liquidaciones)."""
+    return {
+        source_key_of(e._content_cache)
+        for e in batch.held()
+        if getattr(e, "_content_cache", None) is not None
+    }
+
+
+def _issued_sources(keys: set[str]) -> set[str]:
+    return set(Obligation.objects.filter(source_key__in=keys).values_list("source_key", flat=True))
 
 
 def paid_principal(obligation: Obligation) -> Decimal:
