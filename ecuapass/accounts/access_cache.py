@@ -133,7 +133,9 @@ def _memo_set(key: str, version: tuple, data: dict, written_at: float) -> None:
 class Snapshot:
     """The cached sections of one (user, código de OCE); missing sections are computed once."""
 
-    def __init__(self, user, code: str, got: dict | None = None):
+    def __init__(self, user, code: str, got: dict | None = None, blob_read: bool = True):
+        """``got``: a ``get_many`` that read ``snapshot_keys`` — the blob's too unless
+        ``blob_read`` is False (then it is read here when this process has no copy)."""
         self.user = user
         self.code = code or ""
         self.key = _blob_key(user.pk, self.code)
@@ -142,7 +144,7 @@ class Snapshot:
             got = cache.get_many(keys[:2])  # the blob only when this process has no copy
             read_blob = True
         else:
-            read_blob = False
+            read_blob = not blob_read
         missing = {k: uuid.uuid4().hex for k in keys[:2] if not got.get(k)}
         if missing:
             cache.set_many(missing, None)
@@ -170,7 +172,7 @@ class Snapshot:
         return self.data[name]
 
 
-def snapshot(user, code: str, got: dict | None = None) -> Snapshot:
+def snapshot(user, code: str, got: dict | None = None, blob_read: bool = True) -> Snapshot:
     """The user's snapshot for ``code``, read from the cache once per request (memo on the user);
     ``got``: what a ``get_many`` of ``snapshot_keys`` already read (no second read)."""
     memo = user.__dict__.get("_access_snapshots")
@@ -178,7 +180,7 @@ def snapshot(user, code: str, got: dict | None = None) -> Snapshot:
         memo = user.__dict__["_access_snapshots"] = (_generation, {})
     snap = memo[1].get(code or "")
     if snap is None:
-        snap = memo[1][code or ""] = Snapshot(user, code, got)
+        snap = memo[1][code or ""] = Snapshot(user, code, got, blob_read)
     return snap
 
 

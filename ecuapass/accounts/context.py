@@ -16,6 +16,26 @@ from .models import Grant, OceCode
 
 SESSION_OCE_CODE = "ecuapass_oce_code"
 SESSION_OCE_TYPE = "ecuapass_oce_type"
+# The active código's id, learnt on its first request: only to name, before the access
+# snapshot is read, the cache keys other contexts read for it (``register_prefetch``); what
+# the request acts as is always the snapshot's re-checked code.
+SESSION_OCE_PK = "ecuapass_oce_pk"
+
+_PREFETCH: list = []
+
+
+def register_prefetch(keys_for) -> None:
+    """``keys_for(user_id, oce_code_id)``: cache keys read in the same ``get_many`` as the
+    access snapshot's versions; the result is ``prefetched(request, oce)``."""
+    _PREFETCH.append(keys_for)
+
+
+def prefetched(request, oce) -> dict | None:
+    """What the snapshot's read also read for ``oce`` in this request, or None."""
+    got = getattr(request, "_access_prefetched", None)
+    if got is None or oce is None or got[0] != oce.pk:
+        return None
+    return got[1]
 
 
 def usable_codes(user):
@@ -41,9 +61,21 @@ def get_active_oce(request) -> OceCode | None:
     oce = None
     if code and request.user.is_authenticated:
         # Cached per user and code, invalidated by any change of grants (access_cache).
-        from .access_cache import snapshot
+        from django.core.cache import cache
 
-        oce = snapshot(request.user, code).get("oce")
+        from .access_cache import snapshot, snapshot_keys
+
+        user = request.user
+        oce_pk = request.session.get(SESSION_OCE_PK)
+        got = None
+        if oce_pk is not None and _PREFETCH:
+            keys = snapshot_keys(user.pk, code)[:2]
+            keys += [key for keys_for in _PREFETCH for key in keys_for(user.pk, oce_pk)]
+            got = cache.get_many(keys)
+            request._access_prefetched = (oce_pk, got)
+        oce = snapshot(user, code, got=got, blob_read=False).get("oce")
+        if oce is not None and oce_pk != oce.pk:
+            request.session[SESSION_OCE_PK] = oce.pk  # learnt once (sessions made before)
     request._active_oce = oce
     return oce
 
@@ -51,12 +83,14 @@ def get_active_oce(request) -> OceCode | None:
 def set_active_oce(request, oce: OceCode) -> None:
     request.session[SESSION_OCE_CODE] = oce.code
     request.session[SESSION_OCE_TYPE] = oce.registration.oce_type.code
+    request.session[SESSION_OCE_PK] = oce.pk
     request._active_oce = oce
 
 
 def clear_active_oce(request) -> None:
     request.session.pop(SESSION_OCE_CODE, None)
     request.session.pop(SESSION_OCE_TYPE, None)
+    request.session.pop(SESSION_OCE_PK, None)
     if hasattr(request, "_active_oce"):
         del request._active_oce
 

@@ -213,3 +213,61 @@ def get_visible_notice(user, oce_code, pk: int) -> Notification | None:
         .filter(pk=pk)
         .first()
     )
+
+
+# --- the badge read together with the frame's own cache read (portal.menu) ----------------
+def _unread_parts(user_id, oce_code_id):
+    """(count key, version owners) of each mailbox of the badge: ``services.unread_state``'s."""
+    parts = [(f"buzon:unread:u{user_id}", [f"u{user_id}"])]
+    if oce_code_id is not None:
+        owners = [f"o{oce_code_id}", f"u{user_id}:o{oce_code_id}"]
+        parts.append((f"buzon:unread:u{user_id}:o{oce_code_id}", owners))
+    return parts
+
+
+def unread_keys(user_id, oce_code_id) -> list[str]:
+    """The cache keys ``unread_state`` reads, to be read with another caller's keys."""
+    from .services import _version_key
+
+    parts = _unread_parts(user_id, oce_code_id)
+    return [_version_key(o) for _k, owners in parts for o in owners] + [k for k, _o in parts]
+
+
+def unread_state(user, oce_code=None, got: dict | None = None) -> tuple[int, tuple]:
+    """``services.unread_state`` — (unread notices, the mailboxes' versions), the same keys,
+    versions and counts — from what a ``get_many`` of ``unread_keys`` already read (``got``),
+    and building a mailbox's query only when its count must be made."""
+    from django.core.cache import cache
+
+    from .services import UNREAD_TTL, _version_key
+
+    if not getattr(user, "is_authenticated", False):
+        return 0, ()
+    parts = _unread_parts(user.pk, oce_code.pk if oce_code is not None else None)
+    keys = unread_keys(user.pk, oce_code.pk if oce_code is not None else None)
+    if got is None:
+        got = cache.get_many(keys)
+    else:
+        got = {k: got[k] for k in keys if k in got}
+    missing = {k: uuid.uuid4().hex for k in keys if k.startswith("buzon:v:") and not got.get(k)}
+    if missing:
+        cache.set_many(missing, None)
+        got.update(missing)
+    total, fresh = 0, {}
+    for index, (key, owners) in enumerate(parts):
+        versions = [got[_version_key(o)] for o in owners]
+        cached = got.get(key)
+        if cached is not None and cached[0] == versions:
+            total += cached[1]
+            continue
+        if index == 0:
+            queryset = Notification.objects.filter(user=user)
+        else:
+            queryset = Notification.objects.filter(oce_code=oce_code).exclude(user=user)
+        count = queryset.unread_for(user).count()
+        fresh[key] = (versions, count)
+        total += count
+    if fresh:
+        cache.set_many(fresh, UNREAD_TTL)
+    versions = tuple(got[_version_key(o)] for _k, owners in parts for o in owners)
+    return total, versions

@@ -23,7 +23,7 @@ from django.db import DatabaseError
 from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 
 from ecuapass.accounts.access_cache import global_version, register_section, snapshot
-from ecuapass.accounts.context import get_active_oce
+from ecuapass.accounts.context import get_active_oce, prefetched, register_prefetch
 
 from .models import Access, Favourite, GrantedOption, MenuEntry, MenuGroup
 
@@ -151,6 +151,15 @@ def _favourites(user, code: str) -> list:
 
 
 register_section("menu", _menu)
+
+
+def _badge_keys(user_id, oce_code_id) -> list[str]:
+    from ecuapass.notifications.selectors import unread_keys
+
+    return unread_keys(user_id, oce_code_id)
+
+
+register_prefetch(_badge_keys)  # the frame's badge: read with the access snapshot's versions
 register_section("grant", _grant)
 register_section("favourites", _favourites)
 
@@ -317,9 +326,15 @@ class PortalFrame:
 
     @property
     def _unread(self) -> tuple[int, tuple] | None:
-        from ecuapass.notifications.services import unread_state
+        """The badge and the mailboxes' versions, from what the access snapshot's read already
+        read for the active OCE (``accounts.context.register_prefetch``), else one read."""
+        from ecuapass.notifications.selectors import unread_state
 
-        return self._memo("unread", lambda: unread_state(self.user, self.oce))
+        def compute():
+            oce = self.oce
+            return unread_state(self.user, oce, got=prefetched(self.request, oce))
+
+        return self._memo("unread", compute)
 
     @property
     def unread_count(self) -> int:

@@ -6,6 +6,7 @@ Mi menú come from one cache read, and the unread badge keeps one count per mail
 
 from __future__ import annotations
 
+import re
 import time
 
 import pytest
@@ -86,11 +87,11 @@ def test_main_screen_reads_the_frame_from_one_cache_read(client, scene):
     # No menu, grant, OCE or favourite query: they come from the cache.
     for table in ("portal_menuentry", "accounts_grant", "accounts_ocecode", "portal_favourite"):
         assert f'FROM "{table}"' not in tables, table
-    # The session with its user (accounts.sessions), the frame cache, one read of the badge
-    # with the mailboxes' versions; the latest notices (and their read state) only when their
-    # table is not kept under them.
-    assert len(ctx.captured_queries) == 3, [q["sql"][:80] for q in ctx.captured_queries]
-    assert len(_sql(ctx, "ecuapass_cache", "SELECT")) == 2
+    # The session with its user (accounts.sessions), and one cache read: the access
+    # snapshot's versions with the badge and the mailboxes' versions (register_prefetch); the
+    # page itself is kept under them (fragments.render_page).
+    assert len(ctx.captured_queries) == 2, [q["sql"][:80] for q in ctx.captured_queries]
+    assert len(_sql(ctx, "ecuapass_cache", "SELECT")) == 1
 
 
 def test_withdrawn_grant_takes_effect_on_the_next_request(client, scene):
@@ -157,3 +158,46 @@ def test_badge_counts_each_mailbox_apart(
 
 def _fresh(user):
     return User.objects.get(pk=user.pk)
+
+
+def test_the_frames_badge_is_services_unread_state(
+    client, scene, django_capture_on_commit_callbacks
+):
+    """The frame reads the badge with the access snapshot (notifications.selectors); it must be
+    what ``services.unread_state`` says, in each mailbox and after reads."""
+    from ecuapass.notifications import selectors
+    from ecuapass.notifications.services import unread_state
+
+    rep, oce = scene["rep"], scene["oce"]
+    login(client, rep, oce)
+    with django_capture_on_commit_callbacks(execute=True):
+        mine = notify(sender="SENAE", subject="P", body="", category="otro", user=rep)
+        notify(sender="SENAE", subject="O", body="", category="otro", oce_code=oce)
+    assert selectors.unread_state(rep, oce) == unread_state(rep, oce)
+    assert unread_state(rep, oce)[0] == 2
+    with django_capture_on_commit_callbacks(execute=True):
+        mark_read(mine, rep)
+    for got in (selectors.unread_state(rep, oce), selectors.unread_state(rep, None)):
+        assert got == unread_state(rep, oce if len(got[1]) == 3 else None)
+    html = client.get(reverse("portal:home")).content.decode()
+    assert re.search(r'<span class="badge"[^>]*>1</span>', html)
+
+
+def test_a_stale_oce_id_in_the_session_never_shows_another_mailbox(client, scene):
+    """The session's código id only names what to read ahead; the badge is the active OCE's."""
+    from ecuapass.accounts.context import SESSION_OCE_PK
+    from ecuapass.accounts.tests.factories import company_with_codes
+
+    other_operator, other_rep, other_codes = company_with_codes({"16": 1})
+    for i in range(3):
+        Notification.objects.create(
+            oce_code=other_codes[0], sender="S", subject=f"X{i}", body="", category="otro"
+        )
+    rep, oce = scene["rep"], scene["oce"]
+    login(client, rep, oce)
+    session = client.session
+    session[SESSION_OCE_PK] = other_codes[0].pk
+    session.save()
+    html = client.get(reverse("portal:home")).content.decode()
+    assert not re.search(r'<span class="badge"', html)
+    assert client.session[SESSION_OCE_PK] == oce.pk  # learnt again
