@@ -166,3 +166,30 @@ def test_effective_dated_lookups_are_kept_per_date_and_a_change_shows_in_the_nex
         assert control_in_force(today - timedelta(days=1)) is None  # kept for this batch
     with batch.scope():
         assert control_in_force(today - timedelta(days=1)) is not None  # the next batch sees it
+
+
+@pytest.mark.django_db
+def test_a_batch_moves_its_own_locked_instance_in_place_and_restores_it_if_the_move_fails(world):
+    from ecuapass.edocs import lifecycle
+
+    doc = send(world, "EN-SITIO")
+    assert services.process_batch(doc.pk) == {doc.pk: "aceptado"}
+    held = services._locked().get(pk=doc.pk)
+    state, reference = held.estado_documento, held.reference
+
+    def before(edoc):
+        edoc.reference = "CAMBIADA"
+        raise RuntimeError("the caller's change fails")
+
+    with batch.scope(), transaction.atomic():
+        batch.hold([held])
+        with pytest.raises(RuntimeError):
+            lifecycle.fire(held, "autorizar_salida", process="prueba", before=before)
+        assert (held.estado_documento, held.reference) == (state, reference)  # given back
+        with CaptureQueriesContext(connection) as captured:
+            moved = lifecycle.fire(held, "autorizar_salida", process="prueba")
+        assert moved is held and held.estado_documento == "salida_autorizada"
+        reads = [q for q in captured.captured_queries if 'FROM "edocs_edocument"' in q["sql"]]
+        assert reads == []  # the row is not read again: the batch holds it locked
+    other = EDocument.objects.get(pk=doc.pk)  # the row says so too
+    assert other.estado_documento == "salida_autorizada"
