@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -70,6 +71,17 @@ class ItemSerializer(serializers.ModelSerializer):
         model = DaiItem
         fields = ITEM_FIELDS
         extra_kwargs = {"pais_origen": {"min_length": 2}}
+
+    def get_fields(self):
+        # DRF maps the model's fields to serializer fields at every instantiation (labels,
+        # validators: a third of a DAI's validation in the API, issue 16). They are mapped once
+        # per class and process; each serializer still gets its own copies (as declared
+        # fields do), so nothing bound to one request is shared.
+        mapped = type(self).__dict__.get("_mapped_fields")
+        if mapped is None:
+            mapped = super().get_fields()
+            type(self)._mapped_fields = mapped
+        return copy.deepcopy(mapped)
 
     def validate_subpartida(self, value):
         try:

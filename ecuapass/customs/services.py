@@ -141,12 +141,16 @@ def build_dai(edoc, data: dict) -> Dai:
     liquidated in memory and written once, already liquidated (3 statements). The serializer's
     liquidación of the same day and rate is reused instead of running the calculator again."""
     dai = Dai(edoc=edoc, **header_values(data))
-    dai.importador = Operator.objects.filter(ruc=dai.importador_ruc).first()
+    filer = _loaded_filer(edoc)
+    if filer is not None and filer.ruc == dai.importador_ruc:  # an importer filing for itself
+        dai.importador = filer
+    else:
+        dai.importador = Operator.objects.filter(ruc=dai.importador_ruc).first()
     on = timezone.localdate()
     done = data.get(LIQUIDATED)
     if done is not None and done.on == on and done.rate == dai.tipo_cambio:
-        items = [_copy(item) for item in done.items]
-        liq = _copy(done.liq)
+        items = [_unsaved(item) for item in done.items]
+        liq = _unsaved(done.liq)
         dai.recompute_totals(items)
     else:
         items = item_rows(data["items"])
@@ -161,10 +165,32 @@ def build_dai(edoc, data: dict) -> Dai:
     return dai
 
 
+def _loaded_filer(edoc):
+    """The filer's operator when the request already holds it (the API's token loads the código
+    with its registration and operator), else None: no query to find out."""
+    oce = edoc._state.fields_cache.get("filer_oce")
+    registration = oce._state.fields_cache.get("registration") if oce is not None else None
+    return registration._state.fields_cache.get("operator") if registration is not None else None
+
+
+def _unsaved(instance):
+    """``instance`` itself while it was never saved, else a fresh unsaved copy (a retried
+    transaction inserts anew: the first attempt's inserts left their pks on the instances)."""
+    if instance.pk is None and instance._state.adding:
+        return instance
+    return _copy(instance)
+
+
 def _copy(instance):
     """A fresh unsaved copy of an unsaved model instance (a retried transaction inserts anew)."""
     model = type(instance)
-    return model(**{f.attname: getattr(instance, f.attname) for f in model._meta.concrete_fields})
+    return model(
+        **{
+            f.attname: getattr(instance, f.attname)
+            for f in model._meta.concrete_fields
+            if not f.primary_key
+        }
+    )
 
 
 @dataclass
