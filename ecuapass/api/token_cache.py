@@ -18,12 +18,20 @@ code (``_where``: facts of a token that only an admin's edit changes, checked ag
 entry). A hash seen for the first time in a process is read from the database and nothing is
 cached: from its second request on, the cache serves it.
 
+This process also keeps a pickled copy of each entry it read, under its versions: a steady
+request reads the two version keys only (the access snapshot keeps its copy likewise), and any
+bump sends it back to the shared entry.
+
 The user in the entry has no password (deferred: the API never reads it; a ``save`` of it
 writes the loaded fields only).
 """
 
 from __future__ import annotations
 
+import pickle
+import threading
+import time
+from collections import OrderedDict
 from collections.abc import Callable
 
 from django.core.cache import cache
@@ -36,6 +44,29 @@ MAX_KNOWN = 10_000
 # key_hash → (user id, código de OCE), learnt from the database.
 _where: dict[str, tuple[int, str]] = {}
 _VERSION = "_token_cache_version"
+
+# This process's copy of the entries it read (pickled: each request gets its own instances),
+# under their versions: a steady request reads the two version keys only (the access snapshot
+# keeps its own copy likewise). A copy ends when the entry it copies would (TTL from its write).
+_kept: OrderedDict = OrderedDict()  # key_hash → (version, pickled token, ends)
+_kept_lock = threading.Lock()
+
+
+def _kept_get(key_hash: str):
+    with _kept_lock:
+        item = _kept.get(key_hash)
+        if item is not None and item[2] < time.time():
+            del _kept[key_hash]
+            return None
+        return item
+
+
+def _keep(key_hash: str, version: tuple, data: bytes, written_at: float) -> None:
+    with _kept_lock:
+        _kept[key_hash] = (version, data, written_at + TTL)
+        _kept.move_to_end(key_hash)
+        while len(_kept) > MAX_KNOWN:
+            _kept.popitem(last=False)
 
 
 def _key(key_hash: str) -> str:
@@ -58,6 +89,15 @@ def find(key_hash: str, load: Callable):
             _learn(key_hash, token)
         return token
     user_id, code = where
+    kept = _kept_get(key_hash)
+    if kept is not None:  # the versions only; the entry and the snapshot from this process
+        got = cache.get_many(access_cache.snapshot_keys(user_id, code)[:2])
+        version = access_cache.versions_in(got, user_id)
+        if version is not None and version == kept[0]:
+            token = pickle.loads(kept[1])  # noqa: S301 - our own pickle of our own entry
+            token.__dict__[_VERSION] = version
+            access_cache.snapshot(token.user, code, got, blob_read=False)
+            return token
     key = _key(key_hash)
     got = cache.get_many([key, *access_cache.snapshot_keys(user_id, code)])
     version = access_cache.versions_in(got, user_id)
@@ -67,6 +107,8 @@ def find(key_hash: str, load: Callable):
         token = entry["token"]
         if token.user_id != user_id or token.oce_code.code != code:
             token = None
+        else:
+            _keep(key_hash, version, _pickled(token), entry.get("at") or time.time())
     if token is None:
         token = load()
         if token is None:
@@ -89,24 +131,34 @@ def refresh(token) -> None:
         _store(_key(token.key_hash), version, token)
 
 
-def _store(key: str, version: tuple, token) -> None:
+def _pickled(token) -> bytes:
     user = token.user
-    # Neither the password nor this request's memo goes to the cache.
+    # Neither the password nor this request's memo goes to the cache or the copy.
     held = {
         n: user.__dict__.pop(n) for n in ("password", "_access_snapshots") if n in user.__dict__
     }
     mine = token.__dict__.pop(_VERSION, None)
     try:
-        cache.set(key, {"v": version, "token": token}, TTL)
+        return pickle.dumps(token, pickle.HIGHEST_PROTOCOL)
     finally:
         user.__dict__.update(held)
         if mine is not None:
             token.__dict__[_VERSION] = mine
 
 
+def _store(key: str, version: tuple, token) -> None:
+    data = _pickled(token)
+    now = time.time()
+    # The cache pickles the entry again: a copy from our pickle keeps password and memo out.
+    cache.set(key, {"v": version, "token": pickle.loads(data), "at": now}, TTL)  # noqa: S301
+    _keep(key.removeprefix("api:tok:"), version, data, now)
+
+
 def forget_all() -> None:
     """Forget what this process learnt (tests)."""
     _where.clear()
+    with _kept_lock:
+        _kept.clear()
 
 
 # --- invalidation -------------------------------------------------------------------------

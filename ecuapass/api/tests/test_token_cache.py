@@ -68,7 +68,9 @@ def test_a_submission_costs_one_cache_read_for_token_code_grant_and_rate(client,
     # Nothing of the token, the user's codes or grants, nor the rate counter from the database.
     for table in ("api_apitoken", "accounts_ocecode", "accounts_grant", "ratelimit_ratecounter"):
         assert not [s for s in sql if table in s], table
-    assert sum("api:tok:" in s for s in sql) == 1
+    # The token's and the grants' versions in one read (the entries are this process's copies).
+    reads = [s for s in sql if "ecuapass_cache" in s]
+    assert sum("access:v" in s for s in reads) == 1 and len(reads) <= 2, reads
     # The whole submission: the cache read above, the tariff's version, the edoc, the DAI, its
     # items (one statement), the liquidación, the job, the número de entrega (2), the envío,
     # the two states and the edoc's update. Fails when a request's queries grow.
@@ -180,3 +182,19 @@ def test_the_cached_entry_holds_no_password_and_use_is_still_recorded(
     assert post(client, raw).status_code == 202
     token.refresh_from_db()
     assert token.last_used_on > first
+
+
+def test_a_change_seen_only_as_a_bumped_version_ends_the_process_copy(client, world, rep_token):
+    """Another process revoked the token (here behind the ORM's back) and bumped the user's
+    version: this process's copy of the entry is not used again."""
+    from django.utils import timezone
+
+    from ecuapass.accounts import access_cache
+
+    token, raw = rep_token
+    warm(client, raw)
+    assert post(client, raw).status_code == 202  # served from this process's copy
+    ApiToken.objects.filter(pk=token.pk).update(revoked_on=timezone.now())
+    assert post(client, raw).status_code == 202  # no version bumped: the copy (TTL bounds it)
+    access_cache._fresh(access_cache._user_key(world.importer.user.pk))
+    assert post(client, raw).status_code == 401
