@@ -59,3 +59,34 @@ def test_database_replica_url_adds_the_replica_alias_with_the_same_connection_ru
     assert _settings(tmp_path, show, DATABASE_REPLICA_URL=replica) == (
         f"('ecuapass', '10.0.0.2', 600, 'default') {routers}"
     )
+
+
+@pytest.mark.slow
+def test_postgresql_statements_are_prepared_unless_turned_off(tmp_path):
+    show = (
+        "import django; django.setup(); from django.conf import settings; "
+        "o = settings.DATABASES['default'].get('OPTIONS') or {}; "
+        "print(o.get('server_side_binding'), o.get('prepare_threshold'))"
+    )
+    assert _settings(tmp_path, show) == "True 5"
+    assert _settings(tmp_path, show, DB_PREPARE_THRESHOLD="0") == "None None"
+    sqlite = f"sqlite:///{tmp_path}/x.sqlite3"
+    assert _settings(tmp_path, show, DATABASE_URL=sqlite) == "None None"
+
+
+@pytest.mark.django_db
+def test_a_repeated_statement_is_prepared_on_the_connection():
+    """Issue 16: PostgreSQL parses and plans a repeated statement once per connection."""
+    from django.conf import settings
+    from django.db import connection
+
+    from ecuapass.accounts.models import User
+
+    if connection.vendor != "postgresql" or not settings.DB_PREPARE_THRESHOLD:
+        pytest.skip("prepared statements: PostgreSQL only")
+    for _ in range(settings.DB_PREPARE_THRESHOLD + 1):
+        list(User.objects.filter(username="nadie-prepara"))
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        prepared = [row[0] for row in cursor.fetchall()]
+    assert any("nadie-prepara" not in s and "accounts_user" in s for s in prepared), prepared
