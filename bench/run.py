@@ -34,11 +34,19 @@ DB_NAME = os.environ.get("BENCH_DB", "ecuapass_bench")
 DB_URL = f"postgres://postgres@127.0.0.1:5432/{DB_NAME}"
 DURATION = os.environ.get("BENCH_DURATION", "10s")
 CONNECTIONS = os.environ.get("BENCH_CONNECTIONS", "8")
+# The shared cache of the deployment guide's cluster (docs/deploy.md): Redis, in a database of
+# its own emptied before each run. BENCH_REDIS_URL="" measures with the database cache (the
+# single-node default of `make run`), as every run before 2026-12-06 08:00 UTC did.
+REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/3")
 
 
 def env() -> dict[str, str]:
     e = dict(os.environ)
     e.update(DJANGO_SETTINGS_MODULE="bench.settings", DATABASE_URL=DB_URL, DB_CONN_MAX_AGE="600")
+    if REDIS_URL:
+        e["REDIS_URL"] = REDIS_URL
+    else:
+        e.pop("REDIS_URL", None)
     e["PYTHONPATH"] = str(ROOT)
     return e
 
@@ -59,7 +67,15 @@ def ensure_wrk() -> str:
     return shutil.which("wrk") or "wrk"
 
 
+def reset_cache() -> None:
+    if REDIS_URL:
+        import redis  # noqa: PLC0415
+
+        redis.Redis.from_url(REDIS_URL).flushdb()
+
+
 def reset_database(reuse: bool) -> None:
+    reset_cache()
     if reuse:
         return
     for sql in (f"DROP DATABASE IF EXISTS {DB_NAME}", f"CREATE DATABASE {DB_NAME}"):
@@ -142,6 +158,7 @@ def machine() -> str:
     return (
         f"{os.cpu_count()} cores ({cpu}), {mem:.0f} GiB RAM, {platform.system()} {platform.release()}, "
         f"Python {platform.python_version()}, PostgreSQL {pg}, gunicorn 2 sync workers, "
+        f"cache {'Redis' if REDIS_URL else 'in PostgreSQL'}, "
         f"wrk 2 threads × {CONNECTIONS} connections × {DURATION} per endpoint, all on loopback"
     )
 
