@@ -39,7 +39,8 @@ from django.core.cache import cache
 from ecuapass.accounts import access_cache
 
 TTL = access_cache.TTL
-MAX_KNOWN = 10_000
+MAX_KNOWN = 10_000  # hashes whose user and code this process knows
+KEPT_SIZE = 2048  # entries this process keeps a copy of (~3 KB each), least recent dropped
 
 # key_hash → (user id, código de OCE), learnt from the database.
 _where: dict[str, tuple[int, str]] = {}
@@ -65,7 +66,7 @@ def _keep(key_hash: str, version: tuple, data: bytes, written_at: float) -> None
     with _kept_lock:
         _kept[key_hash] = (version, data, written_at + TTL)
         _kept.move_to_end(key_hash)
-        while len(_kept) > MAX_KNOWN:
+        while len(_kept) > KEPT_SIZE:
             _kept.popitem(last=False)
 
 
