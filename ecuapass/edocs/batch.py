@@ -7,16 +7,19 @@ each document. Inside them:
   control in force on a date, the permit types of a tariff line…) loaded once per batch. Only
   for rows the batch never writes; the key carries what the answer depends on (e.g. the
   document's date), so effective-dated rows are still chosen per document.
-* ``document_memo(key, load)`` — what this document's processing itself wrote or established
-  (e.g. the obligation it issued), dropped when the document ends: a document rolled back to
-  its savepoint leaves nothing behind for the next.
+* ``remember(key, value)`` / ``recalled(key)`` — what this document's processing itself wrote
+  (e.g. the obligation it issued), dropped when the document ends, and recorded only under the
+  document's own savepoint (never under a nested one that may roll back while it goes on).
+* ``known_absent(name, key, …)`` / ``written(name, key)`` — no row of a kind exists yet for one
+  of the batch's documents (an aforo case, an obligation), known from one query for the batch;
+  anything written for it since sends the caller back to its own look-up.
 * ``is_current(edoc)`` — ``edoc`` is the batch's own instance of a row the batch holds locked
-  since it claimed it, so its attributes are the row's (``lifecycle.fire`` need not read it
-  again).
+  since it claimed it, so its attributes are the row's (``lifecycle.fire`` moves it in place).
 
-Outside a batch (the portal, the API, the admin, tests calling services directly) ``memo`` and
-``document_memo`` call ``load()`` every time and ``is_current`` is False: behaviour is exactly
-what it was. Nothing outlives the batch: no stale copy leaks to the next batch or process.
+Outside a batch (the portal, the API, the admin, tests calling services directly) ``memo``
+calls ``load()`` every time, nothing is remembered or known absent and ``is_current`` is False:
+behaviour is exactly what it was. Nothing outlives the batch: no stale copy leaks to the next
+batch or process.
 """
 
 from __future__ import annotations
@@ -64,7 +67,7 @@ def hold(edocs: Iterable) -> None:
 
 @contextmanager
 def document():
-    """One document of the batch: ``document_memo`` starts empty and is dropped at the end."""
+    """One document of the batch: what it ``remember``s starts empty and is dropped at the end."""
     if not active():
         yield
         return
@@ -81,18 +84,6 @@ def document():
 def memo(key: Hashable, load: Callable[[], Any]) -> Any:
     """``load()`` once per batch under ``key`` (every time outside a batch)."""
     store = getattr(_local, "memo", None)
-    if store is None:
-        return load()
-    try:
-        return store[key]
-    except KeyError:
-        value = store[key] = load()
-        return value
-
-
-def document_memo(key: Hashable, load: Callable[[], Any]) -> Any:
-    """``load()`` once per document of the batch under ``key`` (every time outside one)."""
-    store = getattr(_local, "doc", None) if active() else None
     if store is None:
         return load()
     try:

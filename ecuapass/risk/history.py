@@ -42,8 +42,18 @@ def infractions_of(ruc: str, *, before: datetime | None = None) -> int:
 
 
 def is_first_import(ruc: str, *, edoc) -> bool:
-    """No DAI of the importer ``ruc`` was accepted before ``edoc``."""
+    """No DAI of the importer ``ruc`` was accepted before ``edoc``.
+
+    In a worker's batch, the first acceptance of each of the batch's importers is read once
+    (``_first_accepted``): an importer already seen accepted before ``edoc`` needs no query;
+    otherwise it is looked up as always."""
     from ecuapass.customs.models import Dai
+    from ecuapass.edocs import batch
+
+    if edoc.accepted_on is not None and batch.active():
+        first = batch.memo("risk.first_accepted", lambda: _first_accepted(edoc)).get(ruc)
+        if first is not None and first < edoc.accepted_on:
+            return False
 
     earlier = Dai.objects.filter(importador_ruc=ruc, edoc__accepted_on__isnull=False).exclude(
         edoc_id=edoc.pk
@@ -51,6 +61,33 @@ def is_first_import(ruc: str, *, edoc) -> bool:
     if edoc.accepted_on is not None:
         earlier = earlier.filter(edoc__accepted_on__lt=edoc.accepted_on)
     return not earlier.exists()
+
+
+def _first_accepted(edoc) -> dict[str, datetime]:
+    """For the importers of the batch's DAIs: when their first DAI other than ``edoc`` was
+    accepted (those accepted before the batch, or earlier in it). An acceptance is never undone
+    within the batch, so what is found here stays true for the batch's later documents."""
+    from django.db.models import Min
+
+    from ecuapass.customs.models import Dai
+    from ecuapass.edocs import batch
+
+    rucs = {
+        getattr(e._content_cache, "importador_ruc", "")
+        for e in batch.held()
+        if getattr(e, "_content_cache", None) is not None
+    }
+    rucs.discard("")
+    if not rucs:
+        return {}
+    rows = (
+        Dai.objects.filter(importador_ruc__in=rucs, edoc__accepted_on__isnull=False)
+        .exclude(edoc_id=edoc.pk)
+        .order_by()
+        .values("importador_ruc")
+        .annotate(first=Min("edoc__accepted_on"))
+    )
+    return {row["importador_ruc"]: row["first"] for row in rows}
 
 
 def is_oea(ruc: str, *, on: date) -> bool:
