@@ -68,8 +68,8 @@ def next_value(key: str) -> int:
 
     Must run inside the transaction that uses the number: if it rolls back, the
     number is given back, so sequences never skip. On PostgreSQL the row is
-    locked with SELECT … FOR UPDATE; SQLite serialises writers with
-    ``transaction_mode=IMMEDIATE``.
+    locked by the ``UPDATE`` that advances it (``_advance``) until the commit; SQLite
+    serialises writers with ``transaction_mode=IMMEDIATE``.
     """
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("next_value() must run inside transaction.atomic()")
@@ -80,10 +80,28 @@ def next_value(key: str) -> int:
             counters.values[key] = counters.rows[key].value
         counters.values[key] += 1
         return counters.values[key]
-    seq = _locked_row(key)
-    seq.value += 1
-    seq.save(update_fields=["value"])
-    return seq.value
+    value = _advance(key)
+    if value is None:  # a new counter: created at 0, then advanced
+        _locked_row(key)
+        value = _advance(key)
+    return value
+
+
+def _advance(key: str) -> int | None:
+    """``UPDATE … SET value = value + 1 … RETURNING value``: the row is locked and advanced in
+    one statement (was a ``SELECT … FOR UPDATE`` and an ``UPDATE``); None if there is no row."""
+    from django.db import connection
+
+    table, column, where = (
+        connection.ops.quote_name(name) for name in (Sequence._meta.db_table, "value", "key")
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET {column} = {column} + 1 WHERE {where} = %s RETURNING {column}",  # noqa: S608
+            [key],
+        )
+        row = cursor.fetchone()
+    return None if row is None else row[0]
 
 
 def _locked_row(key: str) -> Sequence:

@@ -37,3 +37,18 @@ def test_next_value_counts_per_key_and_rolls_back():
 def test_next_value_requires_a_transaction():
     with pytest.raises(RuntimeError):
         next_value("A")
+
+
+@pytest.mark.django_db
+def test_an_existing_counter_is_locked_and_advanced_in_one_statement():
+    """Issue 16: the submission's número de entrega holds its row lock from one UPDATE … RETURNING
+    to the commit (was a SELECT … FOR UPDATE, then an UPDATE)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with transaction.atomic():
+        assert next_value("C") == 1  # new: created, then advanced
+    with transaction.atomic(), CaptureQueriesContext(connection) as ctx:
+        assert next_value("C") == 2
+    statements = [q["sql"] for q in ctx.captured_queries if "core_sequence" in q["sql"]]
+    assert len(statements) == 1 and statements[0].startswith("UPDATE"), statements
