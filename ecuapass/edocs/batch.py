@@ -71,14 +71,24 @@ def document():
     if not active():
         yield
         return
-    outer = _local.doc, getattr(_local, "depth", None)
+    outer = _local.doc, getattr(_local, "depth", None), getattr(_local, "after", None)
     _local.doc = {}
+    _local.after = []
     # The document's own savepoint is the next one (process_batch: document(), then atomic()).
     _local.depth = len(connection.savepoint_ids) + 1
     try:
         yield
+        for callback in _local.after:  # its savepoint was released: what it wrote stays
+            callback()
     finally:
-        _local.doc, _local.depth = outer
+        _local.doc, _local.depth, _local.after = outer
+
+
+def after_document(callback: Callable[[], None]) -> None:
+    """Run ``callback`` when the current document of the batch ends without error (its writes
+    are then the batch's for good); never if it is rolled back. Nothing outside a document."""
+    if active() and _local.doc is not None:
+        _local.after.append(callback)
 
 
 def memo(key: Hashable, load: Callable[[], Any]) -> Any:

@@ -45,15 +45,23 @@ def is_first_import(ruc: str, *, edoc) -> bool:
     """No DAI of the importer ``ruc`` was accepted before ``edoc``.
 
     In a worker's batch, the first acceptance of each of the batch's importers is read once
-    (``_first_accepted``): an importer already seen accepted before ``edoc`` needs no query;
-    otherwise it is looked up as always."""
+    (``_first_accepted``) and the batch's own acceptances are added as their documents end: an
+    importer already seen accepted before ``edoc`` needs no query; otherwise it is looked up as
+    always."""
     from ecuapass.customs.models import Dai
     from ecuapass.edocs import batch
 
     if edoc.accepted_on is not None and batch.active():
-        first = batch.memo("risk.first_accepted", lambda: _first_accepted(edoc)).get(ruc)
+        firsts = batch.memo("risk.first_accepted", lambda: _first_accepted(edoc))
+        first = firsts.get(ruc)
         if first is not None and first < edoc.accepted_on:
             return False
+
+        def accepted(at=edoc.accepted_on):  # once this document's acceptance is the batch's
+            if firsts.get(ruc) is None or at < firsts[ruc]:
+                firsts[ruc] = at
+
+        batch.after_document(accepted)
 
     earlier = Dai.objects.filter(importador_ruc=ruc, edoc__accepted_on__isnull=False).exclude(
         edoc_id=edoc.pk

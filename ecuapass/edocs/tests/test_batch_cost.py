@@ -18,6 +18,7 @@ from ecuapass.edocs.states import DocumentState as S
 from ecuapass.edocs.tests.test_batch import send
 from ecuapass.notifications.models import Notification
 
+EARLIER = "importer's earlier acceptances"
 # Statements a batch runs once (a catalog, what is in force on a date, the notices' INSERT),
 # however many documents it holds.
 ONCE_PER_BATCH = {
@@ -32,7 +33,7 @@ ONCE_PER_BATCH = {
     "liquidaciones": r'^SELECT .* FROM "customs_liquidacion"',
     "canal assignments": r'^SELECT .* FROM "risk_canalassignment"',
     "aforo cases": r'FROM "despacho_aforocase"',
-    "importer's earlier acceptances": r'FROM "customs_dai" INNER JOIN "edocs_edocument" .*accepted_on',
+    EARLIER: r'FROM "customs_dai" INNER JOIN "edocs_edocument" .*accepted_on',
     "obligations by source": r'FROM "obligaciones_obligation" WHERE .*source_key',
     "notices written": r'^INSERT INTO "notifications_notification"',
 }
@@ -150,6 +151,14 @@ def test_what_a_document_remembers_is_its_own_and_never_from_a_rolled_back_savep
             assert batch.recalled("written") is None  # the next document starts empty
     batch.remember("outside", 3)
     assert batch.recalled("outside") is None
+    ran = []
+    with batch.scope():
+        with pytest.raises(RuntimeError), batch.document(), transaction.atomic():
+            batch.after_document(lambda: ran.append("rolled back"))
+            raise RuntimeError
+        with batch.document(), transaction.atomic():
+            batch.after_document(lambda: ran.append("kept"))
+    assert ran == ["kept"]  # only a document that ends without error
 
 
 @pytest.mark.django_db
@@ -206,8 +215,13 @@ def test_the_first_import_is_the_importers_first_acceptance_within_and_across_ba
 
     assert not EDocument.objects.filter(accepted_on__isnull=False).exists()
     docs = [send(world, f"PRIMERA-{i}") for i in range(3)]
-    assert set(services.process_batch(docs[0].pk, limit=10).values()) == {"aceptado"}
+    with CaptureQueriesContext(connection) as captured:
+        assert set(services.process_batch(docs[0].pk, limit=10).values()) == {"aceptado"}
     assert first_import(docs) == [True, False, False]
+    looked_up = [
+        q for q in captured.captured_queries if re.search(ONCE_PER_BATCH[EARLIER], q["sql"])
+    ]
+    assert len(looked_up) == 2  # the batch's importers, then the first DAI's own look-up
     later = [send(world, f"LUEGO-{i}") for i in range(2)]
     with CaptureQueriesContext(connection) as captured:
         services.process_batch(later[0].pk, limit=10)
