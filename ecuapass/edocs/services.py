@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 from dataclasses import dataclass
 
@@ -142,6 +143,7 @@ def submit(
     with transaction.atomic(savepoint=False):
         if not created_here:
             edoc = lock_draft(edoc.pk, oce=oce)
+        before = _field_values(edoc)
         doc_type = edoc.type
         if content is not None and isinstance(content, apps.get_model(doc_type.content_model)):
             edoc._content_cache = content
@@ -172,12 +174,78 @@ def submit(
         edoc.party_operator = party
         edoc.reference = reference
         edoc.modified_by = user
-        process = channel_process(channel)
-        edoc.registrar(by=user, process=process, note=numero)
-        edoc.recibir(by=user, process=process, note=numero)
         edoc.job_id = str(result.id)
-        edoc.save()
+        _enter_sent_states(edoc, user=user, process=channel_process(channel), note=numero)
+        # Only what changed since the row was read or created (and modified_on, auto_now).
+        edoc.save(update_fields=[*_changed_fields(edoc, before), "modified_on"])
     return envio
+
+
+def _field_values(edoc: EDocument) -> dict:
+    return {f.attname: getattr(edoc, f.attname) for f in _concrete_fields()}
+
+
+@functools.cache
+def _concrete_fields() -> list:
+    return [f for f in EDocument._meta.concrete_fields if not f.primary_key]
+
+
+def _changed_fields(edoc: EDocument, before: dict) -> list[str]:
+    return [
+        f.name
+        for f in _concrete_fields()
+        if f.name != "modified_on" and getattr(edoc, f.attname) != before[f.attname]
+    ]
+
+
+def _enter_sent_states(edoc: EDocument, *, user, process: str, note: str) -> None:
+    """borrador → registrado and sin enviar → recibido, their two history rows in one INSERT.
+
+    The same checks and rows as the FSM transitions ``registrar`` and ``recibir`` (whose
+    ``post_transition`` receiver, ``edocs.signals.record_status_change``, writes one row per
+    move), and ``post_save`` is still sent for each row, as ``create()`` would: the ``on_move``
+    listeners (``edocs.moves``) and the audit log (``ops.observability``) see both moves.
+    """
+    from django.db.models.signals import post_save
+    from django_fsm import TransitionNotAllowed, can_proceed
+
+    from .models import StatusChange
+
+    rows = []
+    for method in (edoc.registrar, edoc.recibir):
+        meta = method._django_fsm
+        name = method.__name__
+        source = meta.field.get_state(edoc)
+        if not can_proceed(method):
+            raise TransitionNotAllowed(f"Can't switch from state '{source}' using method '{name}'")
+        target = meta.next_state(source)
+        setattr(edoc, meta.field.attname, target)
+        rows.append(
+            StatusChange(
+                document=edoc,
+                field=(
+                    StatusChange.Field.TRANSMISION
+                    if meta.field.name == "estado_transmision"
+                    else StatusChange.Field.DOCUMENTO
+                ),
+                transition=name,
+                from_state=source,
+                to_state=target,
+                by_user=user if getattr(user, "is_authenticated", False) else None,
+                by_process=process,
+                note=str(note)[:2000],
+            )
+        )
+    StatusChange.objects.bulk_create(rows)
+    for row in rows:
+        post_save.send(
+            sender=StatusChange,
+            instance=row,
+            created=True,
+            update_fields=None,
+            raw=False,
+            using=row._state.db,
+        )
 
 
 @dataclass

@@ -78,6 +78,55 @@ def test_submission_commits_envio_states_history_and_job_together(world):
     ]
 
 
+def test_submission_writes_both_moves_in_one_insert_and_still_signals_each(world):
+    """The two history rows go in one statement; every post_save listener of StatusChange
+    (edocs.moves.on_move, the audit log) still sees each move, created, with its row's id."""
+    from django.db import connection
+    from django.db.models.signals import post_save
+    from django.test.utils import CaptureQueriesContext
+
+    from ecuapass.edocs.models import StatusChange
+
+    seen = []
+
+    def listener(sender, instance, created, **kwargs):
+        seen.append((created, instance.pk, instance.field, instance.to_state, instance.note))
+
+    post_save.connect(listener, sender=StatusChange, dispatch_uid="test_submit_moves")
+    try:
+        with CaptureQueriesContext(connection) as queries:
+            doc = send(world.importer).envio.document
+    finally:
+        post_save.disconnect(sender=StatusChange, dispatch_uid="test_submit_moves")
+    inserts = [q["sql"] for q in queries.captured_queries if "edocs_statuschange" in q["sql"]]
+    assert len(inserts) == 1, inserts
+    rows = list(doc.history.values_list("pk", "field", "to_state", "note", "by_process"))
+    assert seen == [(True, pk, f, to, note) for pk, f, to, note, _p in rows]
+    assert [r[1:] for r in rows] == [
+        ("documento", "registrado", doc.numero_entrega, "edocs.envio.S"),
+        ("transmision", "recibido", doc.numero_entrega, "edocs.envio.S"),
+    ]
+    # The edoc's update writes what the submission changed, and the row holds all of it.
+    update = next(
+        q["sql"]
+        for q in queries.captured_queries
+        if q["sql"].startswith('UPDATE "edocs_edocument"')
+    )
+    assert '"doc_type"' not in update and '"created_on"' not in update
+    fresh = EDocument.objects.get(pk=doc.pk)
+    for name in (
+        "numero_entrega",
+        "channel",
+        "sent_on",
+        "party_operator_id",
+        "reference",
+        "job_id",
+    ):
+        assert getattr(fresh, name) == getattr(doc, name), name
+    assert (fresh.estado_transmision, fresh.estado_documento) == (T.RECIBIDO, S.REGISTRADO)
+    assert fresh.modified_on >= fresh.created_on and fresh.reference
+
+
 def test_failed_transaction_leaves_no_envio_no_job_and_no_number_gap(world, monkeypatch):
     class Broken:
         def enqueue(self, *args, **kwargs):
