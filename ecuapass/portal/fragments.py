@@ -23,10 +23,12 @@ An anonymous visitor's frame (the public entries) is kept under the shared versi
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 from collections import OrderedDict
 
+from django.middleware.csrf import CSRF_ALLOWED_CHARS, CSRF_SECRET_LENGTH, get_token
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
@@ -37,6 +39,41 @@ MAX_ENTRIES = 4096
 # Plain ASCII with no character HTML escaping would change: they survive rendering as written.
 CSRF_MARK = "__ecuapass_frame_csrf__"
 NEXT_MARK = "__ecuapass_frame_next__"
+
+
+# The kept page's CSRF token, as django.middleware.csrf.get_token makes it (same secret, same
+# masking, same cookie flags) with its random characters drawn from os.urandom in one call:
+# get_token draws each of its 32 characters (64 when the secret is new) through
+# secrets.choice, about a tenth of a steady main screen's CPU. Bytes 248-255 are dropped
+# (248 = 4 x 62): each character stays uniform over the 62 allowed, as with secrets.choice.
+_INDEX = {c: i for i, c in enumerate(CSRF_ALLOWED_CHARS)}
+_TO_CHARS = bytes(ord(CSRF_ALLOWED_CHARS[b % 62]) if b < 248 else 0 for b in range(256))
+_DROPPED = bytes(range(248, 256))
+
+
+def _random_chars(n: int) -> str:
+    out = b""
+    while len(out) < n:
+        out += os.urandom(n + 8).translate(_TO_CHARS, _DROPPED)
+    return out[:n].decode()
+
+
+def csrf_token(request) -> str:
+    """``django.middleware.csrf.get_token(request)``: this request's masked token (a new
+    secret in ``META`` to be set as the cookie when there is none yet, as Django does)."""
+    meta = request.META
+    secret = meta.get("CSRF_COOKIE")
+    if secret is None:  # django.middleware.csrf._add_new_csrf_cookie
+        secret = _random_chars(CSRF_SECRET_LENGTH)
+        meta["CSRF_COOKIE"] = secret
+    elif len(secret) != CSRF_SECRET_LENGTH or not all(c in _INDEX for c in secret):
+        return get_token(request)  # not produced by CsrfViewMiddleware: Django's own path
+    meta["CSRF_COOKIE_NEEDS_UPDATE"] = True
+    mask = _random_chars(CSRF_SECRET_LENGTH)
+    chars, index = CSRF_ALLOWED_CHARS, _INDEX
+    return mask + "".join(
+        [chars[(index[s] + index[m]) % 62] for s, m in zip(secret, mask, strict=True)]
+    )
 
 
 class _Store:
@@ -187,7 +224,6 @@ def render_page(request, template_name: str, context, key, ttl: float | None = N
     """``render()``, or the page kept under ``key`` with this request's CSRF token and path.
     ``context``: a dict, or a callable returning it (then only called when rendering)."""
     from django.http import HttpResponse
-    from django.middleware.csrf import get_token
     from django.shortcuts import render as render_now
     from django.template.loader import render_to_string
 
@@ -199,7 +235,7 @@ def render_page(request, template_name: str, context, key, ttl: float | None = N
         html = render_to_string(template_name, {**context, "csrf_token": CSRF_MARK}, request)
         pages.set(key, html, ttl)
     if CSRF_MARK in html:
-        html = html.replace(CSRF_MARK, escape(get_token(request)))
+        html = html.replace(CSRF_MARK, csrf_token(request))  # letters and digits only
     if NEXT_MARK in html:
         html = html.replace(NEXT_MARK, escape(request.get_full_path()))
     return HttpResponse(html)

@@ -105,3 +105,41 @@ def test_two_users_never_share_a_page(client):
     html, rendered = _home(second)
     assert "portal/home.html" in rendered and other_codes[0].code in html
     assert codes[0].code not in html
+
+
+def test_the_kept_pages_token_is_djangos_masked_secret():
+    from collections import Counter
+
+    from django.middleware.csrf import CSRF_ALLOWED_CHARS, _check_token_format, _unmask_cipher_token
+
+    request = RequestFactory().get("/")
+    secret = "aZ09" * 8
+    request.META["CSRF_COOKIE"] = secret
+    tokens = {fragments.csrf_token(request) for _ in range(50)}
+    assert len(tokens) == 50  # a new mask every time
+    for token in tokens:
+        _check_token_format(token)
+        assert _unmask_cipher_token(token) == secret
+    assert request.META["CSRF_COOKIE_NEEDS_UPDATE"] is True
+    # No secret yet: a new one, to be set as the cookie, as get_token makes it.
+    fresh = RequestFactory().get("/")
+    token = fragments.csrf_token(fresh)
+    assert fresh.META["CSRF_COOKIE_NEEDS_UPDATE"] is True
+    assert _unmask_cipher_token(token) == fresh.META["CSRF_COOKIE"] != secret
+    _check_token_format(fresh.META["CSRF_COOKIE"])
+    # Every allowed character, none favoured (62,000 draws: ~1,000 each; 6 sigma is ~190).
+    counts = Counter(fragments._random_chars(62_000))
+    assert set(counts) == set(CSRF_ALLOWED_CHARS)
+    assert all(800 < n < 1200 for n in counts.values())
+
+
+def test_the_kept_page_without_a_csrf_cookie_sets_one_that_works(rep):
+    client, user, oce = rep
+    _home(client)  # the page is kept
+    strict = Client(enforce_csrf_checks=True)
+    strict.cookies[client.cookies["sessionid"].key] = client.cookies["sessionid"].value
+    html, rendered = _home(strict)
+    assert rendered == [] and "csrftoken" in strict.cookies  # kept, and the new secret is set
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html)
+    response = strict.post(reverse("accounts:logout"), {"csrfmiddlewaretoken": token.group(1)})
+    assert response.status_code == 302 and response["Location"] == reverse("accounts:login")
