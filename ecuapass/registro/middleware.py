@@ -18,15 +18,18 @@ class AnnualUpdateMiddleware:
     def __call__(self, request):
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated and annual.applies_to(user):
-            allowed = (
-                reverse("registro_modificar:actualizacion_anual"),
-                reverse("registro_modificar:modificar"),
-                reverse("registro:convenio"),
-            )
-            path = request.path
-            if not path.startswith(ALLOWED_PREFIXES + allowed) and not path.startswith("/api/"):
-                if request.session.get(annual.SESSION_OK) != annual.session_mark():
+            mark = annual.session_mark()
+            # A session already checked for this mark goes on whatever the path (as it did
+            # when the path was looked at first): the three reverse() only when it is not.
+            if request.session.get(annual.SESSION_OK) != mark:
+                allowed = (
+                    reverse("registro_modificar:actualizacion_anual"),
+                    reverse("registro_modificar:modificar"),
+                    reverse("registro:convenio"),
+                )
+                path = request.path
+                if not path.startswith(ALLOWED_PREFIXES + allowed) and not path.startswith("/api/"):
                     if annual.overdue(user):
                         return redirect("registro_modificar:actualizacion_anual")
-                    request.session[annual.SESSION_OK] = annual.session_mark()
+                    request.session[annual.SESSION_OK] = mark
         return self.get_response(request)

@@ -92,3 +92,21 @@ def test_updating_the_registration_counts_as_confirming(client, company):
         }
         assert client.post("/registro/modificar/", data).status_code == 302
         assert client.get("/edocs/estados/").status_code == 200
+
+
+def test_a_checked_session_goes_on_until_the_deadline_passes(client, company):
+    _op, rep, codes = company
+    login(client, rep, codes[0])
+    with on(dt.date(2026, 1, 30)):
+        assert client.get("/edocs/estados/").status_code == 200  # checked: not overdue
+        assert client.session[annual.SESSION_OK] == annual.session_mark()
+        # Checked for this mark: no look-up of the path nor of the confirmation.
+        with (
+            mock.patch("ecuapass.registro.middleware.reverse", side_effect=AssertionError),
+            mock.patch.object(annual, "overdue", side_effect=AssertionError),
+        ):
+            assert client.get("/edocs/estados/").status_code == 200
+    with on(dt.date(2026, 2, 2)):  # the deadline passed: the mark changed, checked again
+        r = client.get("/edocs/estados/")
+        assert r.status_code == 302 and r["Location"] == "/registro/actualizacion-anual/"
+        assert client.get("/registro/actualizacion-anual/").status_code == 200
