@@ -96,7 +96,7 @@ MIDDLEWARE = [
     # Django's, with the user row read in the session's own query (accounts.sessions).
     "ecuapass.accounts.sessions.AuthenticationMiddleware",
     "ecuapass.accounts.session_lifetime.SessionLifetimeMiddleware",  # SESSION_ABSOLUTE_HOURS
-    "django_otp.middleware.OTPMiddleware",
+    "ecuapass.accounts.sessions.OTPMiddleware",  # django_otp's, one lazy user (accounts.sessions)
     "ecuapass.officers.middleware.SecondFactorMiddleware",  # the OTP step after the password
     "ecuapass.registro.middleware.AnnualUpdateMiddleware",  # overdue annual update: confirm first
     "django.contrib.messages.middleware.MessageMiddleware",

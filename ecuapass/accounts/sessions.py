@@ -22,6 +22,8 @@ from __future__ import annotations
 
 import contextvars
 import logging
+import threading
+from collections import OrderedDict
 from functools import partial
 
 from django.conf import settings
@@ -35,6 +37,7 @@ from django.db import connections, models, router
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
+from django_otp.middleware import OTPMiddleware as DjangoOTPMiddleware
 
 _MISSING = object()
 # (user id as stored in the session, the user row or None) read with the session, while
@@ -64,12 +67,55 @@ class UserSession(AbstractBaseSession):
         return SessionStore
 
 
+# Sessions decoded once per process: the stored text is signed, so the same text (under the
+# same SECRET_KEY) always decodes to the same dict; an unchanged session (most requests) skips
+# the signature check and the JSON. Each use gets its own deep copy (the serializer's JSON
+# values: dicts, lists and plain values); an empty result (a bad signature, logged by
+# Django) is never kept.
+_DECODED_MAX = 2048
+_decoded: OrderedDict = OrderedDict()
+_decoded_lock = threading.Lock()
+_PLAIN = frozenset((str, int, float, bool, type(None)))
+
+
+def _copy(value):
+    kind = type(value)
+    if kind in _PLAIN:
+        return value
+    if kind is dict:
+        return {k: _copy(v) for k, v in value.items()}
+    if kind is list:
+        return [_copy(v) for v in value]
+    raise TypeError(kind)
+
+
 class SessionStore(DBStore):
     loaded_user = _MISSING  # (user id, user row or None) once read with a user id stored
 
     @classmethod
     def get_model_class(cls):
         return UserSession
+
+    def decode(self, session_data):
+        key = (session_data, settings.SECRET_KEY)
+        with _decoded_lock:
+            data = _decoded.get(key)
+            if data is not None:
+                _decoded.move_to_end(key)
+        if data is None:
+            data = super().decode(session_data)
+            try:
+                kept = _copy(data) if data else None
+            except TypeError:  # not the JSON serializer's: decoded every time
+                kept = None
+            if kept is None:
+                return data
+            with _decoded_lock:
+                _decoded[key] = kept
+                if len(_decoded) > _DECODED_MAX:
+                    _decoded.popitem(last=False)
+            return data
+        return _copy(data)
 
     def create_model_instance(self, data):
         obj = super().create_model_instance(data)
@@ -178,5 +224,22 @@ class AuthenticationMiddleware(DjangoAuthMiddleware):
     def process_request(self, request):
         if not hasattr(request, "session"):
             raise ImproperlyConfigured("AuthenticationMiddleware needs SessionMiddleware.")
-        request.user = SimpleLazyObject(lambda: get_user(request))
+        request.user = request._session_user = SimpleLazyObject(lambda: get_user(request))
         request.auser = partial(auser, request)
+
+
+class OTPMiddleware(DjangoOTPMiddleware):
+    """django_otp's, its check run on the session's user itself: the user is wrapped in one
+    lazy object instead of django_otp's around ours (each attribute of ``request.user`` went
+    through both). Same check, same time (on first use), same attributes on the same user."""
+
+    def _install_lazy_accessors(self, request):
+        if getattr(request, "user", None) is getattr(request, "_session_user", False):
+            request.user = SimpleLazyObject(
+                lambda: self._verify_user_sync(request, get_user(request))
+            )
+            auser = getattr(request, "auser", None)
+            if auser is not None:
+                request.auser = partial(self._verify_user_async_via_auser, request, auser)
+        else:  # a request.user set otherwise: django_otp's own way
+            super()._install_lazy_accessors(request)

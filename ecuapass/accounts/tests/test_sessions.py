@@ -118,3 +118,53 @@ def test_the_user_read_with_the_session_is_the_orm_s_row(rep_client):
     assert type(got) is User and got._state.adding is False
     for field in User._meta.concrete_fields:
         assert getattr(got, field.attname) == getattr(expected, field.attname), field.name
+
+
+def test_a_session_text_is_decoded_once_and_each_use_gets_its_own_copy(settings):
+    from unittest import mock
+
+    from django.core import signing
+
+    from ecuapass.accounts.sessions import SessionStore
+
+    store = SessionStore()
+    store["plain"], store["nested"] = "x", {"user": 1, "list": [1, 2]}
+    store.save()
+    text = UserSession.objects.get(session_key=store.session_key).session_data
+    with mock.patch.object(signing, "loads", wraps=signing.loads) as real:
+        first = SessionStore().decode(text)
+        first["nested"]["list"].append(3)  # a use that changes its copy in place
+        first["plain"] = "changed"
+        second = SessionStore().decode(text)
+        assert real.call_count == 1  # the signature and the JSON once
+    assert second == {"plain": "x", "nested": {"user": 1, "list": [1, 2]}}
+    # A tampered text is {} every time (Django logs each), never kept.
+    tampered = text[:-3] + ("aaa" if not text.endswith("aaa") else "bbb")
+    assert SessionStore().decode(tampered) == {} and SessionStore().decode(tampered) == {}
+    # Another SECRET_KEY does not accept what the old one signed.
+    settings.SECRET_KEY = "another-secret-key-for-this-test-only-0123456789"
+    assert SessionStore().decode(text) == {}
+
+
+def test_a_changed_session_is_read_as_changed(rep_client):
+    client, rep = rep_client
+    client.get(HOME), client.get(HOME)
+    session = client.session
+    session["ecuapass_test_value"] = "first"
+    session.save()
+    assert client.get(HOME).wsgi_request.session.get("ecuapass_test_value") == "first"
+    session["ecuapass_test_value"] = "second"
+    session.save()
+    assert client.get(HOME).wsgi_request.session.get("ecuapass_test_value") == "second"
+
+
+def test_the_second_factor_check_wraps_the_session_user_once(rep_client):
+    from django.utils.functional import LazyObject
+
+    c, rep = rep_client
+    user = c.get(HOME).wsgi_request.user
+    assert user == rep and user.is_verified() is False and user.otp_device is None
+    assert not isinstance(user._wrapped, LazyObject)  # one lazy object, the user inside
+    c.logout()
+    anonymous = c.get(HOME).wsgi_request.user
+    assert not anonymous.is_authenticated and anonymous.is_verified() is False
