@@ -4,7 +4,7 @@ After the password step (``accounts.views.login_view`` logs the user in and send
 Tipo de OCE step), an officer — or an operator who enabled TOTP — is taken to
 ``/interno/verificar/`` instead; any other page answers the same redirect (an API call, 403
 JSON) until a correct code verifies the session. Must come after ``AuthenticationMiddleware``
-and ``django_otp.middleware.OTPMiddleware``.
+and the OTP middleware (``accounts.sessions.OTPMiddleware``, django_otp's).
 """
 
 from __future__ import annotations
