@@ -21,15 +21,15 @@ the menu's in ``portal.menu``.
 
 from __future__ import annotations
 
-import threading
 import time
 import uuid
-from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
 
 from django.core.cache import cache
 from django.db import transaction
+
+from ecuapass.core.process_cache import ProcessCache
 
 GLOBAL_KEY = "access:v"
 TTL = 300
@@ -106,28 +106,22 @@ def versions_in(got: dict, user_id) -> tuple | None:
 # model instances, most of the read's cost). Entries end when the blob they copy would (TTL from
 # its write), so a change behind the ORM's back is bounded as before.
 MEMO_SIZE = 2048
-_memo: OrderedDict = OrderedDict()
-_memo_lock = threading.Lock()
+# key → (version, data); the clock read at each use
+_memo = ProcessCache(MEMO_SIZE, timer=lambda: time.time())
 
 
 def _memo_get(key: str, version: tuple):
-    with _memo_lock:
-        item = _memo.get(key)
-        if item is None:
-            return None
-        if item[0] != version or item[2] < time.time():
-            del _memo[key]
-            return None
-        _memo.move_to_end(key)
-        return item[1]
+    item = _memo.get(key)
+    if item is None:
+        return None
+    if item[0] != version:
+        _memo.pop(key)
+        return None
+    return item[1]
 
 
 def _memo_set(key: str, version: tuple, data: dict, written_at: float) -> None:
-    with _memo_lock:
-        _memo[key] = (version, dict(data), written_at + TTL)
-        _memo.move_to_end(key)
-        while len(_memo) > MEMO_SIZE:
-            _memo.popitem(last=False)
+    _memo.set(key, (version, dict(data)), ends=written_at + TTL)
 
 
 class Snapshot:

@@ -22,8 +22,6 @@ from __future__ import annotations
 
 import contextvars
 import logging
-import threading
-from collections import OrderedDict
 from functools import partial
 
 from django.conf import settings
@@ -38,6 +36,8 @@ from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 from django_otp.middleware import OTPMiddleware as DjangoOTPMiddleware
+
+from ecuapass.core.process_cache import ProcessCache
 
 _MISSING = object()
 # (user id as stored in the session, the user row or None) read with the session, while
@@ -73,8 +73,7 @@ class UserSession(AbstractBaseSession):
 # values: dicts, lists and plain values); an empty result (a bad signature, logged by
 # Django) is never kept.
 _DECODED_MAX = 2048
-_decoded: OrderedDict = OrderedDict()
-_decoded_lock = threading.Lock()
+_decoded = ProcessCache(_DECODED_MAX)
 _PLAIN = frozenset((str, int, float, bool, type(None)))
 
 
@@ -98,10 +97,7 @@ class SessionStore(DBStore):
 
     def decode(self, session_data):
         key = (session_data, settings.SECRET_KEY)
-        with _decoded_lock:
-            data = _decoded.get(key)
-            if data is not None:
-                _decoded.move_to_end(key)
+        data = _decoded.get(key)
         if data is None:
             data = super().decode(session_data)
             try:
@@ -110,10 +106,7 @@ class SessionStore(DBStore):
                 kept = None
             if kept is None:
                 return data
-            with _decoded_lock:
-                _decoded[key] = kept
-                if len(_decoded) > _DECODED_MAX:
-                    _decoded.popitem(last=False)
+            _decoded.set(key, kept)
             return data
         return _copy(data)
 

@@ -29,14 +29,13 @@ writes the loaded fields only).
 from __future__ import annotations
 
 import pickle
-import threading
 import time
-from collections import OrderedDict
 from collections.abc import Callable
 
 from django.core.cache import cache
 
 from ecuapass.accounts import access_cache
+from ecuapass.core.process_cache import ProcessCache
 
 TTL = access_cache.TTL
 MAX_KNOWN = 10_000  # hashes whose user and code this process knows
@@ -49,25 +48,16 @@ _VERSION = "_token_cache_version"
 # This process's copy of the entries it read (pickled: each request gets its own instances),
 # under their versions: a steady request reads the two version keys only (the access snapshot
 # keeps its own copy likewise). A copy ends when the entry it copies would (TTL from its write).
-_kept: OrderedDict = OrderedDict()  # key_hash → (version, pickled token, ends)
-_kept_lock = threading.Lock()
+# key_hash → (version, pickled token); the clock read at each use
+_kept = ProcessCache(KEPT_SIZE, timer=lambda: time.time())
 
 
 def _kept_get(key_hash: str):
-    with _kept_lock:
-        item = _kept.get(key_hash)
-        if item is not None and item[2] < time.time():
-            del _kept[key_hash]
-            return None
-        return item
+    return _kept.get(key_hash)
 
 
 def _keep(key_hash: str, version: tuple, data: bytes, written_at: float) -> None:
-    with _kept_lock:
-        _kept[key_hash] = (version, data, written_at + TTL)
-        _kept.move_to_end(key_hash)
-        while len(_kept) > KEPT_SIZE:
-            _kept.popitem(last=False)
+    _kept.set(key_hash, (version, data), ends=written_at + TTL)
 
 
 def _key(key_hash: str) -> str:
@@ -158,8 +148,7 @@ def _store(key: str, version: tuple, token) -> None:
 def forget_all() -> None:
     """Forget what this process learnt (tests)."""
     _where.clear()
-    with _kept_lock:
-        _kept.clear()
+    _kept.clear()
 
 
 # --- invalidation -------------------------------------------------------------------------

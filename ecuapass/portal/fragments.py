@@ -24,9 +24,6 @@ An anonymous visitor's frame (the public entries) is kept under the shared versi
 from __future__ import annotations
 
 import os
-import threading
-import time
-from collections import OrderedDict
 
 from django.middleware.csrf import CSRF_ALLOWED_CHARS, CSRF_SECRET_LENGTH, get_token
 from django.utils.html import escape
@@ -34,6 +31,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
 from ecuapass.accounts.access_cache import TTL
+from ecuapass.core.process_cache import ProcessCache
 
 MAX_ENTRIES = 4096
 # Plain ASCII with no character HTML escaping would change: they survive rendering as written.
@@ -76,38 +74,7 @@ def csrf_token(request) -> str:
     )
 
 
-class _Store:
-    """A small LRU of rendered fragments with an age limit, shared by the threads of a process."""
-
-    def __init__(self, size: int, ttl: float):
-        self.size, self.ttl = size, ttl
-        self._data: OrderedDict = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, key):
-        with self._lock:
-            item = self._data.get(key)
-            if item is None:
-                return None
-            if item[0] < time.monotonic():
-                del self._data[key]
-                return None
-            self._data.move_to_end(key)
-            return item[1]
-
-    def set(self, key, html: str, ttl: float | None = None) -> None:
-        with self._lock:
-            self._data[key] = (time.monotonic() + (self.ttl if ttl is None else ttl), html)
-            self._data.move_to_end(key)
-            while len(self._data) > self.size:
-                self._data.popitem(last=False)
-
-    def clear(self) -> None:
-        with self._lock:
-            self._data.clear()
-
-
-store = _Store(MAX_ENTRIES, TTL)
+store = ProcessCache(MAX_ENTRIES, TTL)  # rendered fragments
 
 
 def fragment_key(frame, name: str, vary_on: tuple):
@@ -185,7 +152,7 @@ def _render_now(nodelist, context, request) -> str:
 # its latest notices under the mailboxes' versions) is kept whole, under the union of their
 # keys, so a steady request renders no template at all. Pages are larger than fragments:
 # fewer are kept.
-pages = _Store(1024, TTL)
+pages = ProcessCache(1024, TTL)  # pages kept whole
 
 
 def page_key(request, template_name: str, *vary_on, query: bool = False) -> tuple | None:

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import re
-import threading
 from datetime import date
 from decimal import Decimal
 from urllib.parse import urlencode
 
-from cachetools import LRUCache
 from django.conf import settings
 from django.core.cache import cache
 from django.http import Http404, HttpResponse
@@ -25,6 +23,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from ecuapass.core.process_cache import ProcessCache
 from ecuapass.ops.replica import reads_from_replica
 
 from . import version
@@ -37,8 +36,7 @@ from .services.search import PAGE_SIZE
 SEARCH_CACHE_SECONDS = 600
 # The JSON of the searches this process answered last, under the same keys as the shared
 # cache (the tariff's version is in them): a repeated search costs no cache round trip.
-_SEARCH_BODIES: LRUCache = LRUCache(maxsize=256)
-_SEARCH_BODIES_LOCK = threading.Lock()
+_SEARCH_BODIES = ProcessCache(256)
 
 
 class PublicAPIView(APIView):
@@ -142,12 +140,10 @@ class SearchView(PublicAPIView):
         key = f"tariff:search:{tariff_version}:{get_language()}:{digest}:{int(page)}"
         if request.accepted_renderer.format != "json":  # the browsable API renders the data
             return Response(self._search_data(request, q, int(page), key))
-        with _SEARCH_BODIES_LOCK:
-            body = _SEARCH_BODIES.get(key)
+        body = _SEARCH_BODIES.get(key)
         if body is None:
             body = JSONRenderer().render(self._search_data(request, q, int(page), key))
-            with _SEARCH_BODIES_LOCK:
-                _SEARCH_BODIES[key] = body
+            _SEARCH_BODIES.set(key, body)
         return HttpResponse(body, content_type="application/json")
 
     def _search_data(self, request, q: str, page: int, key: str) -> dict:

@@ -65,7 +65,7 @@ def test_second_request_is_served_from_the_store_and_renders_the_same(client, sc
     login(client, scene["employee"], scene["oce"])
     fragments.store.clear()
     first = _home(client)
-    assert len(fragments.store._data) >= 4  # header, top menu, left menu, Mi menú, panels
+    assert len(fragments.store) >= 4  # header, top menu, left menu, Mi menú, panels
     second = _home(client)
 
     def without_tokens(html):
