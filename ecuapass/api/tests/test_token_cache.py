@@ -115,16 +115,21 @@ def test_a_suspended_operator_is_refused_at_once(client, world, rep_token):
     assert post(client, raw).status_code == 401
 
 
-def test_a_token_moved_to_another_user_acts_as_that_user(client, world, rep_token):
-    token, raw = rep_token
-    warm(client, raw)
-    other = User.objects.create_user(
+def _employee(world, username: str):
+    """An employee of the importer with no grant yet."""
+    return User.objects.create_user(
         world.importer.operator.ruc,
-        "otro-usuario",
-        "Otro.Usuario.2026",
+        username,
+        "Empleado.Api.2026",
         operator=world.importer.operator,
         kind=User.Kind.EMPLEADO,
     )
+
+
+def test_a_token_moved_to_another_user_acts_as_that_user(client, world, rep_token):
+    token, raw = rep_token
+    warm(client, raw)
+    other = _employee(world, "otro-usuario")
     token.user = other  # an admin's edit: the employee holds no grant on the code
     token.save()
     assert post(client, raw).status_code == 401
@@ -136,13 +141,7 @@ def employee_token(world):
     from ecuapass.portal import reference_data as menu
 
     menu.load(LoadReport(write=lambda s: None))
-    employee = User.objects.create_user(
-        world.importer.operator.ruc,
-        "empleado-api",
-        "Empleado.Api.2026",
-        operator=world.importer.operator,
-        kind=User.Kind.EMPLEADO,
-    )
+    employee = _employee(world, "empleado-api")
     grant = Grant.objects.create(user=employee, oce_code=world.importer.oce)
     for number in ("1.1", "1.3"):
         GrantedOption.objects.create(grant=grant, entry=MenuEntry.objects.get(number=number))
