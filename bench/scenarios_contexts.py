@@ -232,8 +232,11 @@ SCENARIOS.append(
 )
 
 
+WORKERS = int(os.environ.get("BENCH_WORKERS", "2"))
+
+
 def submissions_extra(base: str, info: dict) -> str:
-    """Two run_worker processes run while the API receives DAI submissions."""
+    """``BENCH_WORKERS`` (2) run_worker processes run while the API receives DAI submissions."""
     import os
     import signal
     import subprocess
@@ -261,7 +264,7 @@ def submissions_extra(base: str, info: dict) -> str:
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
-        for _ in range(2)
+        for _ in range(WORKERS)
     ]
     try:
         r = submit.run(base, info["token"], count=int(os.environ.get("BENCH_SUBMISSIONS", "400")))
@@ -274,7 +277,7 @@ def submissions_extra(base: str, info: dict) -> str:
     return "\n".join(
         [
             f"**DAI submissions through the API** (`POST /api/v1/edocs/`, 3 items each, JSON, token, "
-            f"8 client threads, {r['count']} submissions, 2 `run_worker` processes running on the same 2 cores):",
+            f"8 client threads, {r['count']} submissions, {WORKERS} `run_worker` processes running on the same 2 cores):",
             "",
             "| driver | req/s | p50 ms | p95 ms | p99 ms | statuses | vs plain view (p95 / throughput) |",
             "|---|---:|---:|---:|---:|---|---:|",
