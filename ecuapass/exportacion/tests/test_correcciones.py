@@ -81,7 +81,8 @@ def test_exporter_corrects_an_accepted_dae_and_the_tecnico_approves_version_2(ex
     assert dae_edoc.document_number.endswith("-40-00000001")  # the same número
 
 
-def test_a_correction_is_refused_after_the_salida_autorizada(export_world):
+def _dae_with_ingreso(export_world):
+    """An accepted DAE whose goods the depósito has registered as received."""
     dae_edoc = helpers.accepted_dae(export_world.importer)
     export.registrar_ingreso(
         dae_edoc,
@@ -89,6 +90,11 @@ def test_a_correction_is_refused_after_the_salida_autorizada(export_world):
         user=export_world.deposito.user,
         oce=export_world.deposito.oce,
     )
+    return dae_edoc
+
+
+def test_a_correction_is_refused_after_the_salida_autorizada(export_world):
+    dae_edoc = _dae_with_ingreso(export_world)
     dae_edoc.refresh_from_db()
     assert dae_edoc.estado_documento == "salida_autorizada"
     request = _filed(
@@ -375,13 +381,7 @@ def _dae_in_aforo_of(tecnico, export_world):
     from .test_tramite import _profile
 
     _profile("documental")
-    dae_edoc = helpers.accepted_dae(export_world.importer)
-    export.registrar_ingreso(
-        dae_edoc,
-        helpers.ingreso_data(),
-        user=export_world.deposito.user,
-        oce=export_world.deposito.oce,
-    )
+    dae_edoc = _dae_with_ingreso(export_world)
     case = AforoCase.objects.get(edoc=dae_edoc)
     case.tecnico = tecnico
     case.save(update_fields=["tecnico"])
