@@ -423,6 +423,9 @@ SENTRY_TRACES_SAMPLE_RATE = env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0)
 # Product settings.
 ECUAPASS_SAMPLE_TARIFF_LABEL = _("tarifa de muestra — no oficial")
 ADMIN_URL = env.str("ADMIN_URL", default="backoffice/")
+# Public tariff reads (search API, 2.1.1) re-read the tariff's version at most this often
+# (seconds): a change made by another process shows there within it (tariff.version).
+ECUAPASS_TARIFF_VERSION_MAX_AGE = env.float("TARIFF_VERSION_MAX_AGE", default=2)
 
 # Despacho and aforo (ecuapass.despacho): the plazo of an aforo in business days per canal
 # (weekends and Ecuador's public holidays do not count), the operators' digitised documents

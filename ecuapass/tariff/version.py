@@ -8,8 +8,9 @@ once); outside a transaction at once. The token is random, so a lost key only ca
 The public reads (the search API and screen 2.1.1, which already accept the replica's lag)
 ask with ``max_age``: the token this process read less than that many seconds ago is used
 without a cache read, so a change made by another process shows there within ``max_age``
-(``ECUAPASS_TARIFF_VERSION_MAX_AGE``); a change made in this process shows at once. The DAI
-pipeline (``tariff.memo``) always reads the shared token.
+(setting ``ECUAPASS_TARIFF_VERSION_MAX_AGE``, environment ``TARIFF_VERSION_MAX_AGE``); a
+change made in this process shows at once. The DAI pipeline (``tariff.memo``) always reads
+the shared token.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ _seen: dict = {"token": None, "at": 0.0}
 
 def public_max_age() -> float:
     """How stale the public reads may see the version, in seconds."""
-    return float(getattr(settings, "ECUAPASS_TARIFF_VERSION_MAX_AGE", 2))
+    return float(settings.ECUAPASS_TARIFF_VERSION_MAX_AGE)
 
 
 def current(max_age: float = 0) -> str:
