@@ -14,6 +14,7 @@ from django.conf import settings
 from django.core.files.storage import FileSystemStorage
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.db.models.functions import Upper
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -106,7 +107,11 @@ class Dai(models.Model):
         verbose_name = _("DAI")
         verbose_name_plural = _("DAI")
         indexes = [
-            models.Index(fields=["importador_ruc", "factura_numero"], name="dai_importer_invoice"),
+            # DAI-304 (FacturaNoDuplicada) looks the invoice up case-insensitively: an index on
+            # the plain column left it scanning every DAI of the importer for each new one.
+            models.Index(
+                models.F("importador_ruc"), Upper("factura_numero"), name="dai_importer_invoice_ci"
+            ),
         ]
 
     def __str__(self) -> str:

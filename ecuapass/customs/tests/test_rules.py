@@ -220,3 +220,28 @@ def test_liquidacion_matches_the_worked_example_and_is_frozen(world):
     recompute(dai, on=date(2030, 1, 1))
     liq.refresh_from_db()
     assert str(liq.total_tributos) == "4051.83"
+
+
+def test_the_duplicate_invoice_look_up_uses_its_index(world):
+    """Issue 16: DAI-304 reads the importer's invoice through (importador_ruc,
+    UPPER(factura_numero)) — an index on the plain column made it scan every DAI of the
+    importer for each new one (2.6 ms at 2,400 DAIs, growing with them)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the plan is PostgreSQL's")
+    assert outcome(world.importer, dai_payload(invoice="IDX-1"))[0] == "aceptado"
+    with CaptureQueriesContext(connection) as ctx:
+        outcome(world.importer, dai_payload(invoice="idx-2"))
+    lookup = [
+        q["sql"]
+        for q in ctx.captured_queries
+        if "UPPER(" in q["sql"] and "factura_numero" in q["sql"]
+    ]
+    assert lookup, "DAI-304 ran no case-insensitive invoice look-up"
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("EXPLAIN " + lookup[0])
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "dai_importer_invoice_ci" in plan, plan
