@@ -28,7 +28,7 @@ from ecuapass.edocs import lifecycle, registry
 from ecuapass.edocs import services as edocs
 from ecuapass.edocs.engine_rules import flatten_errors
 from ecuapass.edocs.lifecycle import TransitionNotAllowed
-from ecuapass.edocs.models import EDocument
+from ecuapass.edocs.models import EDocument, documents_changed
 from ecuapass.edocs.notices import CATEGORY, SENDER, recipients
 
 from . import changes, checks, kinds, targets
@@ -272,6 +272,8 @@ def _write_version(edoc, declaration, applied, **fields) -> DaiVersion:
     reference = edoc.type.reference_of(declaration)[:100]
     if reference != edoc.reference:
         EDocument.objects.filter(pk=edoc.pk).update(reference=reference)
+        # Behind save(): 1.3's kept pages of both scopes must start afresh (edocs.models).
+        documents_changed((edoc.filer_oce_id,), (edoc.party_operator_id,))
     return DaiVersion.objects.create(
         dai=edoc,
         antes=applied.antes,

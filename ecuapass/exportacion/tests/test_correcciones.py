@@ -386,3 +386,34 @@ def _dae_in_aforo_of(tecnico, export_world):
     case.tecnico = tecnico
     case.save(update_fields=["tecnico"])
     return dae_edoc, case
+
+
+def test_a_correction_in_aforo_that_changes_the_reference_gives_1_3_a_new_version(
+    export_world, django_capture_on_commit_callbacks
+):
+    """1.3 keeps its pages per the OCE's documents version; the correction rewrites the
+    declaration's reference with an UPDATE, so it must bump that version itself."""
+    from django.db import connection
+
+    from ecuapass.despacho import services as despacho
+    from ecuapass.edocs.selectors import documents_version
+
+    tecnico = make_officer([Role.TECNICO], ["028"], username="aforador-dae9")
+    dae_edoc, case = _dae_in_aforo_of(tecnico, export_world)
+    despacho.start(case, officer=tecnico)
+    # What the set-up's commits would have run (a test transaction never commits).
+    pending, connection.run_on_commit[:] = list(connection.run_on_commit), []
+    for _savepoints, callback, _robust in pending:
+        callback()
+    oce = dae_edoc.filer_oce
+    before = documents_version(oce)
+    with django_capture_on_commit_callbacks(execute=True):
+        correcciones.correct_in_aforo(
+            dae_edoc,
+            officer=tecnico,
+            cabecera={"factura": {"numero": "EXP-CORREGIDA-1"}},
+            motivo="Factura corregida en el aforo.",
+        )
+    dae_edoc.refresh_from_db()
+    assert dae_edoc.reference == "EXP-CORREGIDA-1"
+    assert documents_version(oce) != before
