@@ -208,7 +208,8 @@ def _open(edoc, canal: str | None) -> AforoCase | None:
     from ecuapass.edocs import batch
 
     batch.written("despacho.aforocase", edoc.pk)  # obligaciones.dai.CASES
-    case = AforoCase.objects.create(
+    tecnico = least_loaded(edoc.distrito)
+    case = AforoCase.objects.create(  # born assigned: no UPDATE for the técnico
         edoc=edoc,
         canal=canal,
         distrito=edoc.distrito,
@@ -216,10 +217,14 @@ def _open(edoc, canal: str | None) -> AforoCase | None:
         importer_name=(getattr(content, "importador_nombre", "") or "")[:300],
         opened_on=now,
         due_on=due_for(canal, now),
+        tecnico=tecnico,
+        assigned_on=now if tecnico is not None else None,
     )
-    tecnico = least_loaded(case.distrito)
     if tecnico is not None:
-        _assign(case, tecnico, kind=K.ASIGNADO, user=None, role=lifecycle.PROCESS, ip=None)
+        _assign(
+            case, tecnico, kind=K.ASIGNADO, user=None, role=lifecycle.PROCESS, ip=None, save=False
+        )
+        _count_assigned(case.distrito, tecnico)
     return case
 
 
@@ -280,22 +285,53 @@ def open_load_subquery():
     )
 
 
-def least_loaded(distrito: str):
-    """The técnico of ``distrito`` with the fewest open cases (ties: alphabetical ID Usuario)."""
+def _tecnicos_by_load(distrito: str):
+    """The técnicos of ``distrito`` with their open cases (``carga``), least loaded first
+    (ties: alphabetical ID Usuario, then id)."""
     from ecuapass.officers.services import officers_for
 
     return (
         officers_for(distrito, Role.TECNICO)
         .annotate(carga=open_load_subquery())
         .order_by("carga", "user__username", "pk")
-        .first()
     )
 
 
-def _assign(case, tecnico, *, kind, user, role, ip, note="") -> None:
-    case.tecnico = tecnico
-    case.assigned_on = timezone.now()
-    case.save(update_fields=["tecnico", "assigned_on"])
+def least_loaded(distrito: str):
+    """The técnico of ``distrito`` with the fewest open cases (ties: alphabetical ID Usuario).
+
+    In a worker's batch (``edocs.batch``) the técnicos and their loads are read once per batch
+    and distrito; each case the batch assigns adds one to its técnico's load when its document
+    ends (``_count_assigned``; never for a document rolled back), so the batch assigns exactly
+    as one-by-one processing would over the loads it read."""
+    from ecuapass.edocs import batch
+
+    if not batch.active():
+        return _tecnicos_by_load(distrito).first()
+    # Listed in the order that breaks ties (ID Usuario by the database's collation, then id).
+    tied = batch.memo(
+        ("despacho.loads", distrito),
+        lambda: list(_tecnicos_by_load(distrito).order_by("user__username", "pk")),
+    )
+    return min(tied, key=lambda t: (t.carga, tied.index(t)), default=None)
+
+
+def _count_assigned(distrito: str, tecnico) -> None:
+    """One more open case for ``tecnico`` in the batch's loads, once its document is kept."""
+    from ecuapass.edocs import batch
+
+    def count():
+        tecnico.carga += 1
+
+    batch.after_document(count)  # nothing outside a batch
+
+
+def _assign(case, tecnico, *, kind, user, role, ip, note="", save=True) -> None:
+    """``save=False``: the case was created with its técnico and ``assigned_on``."""
+    if save:
+        case.tecnico = tecnico
+        case.assigned_on = timezone.now()
+        case.save(update_fields=["tecnico", "assigned_on"])
     text = _("Asignado a %(name)s (%(user)s).") % {
         "name": tecnico.user.get_full_name(),
         "user": tecnico.user.username,
