@@ -237,6 +237,7 @@ def main() -> None:
         ["psql", "-h", "127.0.0.1", "-U", "postgres", "-qc", "VACUUM ANALYZE", DB_NAME], check=True
     )
     server = start_server()
+    os.environ["BENCH_SERVER_PGID"] = str(server.pid)  # its own session: the pid is the group's
     try:
         when = dt.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z")
         for scenario in selected:

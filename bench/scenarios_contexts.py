@@ -242,7 +242,7 @@ def submissions_extra(base: str, info: dict) -> str:
     import subprocess
     import sys
 
-    from bench import submit
+    from bench import cpu, submit
     from bench.run import ROOT, env
 
     workers = [
@@ -266,14 +266,35 @@ def submissions_extra(base: str, info: dict) -> str:
         )
         for _ in range(WORKERS)
     ]
+    snaps = {}
     try:
-        r = submit.run(base, info["token"], count=int(os.environ.get("BENCH_SUBMISSIONS", "400")))
+        r = submit.run(
+            base,
+            info["token"],
+            count=int(os.environ.get("BENCH_SUBMISSIONS", "400")),
+            on_phase=lambda phase: snaps.__setitem__(phase, cpu.snapshot()),
+        )
     finally:
         for w in workers:
             os.killpg(w.pid, signal.SIGTERM)
             w.wait(timeout=60)
     ref = r["reference"]
     lost, twice = _lost_and_twice()
+    groups = {
+        "API (gunicorn, 2 processes)": cpu.in_group(int(os.environ["BENCH_SERVER_PGID"])),
+        f"workers ({WORKERS} `run_worker`: processing and e-mail)": lambda p: any(
+            p.pgrp == w.pid for w in workers
+        ),
+        "PostgreSQL (every backend)": cpu.named("postgres"),
+        "client (this driver's threads)": cpu.this_process(),
+    }
+    spent = cpu.spent(snaps["submitting"], snaps["drained"], groups)
+    seconds = r["drained_after_s"]
+    cpu_rows = [
+        f"| {name} | {total:.1f} | {1000 * total / r['count']:.1f} | {100 * total / (2 * seconds):.0f} % |"
+        for name, total in spent.items()
+    ]
+    total = sum(spent.values())
     return "\n".join(
         [
             f"**DAI submissions through the API** (`POST /api/v1/edocs/`, 3 items each, JSON, token, "
@@ -293,6 +314,15 @@ def submissions_extra(base: str, info: dict) -> str:
             f"Lost (still Recibido): {lost}; processed twice (two transitions out of Recibido): "
             f"{twice}. Workers process batches (`edocs.services.process_batch`, "
             f"ECUAPASS_EDOCS_BATCH_SIZE).",
+            "",
+            f"CPU spent from the first submission until the queue was empty ({seconds:.1f} s, "
+            f"2 cores: {2 * seconds:.1f} CPU seconds available), read from `/proc` (`bench/cpu.py`):",
+            "",
+            "| processes | CPU s | CPU ms per document | share of the 2 cores |",
+            "|---|---:|---:|---:|",
+            *cpu_rows,
+            f"| all of the above | {total:.1f} | {1000 * total / r['count']:.1f} | "
+            f"{100 * total / (2 * seconds):.0f} % |",
         ]
     )
 

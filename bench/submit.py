@@ -49,7 +49,10 @@ def _drive(fn, count: int, concurrency: int) -> dict:
     }
 
 
-def run(base: str, token: str, count: int = 400, concurrency: int = 8) -> dict:
+def run(base: str, token: str, count: int = 400, concurrency: int = 8, on_phase=None) -> dict:
+    """``on_phase("submitting")`` right before the first submission, ``on_phase("drained")``
+    once the queue is empty (e.g. to read the processes' CPU in between)."""
+    on_phase = on_phase or (lambda _phase: None)
     template = json.loads((ROOT / "docs" / "examples" / "dai.json").read_text())
     run_id = uuid.uuid4().hex[:6]
 
@@ -74,6 +77,7 @@ def run(base: str, token: str, count: int = 400, concurrency: int = 8) -> dict:
             return response.status
 
     reference = _drive(plain, count, concurrency)
+    on_phase("submitting")
     submitted_at = time.perf_counter()
     result = _drive(post, count, concurrency)
     deadline = time.perf_counter() + 900
@@ -87,5 +91,6 @@ def run(base: str, token: str, count: int = 400, concurrency: int = 8) -> dict:
             break
         time.sleep(0.5)
     result["drained_after_s"] = time.perf_counter() - submitted_at
+    on_phase("drained")
     result["reference"] = reference
     return result
