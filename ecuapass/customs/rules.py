@@ -354,6 +354,44 @@ class FechasCoherentes(Rule):
             )
 
 
+# A DAI in these states declares no invoice (DAI-304).
+_NOT_DECLARING = [DocumentState.BORRADOR, DocumentState.RECHAZADO, DocumentState.ANULADO]
+
+
+def _invoices_alone(ctx) -> set[int]:
+    """The batch's DAIs whose invoice no other DAI declares (DAI-304), from one query for the
+    batch: every DAI declaring, for the same importer, an invoice of the batch (compared as the
+    database compares them, UPPER, through the index on (importador_ruc, UPPER(factura_numero))).
+
+    Only a DAI alone in its group is answered from here: two DAIs of the batch with the same
+    invoice are both in it, and each is then looked up on its own (an earlier one's rejection
+    or acceptance in this batch decides). Processing moves only the batch's own DAIs, so
+    nothing it writes afterwards puts another DAI in a lone DAI's group."""
+    from django.db.models.functions import Upper
+
+    from .models import Dai
+
+    def load(dais):
+        pks = [d.pk for d in dais if d.factura_numero]
+        if not pks:
+            return set()
+        invoices = Dai.objects.filter(pk__in=pks).annotate(invoice=Upper("factura_numero"))
+        groups: dict[tuple, list[int]] = {}
+        for pk, ruc, invoice in (
+            Dai.objects.annotate(invoice=Upper("factura_numero"))
+            .filter(
+                importador_ruc__in={d.importador_ruc for d in dais if d.factura_numero},
+                invoice__in=invoices.values("invoice"),
+            )
+            .exclude(edoc__estado_documento__in=_NOT_DECLARING)
+            .values_list("pk", "importador_ruc", "invoice")
+        ):
+            groups.setdefault((ruc, invoice), []).append(pk)
+        return {group[0] for group in groups.values() if len(group) == 1}
+
+    return per_batch(ctx, "dai:invoices-alone", load)
+
+
 class FacturaNoDuplicada(Rule):
     code = "DAI-304"
     field = "factura.numero"
@@ -367,18 +405,14 @@ class FacturaNoDuplicada(Rule):
         dai = ctx.content
         if not dai.factura_numero:
             return
+        if ctx.batch and dai.pk in _invoices_alone(ctx):
+            return
         other = (
             Dai.objects.filter(
                 importador_ruc=dai.importador_ruc, factura_numero__iexact=dai.factura_numero
             )
             .exclude(pk=dai.pk)
-            .exclude(
-                edoc__estado_documento__in=[
-                    DocumentState.BORRADOR,
-                    DocumentState.RECHAZADO,
-                    DocumentState.ANULADO,
-                ]
-            )
+            .exclude(edoc__estado_documento__in=_NOT_DECLARING)
             .select_related("edoc")
             .first()
         )
