@@ -9,6 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from ecuapass.edocs.serializers import TemplateFields, clone_field
+
 from .models import Dai, DaiItem, FormaPago, TipoDespacho
 from .services import (
     ITEM_FIELDS,
@@ -19,33 +21,6 @@ from .services import (
 )
 
 POSITIVE = {"min_value": Decimal("0")}
-
-
-def _clone(field):
-    """A new serializer's own copy of a template field (issue 16: DRF deep-copies every field at
-    every instantiation, re-running its constructor: ~10 % of an API submission's CPU).
-
-    The copy is a new object (so binding it to its serializer, and a nested serializer's own
-    fields, belong to that serializer alone) sharing the template's configuration: validators,
-    error messages, choices and defaults, which DRF sets in the constructor and never changes
-    afterwards (the defaults of these serializers are immutable values). Templates are never
-    bound nor validated with."""
-    new = object.__new__(type(field))
-    new.__dict__.update(field.__dict__)
-    if isinstance(field, serializers.ListSerializer):
-        new.child = _clone(field.child)
-        new.child.parent = new  # what ListSerializer.__init__'s bind() does (name "" kept)
-    elif isinstance(field, serializers.BaseSerializer):
-        new.__dict__.pop("fields", None)  # its own fields, cloned in turn when first read
-    return new
-
-
-class TemplateFields:
-    """Serializer mixin: each instance's fields are copies (``_clone``) of the class's declared
-    fields instead of deep copies; the same independence, without re-running constructors."""
-
-    def get_fields(self):
-        return {name: _clone(field) for name, field in self._declared_fields.items()}
 
 
 class PartySerializer(TemplateFields, serializers.Serializer):
@@ -102,13 +77,13 @@ class ItemSerializer(serializers.ModelSerializer):
         # DRF maps the model's fields to serializer fields at every instantiation (labels,
         # validators: a third of a DAI's validation in the API, issue 16). They are mapped once
         # per class and process (never bound: templates); each serializer gets its own copies
-        # (``_clone``, as the declared fields of ``TemplateFields``), so nothing bound to one
+        # (``clone_field``, as the declared fields of ``TemplateFields``), so nothing bound to one
         # request is shared.
         mapped = type(self).__dict__.get("_mapped_fields")
         if mapped is None:
             mapped = super().get_fields()
             type(self)._mapped_fields = mapped
-        return {name: _clone(field) for name, field in mapped.items()}
+        return {name: clone_field(field) for name, field in mapped.items()}
 
     def validate_subpartida(self, value):
         try:

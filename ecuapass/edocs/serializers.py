@@ -14,7 +14,35 @@ from . import registry
 from .lifecycle import state_label
 
 
-class EdocSummarySerializer(serializers.Serializer):
+def clone_field(field):
+    """A new serializer's own copy of a template field (issue 16: DRF deep-copies every field
+    at every instantiation, re-running its constructor: ~10 % of an API submission's CPU).
+
+    The copy is a new object (so binding it to its serializer, and a nested serializer's own
+    fields, belong to that serializer alone) sharing the template's configuration: validators,
+    error messages, choices and defaults, which DRF sets in the constructor and never changes
+    afterwards (the defaults of the serializers using it are immutable values). Templates are
+    never bound nor used themselves."""
+    new = object.__new__(type(field))
+    new.__dict__.update(field.__dict__)
+    if isinstance(field, serializers.ListSerializer):
+        new.child = clone_field(field.child)
+        new.child.parent = new  # what ListSerializer.__init__'s bind() does (name "" kept)
+    elif isinstance(field, serializers.BaseSerializer):
+        new.__dict__.pop("fields", None)  # its own fields, cloned in turn when first read
+    return new
+
+
+class TemplateFields:
+    """Serializer mixin: each instance's fields are copies (``clone_field``) of the class's
+    declared fields instead of deep copies: the same independence, without re-running
+    constructors. Only for serializers whose fields' defaults are immutable values."""
+
+    def get_fields(self):
+        return {name: clone_field(field) for name, field in self._declared_fields.items()}
+
+
+class EdocSummarySerializer(TemplateFields, serializers.Serializer):
     numero_entrega = serializers.CharField()
     tipo_documento = serializers.CharField(source="doc_type")
     nombre_documento = serializers.CharField(source="title")
@@ -48,14 +76,14 @@ class SubmitAnswerSerializer(EdocSummarySerializer):
     reintento = serializers.BooleanField(help_text="True si la Idempotency-Key ya se había usado.")
 
 
-class ErrorSerializer(serializers.Serializer):
+class ErrorSerializer(TemplateFields, serializers.Serializer):
     fase = serializers.CharField(source="phase")
     codigo = serializers.CharField(source="code")
     campo = serializers.CharField(source="field")
     mensaje = serializers.CharField(source="message")
 
 
-class HistorySerializer(serializers.Serializer):
+class HistorySerializer(TemplateFields, serializers.Serializer):
     estado = serializers.CharField(source="field")
     transicion = serializers.CharField(source="transition")
     desde = serializers.CharField(source="from_state")
