@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from ecuapass.core.numbering import next_value
 from ecuapass.customs.edoc import DaiState
+from ecuapass.edocs import batch
 from ecuapass.edocs.states import DocumentState
 
 from .models import (
@@ -49,9 +50,37 @@ class CargaError(Exception):
 
 
 # --- lookups ---------------------------------------------------------------------------------
+# A worker's batch knows which of its documents' MRNs name no accepted manifest (edocs.batch).
+_MANIFESTS = "carga.manifest"
+
+
+def _normal_mrn(mrn) -> str:
+    return (mrn or "").strip().upper()
+
+
+def _batch_mrns() -> set[str]:
+    """The MRNs the batch's documents name (their contents were read with the batch)."""
+    return {
+        mrn
+        for edoc in batch.held()
+        if (mrn := _normal_mrn(getattr(getattr(edoc, "_content_cache", None), "mrn", "")))
+    }
+
+
+def _manifests_among(mrns: set[str]) -> set[str]:
+    return set(
+        Manifiesto.objects.filter(mrn__in=mrns)
+        .exclude(edoc__estado_documento=DocumentState.ANULADO)
+        .values_list("mrn", flat=True)
+    )
+
+
 def accepted_manifest(mrn: str) -> Manifiesto | None:
-    mrn = (mrn or "").strip().upper()
-    if not mrn:
+    """The accepted (not annulled) manifest numbered ``mrn``. In a worker's batch, an MRN of its
+    documents that names none is known from one query for the batch (a manifest accepted in the
+    batch since is looked up: ``on_accepted`` says so)."""
+    mrn = _normal_mrn(mrn)
+    if not mrn or batch.known_absent(_MANIFESTS, mrn, _batch_mrns, _manifests_among):
         return None
     return (
         Manifiesto.objects.select_related("edoc")
@@ -235,6 +264,7 @@ def on_accepted(edoc, content) -> str:
     if isinstance(content, Manifiesto):
         seq = next_value(f"mrn:{year}:{content.transportista_codigo}")
         content.mrn = f"CEC{year}{content.transportista_codigo}{_four(seq)}"
+        batch.written(_MANIFESTS, content.mrn)
         flag_deadline(content, edoc.sent_on)
         content.save(update_fields=["mrn", "tardio", "motivo_tardio", "limite_transmision"])
         return content.mrn
