@@ -140,6 +140,8 @@ def build_dai(edoc, data: dict) -> Dai:
     """Create the DAI, its items and its liquidación from validated data: the items are
     liquidated in memory and written once, already liquidated (3 statements). The serializer's
     liquidación of the same day and rate is reused instead of running the calculator again."""
+    from ecuapass.edocs.services import insert_rows
+
     dai = Dai(edoc=edoc, **header_values(data))
     filer = _loaded_filer(edoc)
     if filer is not None and filer.ruc == dai.importador_ruc:  # an importer filing for itself
@@ -159,7 +161,7 @@ def build_dai(edoc, data: dict) -> Dai:
     dai.save()
     for item in items:
         item.dai = dai
-    DaiItem.objects.bulk_create(items)
+    insert_rows(items)
     liq.dai = dai
     liq.save()
     return dai
