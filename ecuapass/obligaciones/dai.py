@@ -122,12 +122,28 @@ def after_cierre(edoc) -> None:
     """
     from .levante import release_if_covered
 
-    issue_for_accepted(edoc)
+    liquidacion = issue_for_accepted(edoc)
     cases = _cases_of(edoc)
     issue_for_cierre(edoc, cases=cases)
+    if not cases and _holds(liquidacion):
+        # Without a case nothing above paid anything, and the liquidación's obligation just
+        # issued (or read) is still open: it holds the goods, no need to look the others up.
+        return
     # ``edoc`` is the cierre's locked, just-moved document: without a case nothing above paid
     # anything (no levante fired meanwhile by a payment), so its state is the row's.
     release_if_covered(edoc, current=not cases)
+
+
+def _holds(obligation) -> bool:
+    """``obligation`` (as its issuer just saw it) holds the goods: open and not guaranteed
+    (``levante.uncovered``)."""
+    from .models import Obligation
+
+    return (
+        obligation is not None
+        and obligation.state in Obligation.OPEN
+        and obligation.garantia_id is None
+    )
 
 
 def after_anulacion(edoc) -> None:
