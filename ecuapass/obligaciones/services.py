@@ -29,6 +29,7 @@ from django.utils.translation import gettext as _
 from ecuapass.core.money import cents
 from ecuapass.core.numbering import next_value
 from ecuapass.edocs import batch
+from ecuapass.edocs.services import insert_rows
 
 from .errors import ObligacionError
 from .interest import interest_for
@@ -165,11 +166,16 @@ def issue_obligation(
             exigible_on=exigible_on or timezone.localdate(issued_on),
             plan=plan,
         )
-        Component.objects.bulk_create(
-            Component(
-                obligation=obligation, code=ln.code, amount=ln.amount, legal_basis=ln.legal_basis
-            )
-            for ln in lines
+        insert_rows(  # one INSERT … VALUES for its few components (edocs.services)
+            [
+                Component(
+                    obligation=obligation,
+                    code=ln.code,
+                    amount=ln.amount,
+                    legal_basis=ln.legal_basis,
+                )
+                for ln in lines
+            ]
         )
     batch.remember(("obligaciones.issued", key), obligation)
     batch.written(_SOURCES, key)

@@ -35,3 +35,24 @@ def test_the_automatic_cierre_does_not_look_up_what_its_liquidacion_holds(world)
     obligation = Obligation.objects.get(edoc=docs[0])
     pay(obligation, amount=obligation.amount, collector="BANCO", reference="REF-1")
     assert EDocument.objects.get(pk=docs[0].pk).estado_documento == levante.SALIDA_AUTORIZADA
+
+
+def test_an_obligations_components_are_one_insert_of_values(ledger_world):
+    """Issue 16: a few components go as one INSERT … VALUES (edocs.services.insert_rows), not
+    as arrays to unnest; they are written the same."""
+    from decimal import Decimal
+
+    from ecuapass.obligaciones.models import Concept
+    from ecuapass.obligaciones.services import issue_obligation
+
+    lines = [("AD-VALOREM", "10.00"), ("FODINFA", "0.50"), ("IVA", "12.34")]
+    with CaptureQueriesContext(connection) as captured:
+        obligation = issue_obligation(
+            "0991003002001", Concept.LIQUIDACION, lines, source="prueba:1", distrito="028"
+        )
+    inserts = [q["sql"] for q in captured.captured_queries if "obligaciones_component" in q["sql"]]
+    assert len(inserts) == 1 and "UNNEST" not in inserts[0].upper(), inserts
+    rows = list(obligation.components.order_by("pk").values_list("code", "amount"))
+    assert rows == [(code, Decimal(amount)) for code, amount in lines]
+    assert all(c.legal_basis for c in obligation.components.all())
+    assert obligation.amount == Decimal("22.84")
