@@ -14,22 +14,33 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
+from ecuapass.edocs import batch
+
 from .models import MASTER_HSN, ControlCarga, Descargo, DocumentoTransporte
 from .services import accepted_manifest, documento_por_carga
 
 
 def control_in_force(on) -> ControlCarga | None:
     """The ``ControlCarga`` in force on ``on`` (read once per date in a worker's batch)."""
-    from ecuapass.edocs import batch
-
     return batch.memo(
         ("carga.control", on),
         lambda: ControlCarga.objects.in_force(on).order_by("-vigente_desde").first(),
     )
 
 
-def cargo_of(dai) -> DocumentoTransporte | None:
-    return documento_por_carga(dai.mrn, dai.msn, dai.hsn)
+# What DAI-307 found (and locked) for a DAI, for its discharge in the same document's processing.
+_CHECKED = "carga.cargo"
+_UNKNOWN = object()
+
+
+def cargo_of(dai, *, manifest=None) -> DocumentoTransporte | None:
+    """The transport document ``dai`` declares. In a worker's batch, the one its DAI-307
+    check found and locked a moment ago while processing the same document (``edocs.batch``
+    remembers it for that document only)."""
+    checked = batch.recalled((_CHECKED, dai.pk), _UNKNOWN)
+    if checked is not _UNKNOWN:
+        return checked
+    return documento_por_carga(dai.mrn, dai.msn, dai.hsn, manifest=manifest)
 
 
 def _before_control(dai, control) -> bool:
@@ -64,7 +75,7 @@ def dai_cargo_errors(dai, edoc, on) -> list[tuple[str, str]]:
                 % {"mrn": mrn},
             )
         ]
-    documento = cargo_of(dai)
+    documento = cargo_of(dai, manifest=manifest)
     if documento is None:
         return [
             (
@@ -99,6 +110,7 @@ def dai_cargo_errors(dai, edoc, on) -> list[tuple[str, str]]:
     # Lock the document for the rest of the processing transaction: a concurrent DAI for the
     # same cargo waits here and then finds this one's discharge.
     DocumentoTransporte.objects.select_for_update().filter(pk=documento.pk).first()
+    batch.remember((_CHECKED, dai.pk), documento)  # its discharge, if the DAI is accepted
     if Descargo.objects.filter(documento=documento).exclude(dai=edoc).exists():
         errors.append(
             (

@@ -90,9 +90,13 @@ def accepted_manifest(mrn: str) -> Manifiesto | None:
     )
 
 
-def documento_por_carga(mrn: str, msn: str, hsn: str = "") -> DocumentoTransporte | None:
-    """The accepted master (hsn 0000 or blank) or house named by MRN + MSN + HSN."""
-    manifest = accepted_manifest(mrn)
+def documento_por_carga(
+    mrn: str, msn: str, hsn: str = "", *, manifest: Manifiesto | None = None
+) -> DocumentoTransporte | None:
+    """The accepted master (hsn 0000 or blank) or house named by MRN + MSN + HSN.
+
+    ``manifest``: ``accepted_manifest(mrn)`` when the caller has just read it."""
+    manifest = manifest if manifest is not None else accepted_manifest(mrn)
     if manifest is None or not msn:
         return None
     hsn = (hsn or "").strip() or MASTER_HSN

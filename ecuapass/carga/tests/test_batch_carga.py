@@ -72,3 +72,40 @@ def test_a_manifest_accepted_in_the_batch_is_found_by_its_later_dais(cw):
     assert outcomes[manifest.pk] == "aceptado" and manifest.document_number == mrn
     assert outcomes[later.pk] == "aceptado", h.errors(later)
     assert Descargo.objects.get(dai=later).documento.manifiesto.mrn == mrn
+
+
+def test_a_dais_cargo_is_read_once_for_its_check_and_its_discharge(cw):
+    documentos = [h.documento(numero=f"MEDUSH00000{i}") for i in range(1, 4)]
+    manifest = h.manifest(cw, documentos=documentos)
+    h.arrived(cw, manifest)
+    mrn = manifest.document_number
+    today = timezone.localdate().isoformat()
+    docs = [
+        h.submit(
+            cw.importer,
+            dai_payload(
+                invoice=f"CARGA-{i}",
+                documento_transporte={"mrn": mrn, "msn": f"000{i}", "hsn": "0000"},
+                fecha_llegada=today,
+            ),
+            process=False,
+        )
+        for i in range(1, 4)
+    ]
+    with CaptureQueriesContext(connection) as captured:
+        outcomes = services.process_batch(docs[0].pk, limit=10)
+    assert set(outcomes.values()) == {"aceptado"}, outcomes
+    for i, doc in enumerate(docs, start=1):
+        assert Descargo.objects.get(dai=doc).documento.msn == f"000{i}"
+    sqls = [q["sql"] for q in captured.captured_queries]
+    manifests = [s for s in sqls if MANIFEST_LOOKUP in s]
+    documents = [  # the transport document with its manifest (not the lock: no join)
+        s
+        for s in sqls
+        if s.startswith('SELECT "carga_documentotransporte"."id"')
+        and 'JOIN "carga_manifiesto"' in s
+    ]
+    # The batch's MRNs, then each DAI's manifest once (was three times: DAI-307, its cargo and
+    # its discharge); each DAI's transport document once (was twice).
+    assert len(manifests) == 1 + 3, manifests
+    assert len(documents) == 3, documents
