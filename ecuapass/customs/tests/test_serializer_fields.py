@@ -108,3 +108,10 @@ def test_a_new_serializers_fields_run_no_field_constructor(monkeypatch):
     monkeypatch.setattr(fields.Field, "__init__", counting)
     assert len(list(_walk(DaiSerializer()))) > 40
     assert calls == ["DaiSerializer"]
+
+
+def test_the_items_named_validators_are_what_drf_would_derive():
+    s = ItemSerializer()
+    derived = serializers.ModelSerializer.get_unique_together_validators(s)
+    derived += serializers.ModelSerializer.get_unique_for_date_validators(s)
+    assert derived == [] and s.get_validators() == []
