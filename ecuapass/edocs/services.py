@@ -60,7 +60,7 @@ def create_draft(doc_type: registry.DocumentType, *, oce, user, write: bool = Tr
     ``write=False`` (``submit_payload``, inside its transaction, which sends it at once): where
     the database can reserve the row's key (``_reserve_pk``), the row is not written here;
     ``submit`` inserts it once, already sent, instead of an INSERT of the draft and an UPDATE
-    of all it changed (on PostgreSQL a new version of the row in each of its 14 indexes). Its
+    of all it changed (on PostgreSQL a new version of the row in each of its indexes). Its
     content's rows, inserted meanwhile, name it: the foreign keys are checked at the commit."""
     if not doc_type.may_file(oce.registration.oce_type):
         raise EdocError(
