@@ -10,6 +10,7 @@ import pytest
 from rest_framework import serializers
 
 from ecuapass.customs.serializers import DaiSerializer, ItemSerializer
+from ecuapass.edocs.tests.test_serializer_templates import field_constructors
 from tests.support.world import dai_payload
 
 pytestmark = pytest.mark.django_db
@@ -96,16 +97,7 @@ def test_a_new_serializers_fields_run_no_field_constructor(monkeypatch):
     """The point of the templates: reading a new serializer's fields (nested ones included)
     constructs no field (a deep copy re-runs each one's constructor and validators)."""
     list(_walk(DaiSerializer()))  # the item templates are mapped once per process
-    from rest_framework import fields
-
-    calls = []
-    real = fields.Field.__init__
-
-    def counting(self, *args, **kwargs):
-        calls.append(type(self).__name__)
-        real(self, *args, **kwargs)
-
-    monkeypatch.setattr(fields.Field, "__init__", counting)
+    calls = field_constructors(monkeypatch)
     assert len(list(_walk(DaiSerializer()))) > 40
     assert calls == ["DaiSerializer"]
 

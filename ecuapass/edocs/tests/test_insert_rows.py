@@ -11,27 +11,13 @@ from django.test.utils import CaptureQueriesContext
 from ecuapass.customs.models import Dai, DaiItem
 from ecuapass.edocs.models import EDocument, StatusChange
 from ecuapass.edocs.services import VALUES_MAX_ROWS, insert_rows
-from tests.support.world import dai_payload
+from ecuapass.edocs.tests.test_batch import send
 
 pytestmark = pytest.mark.django_db
 
 
 def _submit(world):
-    from ecuapass.customs.serializers import DaiSerializer
-    from ecuapass.edocs import registry, services
-    from ecuapass.edocs.states import Channel
-
-    payload = dai_payload()
-    s = DaiSerializer(data=payload)
-    assert s.is_valid(), s.errors
-    return services.submit_payload(
-        registry.get("DAI"),
-        s.validated_data,
-        raw=payload,
-        user=world.importer.user,
-        oce=world.importer.oce,
-        channel=Channel.SOFTWARE,
-    ).envio.document
+    return send(world, "INS-1")
 
 
 def test_a_submissions_items_and_history_are_one_insert_of_values_each(world):
