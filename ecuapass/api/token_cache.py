@@ -22,6 +22,9 @@ This process also keeps a pickled copy of each entry it read, under its versions
 request reads the two version keys only (the access snapshot keeps its copy likewise), and any
 bump sends it back to the shared entry.
 
+The same ``get_many`` reads the tariff's version for the request (``tariff.version.early_keys``):
+a submission's liquidación then needs no cache read of its own.
+
 The user in the entry has no password (deferred: the API never reads it; a ``save`` of it
 writes the loaded fields only).
 """
@@ -36,6 +39,7 @@ from django.core.cache import cache
 
 from ecuapass.accounts import access_cache
 from ecuapass.core.process_cache import ProcessCache
+from ecuapass.tariff import version as tariff_version
 
 TTL = access_cache.TTL
 MAX_KNOWN = 10_000  # hashes whose user and code this process knows
@@ -82,7 +86,10 @@ def find(key_hash: str, load: Callable):
     user_id, code = where
     kept = _kept_get(key_hash)
     if kept is not None:  # the versions only; the entry and the snapshot from this process
-        got = cache.get_many(access_cache.snapshot_keys(user_id, code)[:2])
+        got = cache.get_many(
+            [*access_cache.snapshot_keys(user_id, code)[:2], *tariff_version.early_keys()]
+        )
+        tariff_version.read_early(got)
         version = access_cache.versions_in(got, user_id)
         if version is not None and version == kept[0]:
             token = pickle.loads(kept[1])  # noqa: S301 - our own pickle of our own entry
@@ -90,7 +97,10 @@ def find(key_hash: str, load: Callable):
             access_cache.snapshot(token.user, code, got, blob_read=False)
             return token
     key = _key(key_hash)
-    got = cache.get_many([key, *access_cache.snapshot_keys(user_id, code)])
+    got = cache.get_many(
+        [key, *access_cache.snapshot_keys(user_id, code), *tariff_version.early_keys()]
+    )
+    tariff_version.read_early(got)
     version = access_cache.versions_in(got, user_id)
     entry = got.get(key)
     token = None

@@ -29,11 +29,13 @@ class RequestIdMiddleware:
     def __call__(self, request):
         request.request_id = request_id_of(request)
         token = context.request_id.set(request.request_id)
+        reads = context.request_reads.set({})
         started = time.perf_counter()
         try:
             response = self.get_response(request)
         finally:
             context.request_id.reset(token)
+            context.request_reads.reset(reads)
         match = getattr(request, "resolver_match", None)
         view = match.view_name if match is not None else "unmatched"
         metrics.observe_request(

@@ -10,7 +10,10 @@ ask with ``max_age``: the token this process read less than that many seconds ag
 without a cache read, so a change made by another process shows there within ``max_age``
 (setting ``ECUAPASS_TARIFF_VERSION_MAX_AGE``, environment ``TARIFF_VERSION_MAX_AGE``); a
 change made in this process shows at once. The DAI pipeline (``tariff.memo``) always reads
-the shared token.
+the shared token — once per request, the one the API's token read fetched in its own
+``get_many`` a few milliseconds earlier in the same request (``early_keys`` / ``read_early``,
+kept in ``ops.context.request_reads``, which ends with the request): a submission reads
+the cache once.
 """
 
 from __future__ import annotations
@@ -21,6 +24,8 @@ import uuid
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
+
+from ecuapass.ops import context
 
 KEY = "tariff:v"
 
@@ -38,7 +43,10 @@ def current(max_age: float = 0) -> str:
     now = time.monotonic()
     if max_age > 0 and _seen["token"] is not None and now - _seen["at"] < max_age:
         return _seen["token"]
-    token = cache.get(KEY)
+    reads = context.request_reads.get()
+    token = reads.pop(KEY, None) if reads else None
+    if token is None:
+        token = cache.get(KEY)
     if token is None:
         token = uuid.uuid4().hex
         cache.add(KEY, token, None)
@@ -50,6 +58,25 @@ def current(max_age: float = 0) -> str:
 def forget() -> None:
     """Read the shared token on the next call, whatever ``max_age``."""
     _seen["token"] = None
+    reads = context.request_reads.get()
+    if reads:
+        reads.pop(KEY, None)
+
+
+def early_keys() -> list[str]:
+    """The version's key, to be read with a ``get_many`` made early in a request (the API's
+    token), so that the request's next ``current()`` needs no read of its own; none outside
+    a request."""
+    return [KEY] if context.request_reads.get() is not None else []
+
+
+def read_early(got: dict) -> None:
+    """Keep the version ``got`` (the result of a ``get_many`` of ``early_keys()``) for this
+    request's next ``current()``."""
+    reads = context.request_reads.get()
+    token = got.get(KEY)
+    if reads is not None and token is not None:
+        reads[KEY] = token
 
 
 def _set_new() -> None:

@@ -68,15 +68,16 @@ def test_a_submission_costs_one_cache_read_for_token_code_grant_and_rate(client,
     # Nothing of the token, the user's codes or grants, nor the rate counter from the database.
     for table in ("api_apitoken", "accounts_ocecode", "accounts_grant", "ratelimit_ratecounter"):
         assert not [s for s in sql if table in s], table
-    # The token's and the grants' versions in one read (the entries are this process's copies).
+    # The token's and the grants' versions in one read (the entries are this process's copies),
+    # the tariff's version for the liquidación in the same read.
     reads = [s for s in sql if "ecuapass_cache" in s]
-    assert sum("access:v" in s for s in reads) == 1 and len(reads) <= 2, reads
-    # The whole submission: the cache read above, the tariff's version, the edoc's key
+    assert len(reads) == 1 and "access:v" in reads[0] and "tariff:v" in reads[0], reads
+    # The whole submission: the cache read above, the edoc's key
     # (PostgreSQL: nextval; elsewhere its draft's INSERT), the DAI, its items (one statement),
     # the liquidación, the job, the número de entrega (one UPDATE … RETURNING), the envío, the
     # two states (one INSERT) and the edoc (PostgreSQL: its one INSERT, already sent; elsewhere
     # the update of the fields the submission changed). Fails when a request's queries grow.
-    assert len(sql) <= 11, "\n".join(s[:120] for s in sql)
+    assert len(sql) <= 10, "\n".join(s[:120] for s in sql)
     history = [s for s in sql if "edocs_statuschange" in s]
     assert len(history) == 1 and history[0].startswith("INSERT"), history
     edoc_writes = [s for s in sql if s.startswith(('INSERT INTO "edocs_edocument"', "UPDATE "))]

@@ -79,3 +79,56 @@ def test_a_change_committed_by_another_process_is_seen_at_the_next_using(tariff,
     with memo.using():
         fresh, queries = _tariff_queries(_ad_valorem)
     assert queries and fresh != before
+
+
+def test_the_version_read_early_in_a_request_serves_its_next_read_only():
+    """The API's token read fetches the version (``early_keys``/``read_early``): the request's
+    next ``current()`` takes it without a read of its own, once; a change in this process
+    (``forget``) or the request's end drops it, and outside a request nothing is read early."""
+    from ecuapass.ops import context
+
+    assert version.early_keys() == []
+    version.read_early({version.KEY: "outside"})  # outside a request: not kept
+    cache.set(version.KEY, "shared", None)
+    assert version.current() == "shared"
+    reads = context.request_reads.set({})
+    try:
+        assert version.early_keys() == [version.KEY]
+        version.read_early(cache.get_many(version.early_keys()))
+        cache.set(version.KEY, "bumped-meanwhile", None)
+        assert version.current() == "shared"  # the early read, no read of its own
+        assert version.current() == "bumped-meanwhile"  # used once: read again
+        version.read_early({version.KEY: "early"})
+        version.forget()  # the tariff changed in this process
+        assert version.current() == "bumped-meanwhile"
+        version.read_early({version.KEY: "early"})
+    finally:
+        context.request_reads.reset(reads)
+    assert version.current() == "bumped-meanwhile"  # the request is over
+
+
+def test_a_submission_uses_the_version_its_token_read_fetched(client, world, fresh_memo):
+    """A version bumped by another process before a request is the one its liquidación uses;
+    the early read of one request does not outlive it."""
+    import json
+
+    from ecuapass.api import token_cache
+    from ecuapass.api.models import ApiToken
+    from tests.support.world import dai_payload
+
+    token_cache.forget_all()
+    _t, raw = ApiToken.issue(user=world.importer.user, oce_code=world.importer.oce, name="erp")
+
+    def post(n):
+        return client.post(
+            "/api/v1/edocs/",
+            data=json.dumps(dai_payload(invoice=f"VE-{n:03d}")),
+            content_type="application/json",
+            HTTP_AUTHORIZATION=f"Token {raw}",
+        )
+
+    for n in range(3):
+        assert post(n).status_code == 202
+        assert memo._store["version"] == cache.get(version.KEY)
+        version._set_new()  # another process's commit (this process's memo not cleared)
+    token_cache.forget_all()
