@@ -5,8 +5,9 @@ not answer, a read is a miss and a write is dropped, with one warning per minute
 and the portal goes on from the database. ``add`` answers False (not stored): the versions made
 on first use (``tariff.version``, ``accounts.access_cache``) go on with their own token.
 ``incr``/``decr`` raise ``CacheUnavailable``, a ``ValueError`` as for a missing key (a version
-key bumped while Redis is away starts again); the rate limits' counters
-(``ratelimit.windows.CacheCounter``) catch it and count in the database.
+key bumped while Redis is away starts again). The rate limits' counters
+(``ratelimit.windows.CacheCounter``) talk to Redis's client directly (one MULTI/EXEC) and count
+in the database when it does not answer.
 Production settings use it for ``REDIS_URL`` with short socket timeouts (``REDIS_TIMEOUT``).
 """
 

@@ -5,8 +5,9 @@ user) in the current window of ``seconds`` and tells whether it is within ``limi
 is one atomic increment that returns the new value — never a read followed by a write, which
 loses updates when requests run in parallel:
 
-* with Redis (``REDIS_URL``): ``SET key 0 NX EX seconds`` then ``INCR key`` (Django's cache
-  ``add`` and ``incr`` on the Redis backend);
+* with Redis (``REDIS_URL``): ``SET key 0 NX EX seconds`` and ``INCRBY key n`` in one
+  MULTI/EXEC, one round trip (Django's cache ``add`` then ``incr`` took three: SET, EXISTS,
+  INCRBY);
 * otherwise: one ``INSERT … ON CONFLICT DO UPDATE SET count = count + 1 RETURNING count`` on
   ``ratelimit.RateCounter`` (SQLite and PostgreSQL). The database cache cannot be used for this:
   its ``incr`` is a ``get`` followed by a ``set``.
@@ -35,8 +36,6 @@ from django.core.cache.backends.redis import RedisCache
 from django.db import connection
 from django.utils import timezone
 from redis.exceptions import RedisError
-
-from ecuapass.ops.cache import CacheUnavailable
 
 
 class DatabaseCounter:
@@ -72,25 +71,22 @@ class DatabaseCounter:
 
 
 class CacheCounter:
-    """Counters in a cache whose ``add`` and ``incr`` are atomic (Redis: SET NX EX, INCR)."""
+    """Counters in Redis: ``SET key 0 NX EX seconds`` and ``INCRBY key n`` in one MULTI/EXEC
+    (one round trip; the key cannot expire between the two)."""
 
     def __init__(self, cache):
         self.cache = cache
 
     def incr(self, key: str, expires_on: datetime, by: int = 1) -> int:
         timeout = max(1, math.ceil((expires_on - timezone.now()).total_seconds()))
-        for _ in range(3):
-            try:
-                self.cache.add(key, 0, timeout=timeout)
-            except (RedisError, OSError):  # Redis away: the limit holds, counted in the database
-                return DatabaseCounter().incr(key, expires_on, by)
-            try:
-                return self.cache.incr(key, by)
-            except CacheUnavailable:  # ResilientRedisCache: its add dropped, Redis away
-                return DatabaseCounter().incr(key, expires_on, by)
-            except ValueError:  # the key expired between add and incr: open it again
-                continue
-        raise RuntimeError(f"rate counter {key} could not be incremented")
+        full = self.cache.make_and_validate_key(key)
+        try:
+            pipe = self.cache._cache.get_client(full, write=True).pipeline(transaction=True)
+            pipe.set(full, 0, nx=True, ex=timeout)
+            pipe.incrby(full, int(by))
+            return int(pipe.execute()[1])
+        except (RedisError, OSError):  # Redis away: the limit holds, counted in the database
+            return DatabaseCounter().incr(key, expires_on, by)
 
     def decr(self, key: str) -> None:
         try:
