@@ -15,6 +15,9 @@ each document. Inside them:
   anything written for it since sends the caller back to its own look-up.
 * ``is_current(edoc)`` — ``edoc`` is the batch's own instance of a row the batch holds locked
   since it claimed it, so its attributes are the row's (``lifecycle.fire`` moves it in place).
+* ``saved_once(edoc)`` — while the batch processes its current document, the moves
+  ``lifecycle.fire`` makes of it change the instance only; the caller writes the row once, at
+  the end of the document, under its savepoint (one UPDATE instead of one per move).
 
 Outside a batch (the portal, the API, the admin, tests calling services directly) ``memo``
 calls ``load()`` every time, nothing is remembered or known absent and ``is_current`` is False:
@@ -48,6 +51,7 @@ def scope():
     _local.doc = None
     _local.current = set()
     _local.keep = []
+    _local.unsaved = None
     try:
         yield
     finally:
@@ -55,6 +59,7 @@ def scope():
         _local.doc = None
         _local.current = set()
         _local.keep = []
+        _local.unsaved = None
 
 
 def hold(edocs: Iterable) -> None:
@@ -155,3 +160,28 @@ def written(name: str, key: Hashable) -> None:
 def is_current(edoc) -> bool:
     """``edoc`` is the batch's own locked instance of its row (see the module's docstring)."""
     return active() and id(edoc) in _local.current
+
+
+@contextmanager
+def saved_once(edoc):
+    """Inside the block, ``lifecycle.fire`` moves ``edoc`` — the batch's current instance of its
+    row — in memory only (``save_deferred``); the caller saves it once after the block, inside
+    the document's savepoint. Whatever reads the document meanwhile reads this instance (the
+    on_move listeners get it from the history row; ``is_current`` callers trust its
+    attributes); a move rolled back with a nested savepoint gives the instance its attributes
+    back (``lifecycle.fire``, ``despacho.despachar_aceptado``), so the one save writes only what
+    stays. Outside a batch, or for another instance, nothing changes. Yields whether the
+    caller saves at the end."""
+    if not is_current(edoc):
+        yield False
+        return
+    outer, _local.unsaved = _local.unsaved, id(edoc)
+    try:
+        yield True
+    finally:
+        _local.unsaved = outer
+
+
+def save_deferred(edoc) -> bool:
+    """``edoc``'s row is written once at the end of its document (``saved_once``)."""
+    return active() and _local.unsaved == id(edoc)

@@ -170,7 +170,9 @@ def fire(
 
     In a worker's batch, the batch's own instance of a document (``edocs.batch.is_current``:
     its row has been locked by the batch since it was read) is moved in place, without reading
-    the row again; if the transition fails, the instance gets its attributes back.
+    the row again; if the transition fails, the instance gets its attributes back. While the
+    batch processes that document (``batch.saved_once``) the row is not written here: the
+    processing saves it once at the document's end.
     """
     from . import batch
 
@@ -188,6 +190,7 @@ def fire(
 
 
 def _fire(edoc, locked, name, user, oce, process, note, ip, before, also_save, savepoint):
+    from . import batch
     from .models import EDocument, StatusChange
 
     with transaction.atomic(savepoint=savepoint):
@@ -217,7 +220,8 @@ def _fire(edoc, locked, name, user, oce, process, note, ip, before, also_save, s
             )
         source = locked.estado_documento
         locked.estado_documento = t.target
-        locked.save(update_fields=["estado_documento", "modified_on", *also_save])
+        if not batch.save_deferred(locked):  # else written once at the document's end
+            locked.save(update_fields=["estado_documento", "modified_on", *also_save])
         StatusChange.objects.create(
             document=locked,
             field=StatusChange.Field.DOCUMENTO,

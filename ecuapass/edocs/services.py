@@ -572,30 +572,36 @@ def _process_locked(
         DocumentError(document=edoc, phase=e.phase, code=e.code, field=e.field, message=e.message)
         for e in errors
     )
-    if formal:
-        edoc.marcar_error(
-            process=process_name,
-            note=ngettext("%(n)d error formal", "%(n)d errores formales", len(errors))
-            % {"n": len(errors)},
-        )
-        edoc.rechazar(process=process_name, note=_errors(len(errors)))
-        outcome = "error"
-    elif errors:
-        edoc.marcar_procesado(process=process_name)
-        edoc.rechazar(process=process_name, note=_errors(len(errors)))
-        outcome = "rechazado"
-    else:
-        edoc.marcar_procesado(process=process_name)
-        edoc.document_number = doc_type.on_accepted(edoc, content)
-        edoc.aceptar(process=process_name, note=edoc.document_number)
-        outcome = "aceptado"
-    edoc.save()
-    from .notices import notify_outcome
+    # The document's row is written once, at the end: in a batch, its moves after the
+    # acceptance (the DAI's canal, its automatic cierre) change the instance only.
+    with batch_memory.saved_once(edoc) as once:
+        if formal:
+            edoc.marcar_error(
+                process=process_name,
+                note=ngettext("%(n)d error formal", "%(n)d errores formales", len(errors))
+                % {"n": len(errors)},
+            )
+            edoc.rechazar(process=process_name, note=_errors(len(errors)))
+            outcome = "error"
+        elif errors:
+            edoc.marcar_procesado(process=process_name)
+            edoc.rechazar(process=process_name, note=_errors(len(errors)))
+            outcome = "rechazado"
+        else:
+            edoc.marcar_procesado(process=process_name)
+            edoc.document_number = doc_type.on_accepted(edoc, content)
+            edoc.aceptar(process=process_name, note=edoc.document_number)
+            outcome = "aceptado"
+        if not once:
+            edoc.save()
+        from .notices import notify_outcome
 
-    notify_outcome(edoc, errors)
-    if outcome == "aceptado":
-        # The type's life goes on (e.g. the DAI's canal de aforo), in the same transaction.
-        doc_type.after_acceptance(edoc)
+        notify_outcome(edoc, errors)
+        if outcome == "aceptado":
+            # The type's life goes on (e.g. the DAI's canal de aforo), in the same transaction.
+            doc_type.after_acceptance(edoc)
+    if once:
+        edoc.save()
     return outcome
 
 

@@ -35,10 +35,12 @@ def release_if_covered(edoc, *, current: bool = False) -> bool:
     ``current``: ``edoc`` is the locked document a transition just moved (its state is the
     row's: not read again).
     """
-    from ecuapass.edocs import lifecycle
+    from ecuapass.edocs import batch, lifecycle
     from ecuapass.edocs.models import EDocument
 
-    if current:
+    # A worker's batch writes its current document's row at the document's end
+    # (edocs.batch.saved_once): the instance, not the row, has the state meanwhile.
+    if current or batch.is_current(edoc):
         state = edoc.estado_documento
     else:
         state = (

@@ -1,0 +1,83 @@
+"""Issue 16: in a worker's batch an accepted document's row is written once, at the end of its
+processing (``edocs.batch.saved_once``), not once for the acceptance and once per move after it
+— and what the row ends with is exactly what one move at a time would have left."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from ecuapass.edocs import services
+from ecuapass.edocs.models import EDocument
+from ecuapass.edocs.states import DocumentState as S
+from ecuapass.edocs.tests.test_batch import send
+
+UPDATE_DOC = re.compile(r'^UPDATE "edocs_edocument"')
+
+
+def _moves(doc) -> list[tuple[str, str]]:
+    """The history rows of its processing (after those of its submission), in order."""
+    rows = list(doc.history.order_by("pk").values_list("transition", "to_state"))
+    return rows[[t for t, _s in rows].index("marcar_procesado") :]
+
+
+@pytest.mark.django_db
+def test_an_accepted_dai_of_a_batch_is_written_once_with_all_its_moves(world):
+    docs = [send(world, f"UNA-{i}") for i in range(3)]
+    with CaptureQueriesContext(connection) as captured:
+        outcomes = services.process_batch(docs[0].pk, limit=3)
+    assert set(outcomes.values()) == {"aceptado"}
+    updates = [q["sql"] for q in captured.captured_queries if UPDATE_DOC.search(q["sql"])]
+    assert len(updates) == 3, updates  # one per document (was three: acceptance, two moves)
+    for doc in docs:
+        row = EDocument.objects.get(pk=doc.pk)
+        assert row.estado_documento == "aforo_cerrado"
+        assert row.canal_aforo == "automatico" and row.document_number
+        assert row.estado_transmision == "procesado" and row.processing_attempts == 1
+        assert [t for t, _s in _moves(row)] == [
+            "marcar_procesado",
+            "aceptar",
+            "asignar_canal",
+            "cerrar_aforo_automatico",
+        ]
+
+
+@pytest.mark.django_db
+def test_a_move_rolled_back_with_the_despachos_savepoint_leaves_the_row_accepted(
+    world, monkeypatch
+):
+    """despachar_aceptado's savepoint rolls back the canal and the cierre (the cierre fails):
+    the one save writes the DAI accepted, with its number and no canal, as before."""
+    from ecuapass.obligaciones import dai as ledger
+
+    docs = [send(world, f"VUELTA-{i}") for i in range(3)]
+    failing = docs[1].pk
+    real = ledger.after_cierre
+
+    def cierre(edoc):  # the cierre's effect (customs.edoc.after_cierre calls it)
+        if edoc.pk == failing:
+            raise RuntimeError("the cierre fails")
+        real(edoc)
+
+    monkeypatch.setattr(ledger, "after_cierre", cierre)
+    outcomes = services.process_batch(docs[0].pk, limit=3)
+    assert set(outcomes.values()) == {"aceptado"}
+    row = EDocument.objects.get(pk=failing)
+    assert (row.estado_documento, row.canal_aforo) == (S.ACEPTADO, "")
+    assert row.document_number
+    assert [t for t, _s in _moves(row)] == ["marcar_procesado", "aceptar"]
+    for pk in (docs[0].pk, docs[2].pk):
+        assert EDocument.objects.get(pk=pk).estado_documento == "aforo_cerrado"
+
+
+@pytest.mark.django_db
+def test_outside_a_batch_each_move_writes_the_row_as_before(world):
+    doc = send(world, "SOLA")
+    with CaptureQueriesContext(connection) as captured:
+        assert services.process(doc.pk) == "aceptado"
+    updates = [q["sql"] for q in captured.captured_queries if UPDATE_DOC.search(q["sql"])]
+    assert len(updates) == 3
+    assert EDocument.objects.get(pk=doc.pk).estado_documento == "aforo_cerrado"
