@@ -20,12 +20,14 @@ use the rounded earlier ones; totals are the sums of the rounded items.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from ecuapass.core import formatting
@@ -150,6 +152,35 @@ def _rate(value: Decimal | None) -> str | None:
         return f"{text}.00"
     whole, frac = text.split(".")
     return f"{whole}.{frac.ljust(2, '0')}"
+
+
+@functools.cache
+def _labels(language: str | None) -> dict:
+    """The names of the fundamentos in ``language`` (the active one), made once per process and
+    language instead of translated again for every item."""
+    return {
+        "seguro": _("Seguro presuntivo"),
+        "base": {value: _base_label(value) for value in TaxRule.Base.values},
+        "ad_valorem": _("Ad valorem"),
+        "especifico": _("Derecho específico"),
+        "salvaguardia": _("Salvaguardia"),
+        "fodinfa": _("FODINFA"),
+        "fodinfa_exento": _("FODINFA (exento)"),
+        "ice_ad_valorem": _("ICE ad valorem"),
+        "ice_especifico": _("ICE específico"),
+        "iva": {value: _iva_label(value) for value in Measure.IvaClass.values},
+    }
+
+
+def _iva_label(iva_class: str) -> str:
+    return _("IVA (%(class)s)") % {"class": Measure.IvaClass(iva_class).label}
+
+
+def _base_label(base) -> str:
+    """The ad valorem's base line for a ``TaxRule.base`` value (or a rule: its own, unknown
+    values included, as ``get_base_display`` shows them)."""
+    display = base.get_base_display() if isinstance(base, TaxRule) else TaxRule.Base(base).label
+    return _("Base imponible del ad valorem: %(base)s") % {"base": display}
 
 
 def _fundamento(
@@ -320,6 +351,7 @@ def _calculate_item(
         )
 
     measures = _measures(line)
+    labels = _labels(get_language())
     fundamentos: list[dict] = []
     overridden: list[str] = []
 
@@ -329,7 +361,7 @@ def _calculate_item(
         fundamentos.append(
             _fundamento(
                 "seguro",
-                _("Seguro presuntivo"),
+                labels["seguro"],
                 tarifa=insurance_rule.rate,
                 base=fob,
                 valor=seguro,
@@ -348,7 +380,7 @@ def _calculate_item(
     fundamentos.append(
         _fundamento(
             "base_ad_valorem",
-            _("Base imponible del ad valorem: %(base)s") % {"base": base_rule.get_base_display()},
+            labels["base"].get(base_rule.base) or _base_label(base_rule),
             tarifa=None,
             base=cif,
             valor=base_av,
@@ -374,7 +406,7 @@ def _calculate_item(
     fundamentos.append(
         _fundamento(
             "ad_valorem",
-            _("Ad valorem"),
+            labels["ad_valorem"],
             tarifa=av_rate,
             base=base_av,
             valor=ad_valorem,
@@ -392,7 +424,7 @@ def _calculate_item(
         fundamentos.append(
             _fundamento(
                 "especifico",
-                _("Derecho específico"),
+                labels["especifico"],
                 tarifa=None,
                 monto=esp.amount,
                 unidad=esp.unit.code if esp.unit_id else "",
@@ -413,7 +445,7 @@ def _calculate_item(
         fundamentos.append(
             _fundamento(
                 "salvaguardia",
-                _("Salvaguardia"),
+                labels["salvaguardia"],
                 tarifa=salv.rate,
                 monto=salv.amount,
                 base=base_av,
@@ -431,7 +463,7 @@ def _calculate_item(
         fundamentos.append(
             _fundamento(
                 "fodinfa",
-                _("FODINFA"),
+                labels["fodinfa"],
                 tarifa=fodinfa_rule.rate,
                 base=cif,
                 valor=fodinfa,
@@ -442,7 +474,7 @@ def _calculate_item(
         fundamentos.append(
             _fundamento(
                 "fodinfa",
-                _("FODINFA (exento)"),
+                labels["fodinfa_exento"],
                 tarifa=ZERO,
                 base=cif,
                 valor=ZERO,
@@ -469,7 +501,7 @@ def _calculate_item(
         fundamentos.append(
             _fundamento(
                 "ice",
-                _("ICE ad valorem"),
+                labels["ice_ad_valorem"],
                 tarifa=ice_rate,
                 base=ice_base,
                 valor=ice_part,
@@ -484,7 +516,7 @@ def _calculate_item(
         fundamentos.append(
             _fundamento(
                 "ice",
-                _("ICE específico"),
+                labels["ice_especifico"],
                 tarifa=None,
                 monto=ice_esp.amount,
                 unidad=ice_esp.unit.code if ice_esp.unit_id else "",
@@ -508,7 +540,7 @@ def _calculate_item(
     fundamentos.append(
         _fundamento(
             "iva",
-            _("IVA (%(class)s)") % {"class": Measure.IvaClass(iva_class).label},
+            labels["iva"].get(iva_class) or _iva_label(iva_class),
             tarifa=iva_rule.rate,
             base=iva_base,
             valor=iva,

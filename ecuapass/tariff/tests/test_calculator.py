@@ -214,3 +214,38 @@ def test_totals_are_sums_of_rounded_items_and_never_negative(tariff, items, on):
             + item.ice
             + item.iva
         )
+
+
+def test_fundamentos_names_are_made_once_per_language_and_follow_the_active_one(
+    tariff, monkeypatch
+):
+    """The names of the fundamentos are translated once per process and language (not per
+    item, issue 16): the same text as the calculation in each language."""
+    from django.utils import translation
+
+    from ecuapass.tariff.models import TaxRule
+    from ecuapass.tariff.services import calculator
+
+    def names(language):
+        with translation.override(language):
+            fundamentos = worked(date(2024, 4, 1)).as_dict()["items"][0]["fundamentos"]
+        return {f["tributo"]: f["nombre"] for f in fundamentos}
+
+    calculator._labels.cache_clear()
+    es, en = names("es"), names("en")
+    with translation.override("es"):
+        bases = {f"Base imponible del ad valorem: {label}" for label in TaxRule.Base.labels}
+    assert es["ad_valorem"] == "Ad valorem" and es["base_ad_valorem"] in bases
+    assert es["iva"].startswith("IVA (") and es["iva"] != en["iva"]
+    assert en["base_ad_valorem"] != es["base_ad_valorem"]
+    calls = []
+    real = calculator._
+
+    def counted(message):
+        calls.append(message)
+        return real(message)
+
+    monkeypatch.setattr(calculator, "_", counted)
+    assert names("es") == es and names("en") == en
+    # no translation of a name per item once made (the simulation's own texts apart)
+    assert [c for c in calls if not c.startswith("Simulación")] == [], calls
