@@ -17,6 +17,9 @@ from . import context
 
 # Attributes every LogRecord has; anything else was passed in ``extra=`` and is kept.
 _STANDARD = set(vars(logging.makeLogRecord({}))) | {"message", "asctime"}
+# json.dumps(…, ensure_ascii=False) builds a new encoder for every call (only the all-defaults
+# call reuses one): the same encoder made once (stateless, safe across threads).
+_ENCODER = json.JSONEncoder(ensure_ascii=False)
 
 
 class JsonFormatter(logging.Formatter):
@@ -40,4 +43,4 @@ class JsonFormatter(logging.Formatter):
                 entry[key] = value if isinstance(value, str | int | float | bool) else str(value)
         if record.exc_info:
             entry["exception"] = self.formatException(record.exc_info)
-        return json.dumps(entry, ensure_ascii=False)
+        return _ENCODER.encode(entry)

@@ -294,3 +294,16 @@ def test_readiness_reports_an_ageing_queue(client, settings):
     response = client.get("/healthz/ready")
     assert response.status_code == 503
     assert response.json()["checks"]["queue_age"] == "queue_ageing"
+
+
+def test_json_log_line_is_the_json_dumps_of_its_entry():
+    """The formatter's line is exactly ``json.dumps(entry, ensure_ascii=False)`` (its encoder
+    is made once): non-ASCII kept, values as given."""
+    record = logging.makeLogRecord(
+        {"name": "ecuapass.audit", "levelname": "INFO", "msg": "status_change", "by_role": "oce"}
+    )
+    record.event, record.document, record.nota = "status_change", 7, "recepción «ñ»"
+    line = JsonFormatter().format(record)
+    entry = json.loads(line)
+    assert line == json.dumps(entry, ensure_ascii=False)
+    assert "recepción «ñ»" in line and entry["document"] == 7
