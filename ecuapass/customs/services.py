@@ -3,6 +3,7 @@ numbering."""
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
@@ -489,17 +490,27 @@ class AmountOverflow(Exception):
         return fields
 
 
+@functools.cache
+def _bounds(model, name: str) -> tuple:
+    """A decimal column's field, its step (one unit of its last place) and the largest value
+    it holds (its max_digits), once per process."""
+    field = model._meta.get_field(name)
+    step = Decimal(1).scaleb(-field.decimal_places)
+    return field, step, Decimal(10) ** (field.max_digits - field.decimal_places) - step
+
+
 def _too_large(instance, names) -> str | None:
     """The first of ``names`` whose value the column cannot hold (its max_digits), as a
     Spanish phrase; None when they all fit."""
     from django.utils.formats import number_format
 
+    model = type(instance)
     for name in names:
-        field = instance._meta.get_field(name)
         value = getattr(instance, name)
-        step = Decimal(1).scaleb(-field.decimal_places)
-        largest = Decimal(10) ** (field.max_digits - field.decimal_places) - step
-        if value is not None and abs(value.quantize(step, rounding=ROUND_HALF_UP)) > largest:
+        if value is None:
+            continue
+        field, step, largest = _bounds(model, name)
+        if abs(value.quantize(step, rounding=ROUND_HALF_UP)) > largest:
             return _("%(campo)s %(valor)s excede el máximo admitido (%(max)s)") % {
                 "campo": field.verbose_name,
                 "valor": number_format(value, field.decimal_places, force_grouping=True),
