@@ -37,6 +37,8 @@ def source_text(value) -> str:
     """The Spanish source of a (lazy) translation: its msgid."""
     if value is None:
         return ""
+    if translation.get_language() == SOURCE_LANGUAGE:  # no switch (a worker's, notify's own)
+        return str(value)
     with translation.override(SOURCE_LANGUAGE):
         return str(value)
 
@@ -127,9 +129,24 @@ def body(notice) -> str:
 
 def spanish(message: dict, part: str, fallback: str = "") -> str:
     """The Spanish text stored alongside (search by asunto, e-mail, API clients)."""
-    with translation.override(SOURCE_LANGUAGE):
+    if translation.get_language() == SOURCE_LANGUAGE:
         text = render(message, part)
+    else:
+        with translation.override(SOURCE_LANGUAGE):
+            text = render(message, part)
     return text if text is not None else fallback
+
+
+def stored(subject, body, params: dict | None) -> tuple[dict, str, str]:
+    """What ``notify`` stores of a message with ``params``: ``pack``'s message and its
+    Spanish subject and body — in one switch to the source language, not one per part."""
+    with translation.override(SOURCE_LANGUAGE):
+        message = pack(subject, body, params)
+        return (
+            message,
+            spanish(message, "subject", message["subject"]),
+            spanish(message, "body", message["body"]),
+        )
 
 
 def category_code(category: str) -> str:

@@ -60,9 +60,7 @@ def notify(
 
     message = {}
     if params is not None:
-        message = rendering.pack(subject, body, params)
-        subject = rendering.spanish(message, "subject", rendering.source_text(subject))
-        body = rendering.spanish(message, "body", rendering.source_text(body))
+        message, subject, body = rendering.stored(subject, body, params)
     # No savepoint of its own (two statements per notice saved): a failure rolls back the
     # caller's transaction with it, as it would anyway.
     with transaction.atomic(savepoint=False):
