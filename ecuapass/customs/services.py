@@ -751,9 +751,42 @@ def assign_number(dai: Dai, *, on: date) -> str:
 
 
 def freeze(dai: Dai) -> None:
+    """Freeze the DAI's liquidación (``frozen_on``) at its acceptance: nothing recomputes it.
+
+    In a worker's batch, a liquidación the batch read with its DAI (``batch_prefetch``) is
+    frozen in memory at once and in the database with the batch's others, in one UPDATE at the
+    batch's end (``edocs.batch.at_end``) — only if its document is kept (``after_document``;
+    called directly under the document's savepoint, never a nested one that may roll back)."""
+    from ecuapass.edocs import batch
+
     now = timezone.now()
-    Liquidacion.objects.filter(dai=dai, frozen_on__isnull=True).update(frozen_on=now)
-    # The liquidación the worker's batch read with the DAI (``batch_prefetch``) says so too.
     liq = dai._state.fields_cache.get("liquidacion")
+    if liq is not None and liq.frozen_on is None and batch.document_level():
+        batch.after_document(functools.partial(_frozen_at_end, liq.pk, now))
+        liq.frozen_on = now
+        return
+    Liquidacion.objects.filter(dai=dai, frozen_on__isnull=True).update(frozen_on=now)
+    # The liquidación the worker's batch read with the DAI says so too.
     if liq is not None and liq.frozen_on is None:
         liq.frozen_on = now
+
+
+def _frozen_at_end(pk: int, at) -> None:
+    from ecuapass.edocs import batch
+
+    frozen = batch.memo("customs.frozen", dict)
+    if not frozen:
+        batch.at_end(functools.partial(_write_frozen, frozen))
+    frozen[pk] = at
+
+
+def _write_frozen(frozen: dict) -> None:
+    """The batch's frozen liquidaciones, each with its own instant, in one UPDATE."""
+    from django.db.models import Case, DateTimeField, Value, When
+
+    Liquidacion.objects.filter(pk__in=list(frozen), frozen_on__isnull=True).update(
+        frozen_on=Case(
+            *(When(pk=pk, then=Value(at)) for pk, at in frozen.items()),
+            output_field=DateTimeField(),
+        )
+    )

@@ -13,6 +13,8 @@ each document. Inside them:
 * ``known_absent(name, key, …)`` / ``written(name, key)`` — no row of a kind exists yet for one
   of the batch's documents (an aforo case, an obligation), known from one query for the batch;
   anything written for it since sends the caller back to its own look-up.
+* ``at_end(callback)`` — run ``callback()`` once at the batch's end, in its transaction, before
+  its commit (e.g. the liquidaciones the batch froze, written in one UPDATE).
 * ``is_current(edoc)`` — ``edoc`` is the batch's own instance of a row the batch holds locked
   since it claimed it, so its attributes are the row's (``lifecycle.fire`` moves it in place).
 * ``saved_once(edoc)`` — while the batch processes its current document, the moves
@@ -52,6 +54,7 @@ def scope():
     _local.current = set()
     _local.keep = []
     _local.unsaved = None
+    _local.end = []
     try:
         yield
     finally:
@@ -60,6 +63,7 @@ def scope():
         _local.current = set()
         _local.keep = []
         _local.unsaved = None
+        _local.end = []
 
 
 def hold(edocs: Iterable) -> None:
@@ -89,11 +93,37 @@ def document():
         _local.doc, _local.depth, _local.after = outer
 
 
-def after_document(callback: Callable[[], None]) -> None:
+def after_document(callback: Callable[[], None]) -> bool:
     """Run ``callback`` when the current document of the batch ends without error (its writes
-    are then the batch's for good); never if it is rolled back. Nothing outside a document."""
+    are then the batch's for good); never if it is rolled back. Nothing outside a document.
+    Returns whether it will run (False outside a document)."""
     if active() and _local.doc is not None:
         _local.after.append(callback)
+        return True
+    return False
+
+
+def document_level() -> bool:
+    """Inside a document of the batch, directly under its own savepoint (not a nested one that
+    may roll back while the document goes on): what ``after_document`` then runs is kept
+    exactly when what the caller writes now is."""
+    return active() and _local.doc is not None and len(connection.savepoint_ids) == _local.depth
+
+
+def at_end(callback: Callable[[], None]) -> None:
+    """Run ``callback()`` at the end of the batch, in its transaction (``end``); the caller
+    registers it once (e.g. when its first entry is kept). Nothing outside a batch."""
+    if active():
+        _local.end.append(callback)
+
+
+def end() -> None:
+    """The batch's end (``process_batch``, before its commit): the ``at_end`` callbacks, in
+    their order. Those a callback registers run too."""
+    if not active():
+        return
+    while _local.end:
+        _local.end.pop(0)()
 
 
 def memo(key: Hashable, load: Callable[[], Any]) -> Any:

@@ -489,6 +489,7 @@ def process_batch(
                 continue
             if edoc.pk != document_id and edoc.job_id:
                 done_jobs.append(edoc.job_id)
+        batch_memory.end()  # what the kept documents left for the batch's end (one write)
         if done_jobs:
             now = timezone.now()
             DBTaskResult.objects.filter(pk__in=done_jobs, status=jobs.READY).update(

@@ -38,8 +38,8 @@ ONCE_PER_BATCH = {
     "notices written": r'^INSERT INTO "notifications_notification"',
 }
 # What each accepted DAI of the bench's world costs in the worker (PostgreSQL and SQLite
-# alike), read from the difference between two batches: 13 now, ~61 before this work.
-PER_DOCUMENT = 13
+# alike), read from the difference between two batches: 12 now, ~61 before this work.
+PER_DOCUMENT = 12
 
 
 def _batch_queries(world, prefix: str, n: int):

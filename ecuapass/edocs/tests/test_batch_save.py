@@ -81,3 +81,49 @@ def test_outside_a_batch_each_move_writes_the_row_as_before(world):
     updates = [q["sql"] for q in captured.captured_queries if UPDATE_DOC.search(q["sql"])]
     assert len(updates) == 3
     assert EDocument.objects.get(pk=doc.pk).estado_documento == "aforo_cerrado"
+
+
+@pytest.mark.django_db
+def test_a_batchs_liquidaciones_are_frozen_in_one_update_for_the_documents_kept(world, monkeypatch):
+    """customs.freeze in a batch: one UPDATE at the batch's end for the DAIs kept, each with the
+    instant of its acceptance; a DAI rolled back after its acceptance leaves its liquidación as
+    it was."""
+    from django.utils import timezone
+
+    from ecuapass.customs.models import Liquidacion
+    from ecuapass.obligaciones import dai as ledger
+
+    docs = [send(world, f"HIELO-{i}") for i in range(3)]
+    failing = docs[1].pk
+    real = ledger.issue_for_accepted
+
+    def issue(edoc):
+        if edoc.pk == failing:
+            raise RuntimeError("fails after its acceptance")
+        return real(edoc)
+
+    monkeypatch.setattr(ledger, "issue_for_accepted", issue)
+    start = timezone.now()
+    with CaptureQueriesContext(connection) as captured:
+        outcomes = services.process_batch(docs[0].pk, limit=3)
+    assert outcomes[failing] == "failed"
+    updates = [
+        q["sql"]
+        for q in captured.captured_queries
+        if q["sql"].startswith('UPDATE "customs_liquidacion"')
+    ]
+    assert len(updates) == 1, updates
+    frozen = dict(Liquidacion.objects.values_list("dai__edoc_id", "frozen_on"))
+    assert frozen[failing] is None
+    kept = [docs[0].pk, docs[2].pk]
+    assert all(start <= frozen[pk] <= timezone.now() for pk in kept)
+    assert frozen[kept[0]] < frozen[kept[1]]  # each at its own acceptance
+
+
+@pytest.mark.django_db
+def test_outside_a_batch_the_liquidacion_is_frozen_at_once(world):
+    from ecuapass.customs.models import Liquidacion
+
+    doc = send(world, "HIELO-SOLO")
+    assert services.process(doc.pk) == "aceptado"
+    assert Liquidacion.objects.get(dai__edoc_id=doc.pk).frozen_on is not None
