@@ -165,6 +165,10 @@ DAI_LIFECYCLE = Lifecycle(
 
 @dataclass
 class DaiType(registry.DocumentType):
+    # Its rules read the DAI's content, never the envío's payload (only DOC-001 does, for an
+    # envío not checked on receipt): a worker's batch leaves it unread (edocs.services._prefetch).
+    rules_read_payload = False
+
     def serializer_class(self):
         from .serializers import DaiSerializer
 

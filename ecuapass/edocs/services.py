@@ -518,12 +518,16 @@ def _prefetch(batch: list[EDocument]) -> list:
     """Read what processing reads of every document of a batch in a few queries: the envíos
     with their senders, and the contents of each type (one query per type) — instead of
     a query for each, per document. Returns the contents."""
-    from django.db.models import prefetch_related_objects
+    from django.db.models import Prefetch, prefetch_related_objects
 
     pending = [e for e in batch if e.estado_transmision == T.RECIBIDO]
     if not pending:
         return []
-    prefetch_related_objects(pending, "envio__sender_user")
+    # The envío's payload (JSON and XML) is read and decoded only where processing reads it:
+    # an envío not checked on receipt (DOC-001), or a type whose rules read it (one query).
+    envios = Envio.objects.defer("payload", "payload_xml")
+    prefetch_related_objects(pending, Prefetch("envio", queryset=envios), "envio__sender_user")
+    _payloads(pending)
     by_type: dict[str, list[EDocument]] = {}
     for edoc in pending:
         by_type.setdefault(edoc.doc_type, []).append(edoc)
@@ -542,6 +546,22 @@ def _prefetch(batch: list[EDocument]) -> list:
                 content.edoc = edoc
             edoc._content_cache = content
     return [e.content for e in pending if e.content is not None]
+
+
+def _payloads(pending: list[EDocument]) -> None:
+    """The payloads ``_prefetch`` deferred that processing reads, in one query."""
+    wanted = {}
+    for edoc in pending:
+        envio = edoc._state.fields_cache.get("envio")
+        doc_type = registry.find(edoc.doc_type)
+        if envio is not None and (
+            not envio.schema_checked or getattr(doc_type, "rules_read_payload", True)
+        ):
+            wanted[envio.pk] = envio
+    if wanted:
+        rows = Envio.objects.filter(pk__in=list(wanted))
+        for pk, payload, xml in rows.values_list("pk", "payload", "payload_xml"):
+            wanted[pk].payload, wanted[pk].payload_xml = payload, xml
 
 
 def _process_locked(

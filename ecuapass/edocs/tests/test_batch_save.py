@@ -127,3 +127,20 @@ def test_outside_a_batch_the_liquidacion_is_frozen_at_once(world):
     doc = send(world, "HIELO-SOLO")
     assert services.process(doc.pk) == "aceptado"
     assert Liquidacion.objects.get(dai__edoc_id=doc.pk).frozen_on is not None
+
+
+@pytest.mark.django_db
+def test_a_batch_reads_the_envios_payload_only_where_processing_reads_it(world):
+    """An envío checked on receipt (the API's) is processed without its payload being read or
+    decoded; the others' payloads are read in one query, for DOC-001."""
+    checked = [send(world, f"API-{i}", schema_checked=True) for i in range(2)]
+    unchecked = [send(world, f"PORTAL-{i}") for i in range(2)]
+    with CaptureQueriesContext(connection) as captured:
+        outcomes = services.process_batch(checked[0].pk, limit=4)
+    assert set(outcomes.values()) == {"aceptado"}
+    envio_reads = [q["sql"] for q in captured.captured_queries if 'FROM "edocs_envio"' in q["sql"]]
+    with_payload = [sql for sql in envio_reads if '"edocs_envio"."payload"' in sql]
+    assert len(envio_reads) == 2, envio_reads  # the envíos, then the payloads wanted
+    assert len(with_payload) == 1
+    asked = {int(pk) for pk in re.findall(r"\d+", with_payload[0].split(" IN ")[-1])}
+    assert asked == {e.envio.pk for e in unchecked}
