@@ -164,7 +164,10 @@ def new_seed() -> int:
 
 
 def stored_explanation(canal: str, matches: list[dict]) -> str:
-    """The explanation as stored (the project's default language, Spanish)."""
+    """The explanation as stored (the project's default language, Spanish); no switch of the
+    active language when it is already that one (a worker's)."""
+    if translation.get_language() == settings.LANGUAGE_CODE:
+        return engine.explain(canal, matches)
     with translation.override(settings.LANGUAGE_CODE):
         return engine.explain(canal, matches)
 

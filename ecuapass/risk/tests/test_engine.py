@@ -252,3 +252,26 @@ def test_explanation_lists_every_matched_profile_and_the_draws():
     assert rules[2].name not in text
     with translation.override("es"):
         assert "Ningún perfil de riesgo vigente" in engine.explain(C.AUTOMATICO, [])
+
+
+@pytest.mark.parametrize(("language", "switches"), [("es", []), ("en", ["es"])])
+def test_the_stored_explanation_is_spanish_switching_language_only_when_needed(
+    monkeypatch, language, switches
+):
+    """A worker stores thousands (one per accepted DAI): in Spanish, without switching the
+    active language when it is already Spanish."""
+    from ecuapass.risk.services import stored_explanation
+
+    seen = []
+    real = translation.override
+
+    def override(lang, *args, **kwargs):
+        seen.append(lang)
+        return real(lang, *args, **kwargs)
+
+    monkeypatch.setattr(translation, "override", override)
+    with real(language):
+        text = stored_explanation(C.AUTOMATICO, [])
+        assert translation.get_language() == language
+    assert seen == switches
+    assert "Ningún perfil de riesgo vigente" in text
