@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import threading
 import time
-import uuid
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -178,24 +177,6 @@ def test_database_counter_is_atomic_under_concurrency():
     results = _hammer(lambda: window.hit("hammer").allowed, 400)
     assert results.count(True) == 100
     assert window.hit("hammer").count == 401
-
-
-@pytest.fixture
-def redis_cache():
-    """A Redis cache of its own (a unique key prefix, its keys removed afterwards)."""
-    from django.core.cache.backends.redis import RedisCache
-
-    redis = pytest.importorskip("redis")
-    prefix = f"ecuapass-test-{uuid.uuid4().hex}"
-    cache = RedisCache("redis://127.0.0.1:6379/0", {"KEY_PREFIX": prefix})
-    try:
-        cache.get("ping")
-    except redis.exceptions.ConnectionError:
-        pytest.skip("Redis no está disponible en 127.0.0.1:6379")
-    yield cache
-    client = cache._cache.get_client(write=True)
-    for key in client.scan_iter(f"{prefix}:*"):
-        client.delete(key)
 
 
 def test_redis_counter_is_atomic_under_concurrency(redis_cache):

@@ -26,3 +26,42 @@ def oce_client(client):
         return client
 
     return login
+
+
+@pytest.fixture
+def redis_cache():
+    """A Redis cache of its own (a unique key prefix, its keys removed afterwards); skipped
+    when Redis is not running on 127.0.0.1:6379."""
+    import uuid
+
+    from django.core.cache.backends.redis import RedisCache
+
+    redis = pytest.importorskip("redis")
+    prefix = f"ecuapass-test-{uuid.uuid4().hex}"
+    cache = RedisCache("redis://127.0.0.1:6379/0", {"KEY_PREFIX": prefix})
+    try:
+        cache.get("ping")
+    except redis.exceptions.ConnectionError:
+        pytest.skip("Redis no está disponible en 127.0.0.1:6379")
+    yield cache
+    client = cache._cache.get_client(write=True)
+    for key in client.scan_iter(f"{prefix}:*"):
+        client.delete(key)
+
+
+@pytest.fixture
+def language_switches(monkeypatch):
+    """From now on, ``.seen`` lists the language of every ``translation.override`` entered, in
+    order; ``.real`` is the override itself (to set a language without counting it)."""
+    from types import SimpleNamespace
+
+    from django.utils import translation
+
+    spy = SimpleNamespace(seen=[], real=translation.override)
+
+    def override(lang, *args, **kwargs):
+        spy.seen.append(lang)
+        return spy.real(lang, *args, **kwargs)
+
+    monkeypatch.setattr(translation, "override", override)
+    return spy

@@ -120,22 +120,16 @@ def test_inbox_and_message_render_for_the_reader_and_link_the_document(client, r
 
 
 @pytest.mark.parametrize("language", ["es", "en"])
-def test_a_notice_is_stored_with_one_switch_to_spanish_at_most(rep_and_code, monkeypatch, language):
+def test_a_notice_is_stored_with_one_switch_to_spanish_at_most(
+    rep_and_code, language_switches, language
+):
     """pack and the Spanish subject and body share one switch of the active language (a
     worker's batch writes thousands: each switch activates a catalog and a context variable)."""
     rep, _code = rep_and_code
-    switches = []
-    real = translation.override
-
-    def override(lang, *args, **kwargs):
-        switches.append(lang)
-        return real(lang, *args, **kwargs)
-
-    monkeypatch.setattr(translation, "override", override)
-    with real(language):
+    with language_switches.real(language):
         notice = _notice(rep)
         assert translation.get_language() == language  # given back
-    assert switches == ["es"]
+    assert language_switches.seen == ["es"]
     assert notice.subject == "DAI ACEPTADA - 028-2026-10-00000001"
     assert notice.body == "Total 47.860,00 al 01/03/2026 (Aceptado)."
     assert notice.message["params"]["estado"] == {"$t": "Aceptado"}

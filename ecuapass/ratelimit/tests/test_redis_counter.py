@@ -2,30 +2,9 @@
 
 from __future__ import annotations
 
-import uuid
-
-import pytest
-
 from ecuapass.ratelimit.windows import CacheCounter, FixedWindow, Leases
 
 DAY = 24 * 3600
-
-
-@pytest.fixture
-def redis_cache():
-    from django.core.cache.backends.redis import RedisCache
-
-    redis = pytest.importorskip("redis")
-    prefix = f"ecuapass-test-{uuid.uuid4().hex}"
-    cache = RedisCache("redis://127.0.0.1:6379/0", {"KEY_PREFIX": prefix})
-    try:
-        cache.get("ping")
-    except redis.exceptions.ConnectionError:
-        pytest.skip("Redis no está disponible en 127.0.0.1:6379")
-    yield cache
-    client = cache._cache.get_client(write=True)
-    for key in client.scan_iter(f"{prefix}:*"):
-        client.delete(key)
 
 
 def test_an_increment_is_one_round_trip_and_the_window_expires(redis_cache, monkeypatch):

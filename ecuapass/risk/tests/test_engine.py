@@ -256,22 +256,14 @@ def test_explanation_lists_every_matched_profile_and_the_draws():
 
 @pytest.mark.parametrize(("language", "switches"), [("es", []), ("en", ["es"])])
 def test_the_stored_explanation_is_spanish_switching_language_only_when_needed(
-    monkeypatch, language, switches
+    language_switches, language, switches
 ):
     """A worker stores thousands (one per accepted DAI): in Spanish, without switching the
     active language when it is already Spanish."""
     from ecuapass.risk.services import stored_explanation
 
-    seen = []
-    real = translation.override
-
-    def override(lang, *args, **kwargs):
-        seen.append(lang)
-        return real(lang, *args, **kwargs)
-
-    monkeypatch.setattr(translation, "override", override)
-    with real(language):
+    with language_switches.real(language):
         text = stored_explanation(C.AUTOMATICO, [])
         assert translation.get_language() == language
-    assert seen == switches
+    assert language_switches.seen == switches
     assert "Ningún perfil de riesgo vigente" in text
