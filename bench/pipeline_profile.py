@@ -41,6 +41,9 @@ pytestmark = pytest.mark.django_db(transaction=False)
 
 COUNT = int(os.environ.get("PIPE_COUNT", "40"))
 VERBOSE = os.environ.get("PIPE_PROFILE") == "1"
+# The worker's batch size; in a run it is what the queue holds when a worker claims (~8-15
+# documents at ~70/s on 2 cores), not the setting's maximum.
+BATCH = os.environ.get("PIPE_BATCH")
 
 
 class Step:
@@ -70,6 +73,15 @@ class Step:
             f"| {self.name} | {self.cpu_ms / per:.1f} | {self.wall_ms / per:.1f} | "
             f"{self.queries / per:.1f} |"
         )
+        if os.environ.get("PIPE_SQL") == "1":
+            import collections
+            import re
+
+            shapes = collections.Counter(
+                re.sub(r"\s+", " ", q["sql"])[:110] for q in self._queries.captured_queries
+            )
+            for shape, n in shapes.most_common(40):
+                line += f"\n{n / per:6.2f}  {shape}"
         if VERBOSE:
             out = io.StringIO()
             pstats.Stats(self.profile, stream=out).sort_stats("cumulative").print_stats(45)
@@ -79,6 +91,8 @@ class Step:
 
 def test_pipeline_cost_per_document(client, world, settings):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    if BATCH:
+        settings.ECUAPASS_EDOCS_BATCH_SIZE = int(BATCH)
     world.importer.user.email = "rep@example.com"
     world.importer.user.save(update_fields=["email"])
     _t, raw = ApiToken.issue(user=world.importer.user, oce_code=world.importer.oce, name="bench")
