@@ -2,22 +2,36 @@
 
 from __future__ import annotations
 
-import threading
-
 from django.conf import settings
-from django.core.mail import EmailMessage
-from django.template.loader import render_to_string
+from django.core.mail import EmailMessage, get_connection
 from django.utils import timezone, translation
+from django.utils.translation import gettext
 from django_tasks import task
 
+from ecuapass.core import formatting
+
 MAILER_BATCH = 50
-_this_round = threading.local()
+# What a round reads of a notice and of its mailbox: the e-mail's text and its recipients.
+_EMAIL_FIELDS = (
+    "sender",
+    "subject",
+    "body",
+    "message",
+    "created_on",
+    "related_url",
+    "related_label",
+    "user__email",
+    "user__is_active",
+    "oce_code__code",
+    "oce_code__registration__operator",
+)
 
 
 @task(queue_name="notifications")
 def send_notification_email(notification_id: int) -> int:
-    """The mailer loop: e-mail the notice, then every notice whose e-mail is due
-    (``send_due``); returns how many addresses the notice itself went to.
+    """The mailer loop: e-mail every notice whose e-mail is due (``send_due``), the job's own
+    among them; returns how many addresses the notice itself went to (0 when an earlier run
+    or another mailer sent it).
 
     ``notify`` enqueues one such job per transaction (``services._mailer_due``), so a batch of
     documents writing 150 notices costs one job. Exactly once: a notice is locked while it is
@@ -26,95 +40,135 @@ def send_notification_email(notification_id: int) -> int:
     to the mail server and before its commit sends that chunk again on the retry (e-mail
     cannot be both sent and recorded atomically); nothing is ever lost.
     """
-    sent = _send(notification_id)
-    send_due()
-    return sent
+    return _send_due().get(notification_id, 0)
 
 
 def send_due(*, rounds: int = 20) -> int:
     """Send the due notices, ``MAILER_BATCH`` per transaction, oldest first; how many."""
+    return len(_send_due(rounds=rounds))
+
+
+def _send_due(*, rounds: int = 20) -> dict[int, int]:
+    """The notices sent (id → how many addresses), ``MAILER_BATCH`` per transaction."""
     from django.db import transaction
 
     from .models import Notification
 
-    total = 0
+    sent: dict[int, int] = {}
     for _round in range(rounds):
-        failure: Exception | None = None
         with transaction.atomic():
             notices = list(
                 Notification.objects.filter(email_due=True)
                 .order_by("pk")
                 .select_for_update(skip_locked=True, of=("self",))
                 .select_related("user", "oce_code__registration")
+                .only(*_EMAIL_FIELDS)
                 .prefetch_related("attachments")[:MAILER_BATCH]
             )
             if not notices:
                 break
-            sent = []
-            _this_round.addresses = {}  # an OCE mailbox's addresses, read once per round
-            try:
-                for notice in notices:
-                    try:
-                        _deliver(notice)
-                    except Exception as exc:  # noqa: BLE001 - record what went out, then fail
-                        failure = exc
-                        break
-                    sent.append(notice.pk)
-            finally:
-                _this_round.addresses = None
-            if sent:
-                Notification.objects.filter(pk__in=sent).update(
+            done, failure = _Round().send(notices)
+            if done:
+                Notification.objects.filter(pk__in=done).update(
                     email_due=False, emailed_on=timezone.now()
                 )
-        total += len(sent)
+        sent.update(done)
         if failure is not None:
             raise failure  # the job fails; core.jobs retries it (the rest stays due)
         if len(notices) < MAILER_BATCH:
             break
-    return total
+    return sent
 
 
-def _send(notification_id: int) -> int:
-    """E-mail one notice unless already sent (row locked while it is sent)."""
-    from django.db import transaction
+class _Round:
+    """One round's e-mails: in Spanish (``LANGUAGE_CODE``, one switch for the round), over one
+    connection to the mail server, each OCE mailbox's addresses read once."""
 
-    from .models import Notification
+    def __init__(self):
+        self.addresses: dict[int, list[str]] = {}
+        self.connection = None
 
-    with transaction.atomic():
-        notice = (
-            Notification.objects.select_for_update(of=("self",))
-            .select_related("user", "oce_code__registration")
-            .filter(pk=notification_id)
-            .first()
-        )
-        if notice is None or notice.emailed_on is not None:
-            return 0
-        count = _deliver(notice)
-        Notification.objects.filter(pk=notice.pk).update(email_due=False, emailed_on=timezone.now())
-    return count
-
-
-def _deliver(notice) -> int:
-    """Hand the notice's e-mail to the mail server; how many addresses.
-
-    In a round of ``send_due`` an OCE mailbox's addresses are read once for the round."""
-    from .services import recipients_of
-
-    addresses = getattr(_this_round, "addresses", None)
-    if addresses is not None and not notice.user_id and notice.oce_code_id:
-        if notice.oce_code_id not in addresses:
-            addresses[notice.oce_code_id] = recipients_of(notice)
-        to = list(addresses[notice.oce_code_id])
-    else:
-        to = recipients_of(notice)
-    if to:
+    def send(self, notices) -> tuple[dict[int, int], Exception | None]:
+        """Hand the notices' e-mails to the mail server in order, up to the first failure:
+        (the notices that went out → how many addresses, the failure or None)."""
+        done: dict[int, int] = {}
         with translation.override(settings.LANGUAGE_CODE):
-            body = render_to_string("notifications/email.txt", {"notice": notice})
+            self.labels = _labels()
+            try:
+                for notice in notices:
+                    try:
+                        done[notice.pk] = self.deliver(notice)
+                    except Exception as exc:  # noqa: BLE001 - record what went out, then fail
+                        return done, exc
+            finally:
+                if self.connection is not None:
+                    self.connection.close()
+        return done, None
+
+    def deliver(self, notice) -> int:
+        """Hand the notice's e-mail to the mail server; how many addresses."""
+        to = self.recipients(notice)
+        if not to:
+            return 0
+        if self.connection is None:
+            connection = get_connection()
+            connection.open()
+            self.connection = connection
         message = EmailMessage(
-            subject=notice.subject, body=body, from_email=settings.DEFAULT_FROM_EMAIL, bcc=to
+            subject=notice.subject,
+            body=email_body(notice, self.labels),
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            bcc=to,
+            connection=self.connection,
         )
         for attachment in notice.attachments.all():
             with attachment.file.open("rb") as fh:
                 message.attach(attachment.name, fh.read(), attachment.content_type)
         message.send()
-    return len(to)
+        return len(to)
+
+    def recipients(self, notice) -> list[str]:
+        from .services import recipients_of
+
+        if notice.user_id or not notice.oce_code_id:
+            return recipients_of(notice)
+        if notice.oce_code_id not in self.addresses:
+            self.addresses[notice.oce_code_id] = recipients_of(notice)
+        return list(self.addresses[notice.oce_code_id])
+
+
+def _labels() -> dict[str, str]:
+    """The e-mail's fixed texts in the active language."""
+    return {
+        "from": gettext("De"),
+        "to": gettext("Destinatario"),
+        "date": gettext("Fecha"),
+        "subject": gettext("Asunto"),
+        "reference": gettext("Referencia"),
+        "footer": gettext(
+            "Este mensaje es una copia del buzón de notificaciones electrónicas de ECUAPASS. "
+            "Consulte el buzón para ver los adjuntos y el historial."
+        ),
+    }
+
+
+def email_body(notice, labels: dict[str, str] | None = None) -> str:
+    """The text of a notice's e-mail, in the active language (``labels``: ``_labels()``)."""
+    labels = labels or _labels()
+    reference = (
+        f"\n{labels['reference']}: {notice.related_label} ({notice.related_url})\n"
+        if notice.related_url
+        else ""
+    )
+    return (
+        f"{labels['from']}: {notice.sender}\n"
+        f"{labels['to']}: {notice.recipient_label}\n"
+        f"{labels['date']}: {formatting.fecha_hora(notice.created_on, seconds=True)}\n"
+        f"{labels['subject']}: {notice.display_subject}\n"
+        f"\n"
+        f"{notice.display_body}\n"
+        f"{reference}"
+        f"\n--\n"
+        f"{labels['footer']}\n"
+        f"\n"
+    )

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from decimal import Decimal
+
 import pytest
 from django.core import mail
+from django.core.mail.backends import locmem
 from django.db import transaction
+from django.utils import translation
+from django.utils.translation import gettext_lazy
 from django_tasks_db.models import DBTaskResult
 
 from ecuapass.accounts.tests.factories import company_with_codes
-from ecuapass.notifications import tasks
 from ecuapass.notifications.models import Notification
 from ecuapass.notifications.services import notify
 from ecuapass.notifications.tasks import send_due, send_notification_email
@@ -40,27 +45,118 @@ def test_one_mailer_job_per_transaction_sends_every_due_notice_exactly_once():
     assert len(mail.outbox) == 4
 
 
+class FailingBackend(locmem.EmailBackend):
+    """The mail server refuses the message whose subject is "Aviso 1"; counts its connections."""
+
+    opened = 0
+
+    def open(self):
+        FailingBackend.opened += 1
+        return super().open()
+
+    def send_messages(self, messages):
+        if any(m.subject == "Aviso 1" for m in messages):
+            raise ConnectionRefusedError("mail server away")
+        return super().send_messages(messages)
+
+
 @pytest.mark.django_db
-def test_a_failing_delivery_keeps_what_went_out_sent_and_the_rest_due(monkeypatch):
+def test_a_failing_delivery_keeps_what_went_out_sent_and_the_rest_due(settings):
     _operator, rep, _codes = company_with_codes({"16": 1})
     notices = [_notify(rep, f"Aviso {i}") for i in range(3)]
-    real = tasks._deliver
-
-    def deliver(notice):
-        if notice.subject == "Aviso 1":
-            raise ConnectionRefusedError("mail server away")
-        return real(notice)
-
-    monkeypatch.setattr(tasks, "_deliver", deliver)
+    settings.EMAIL_BACKEND = f"{__name__}.FailingBackend"
     with pytest.raises(ConnectionRefusedError):
         send_due()  # the job fails: core.jobs retries it
     assert [m.subject for m in mail.outbox] == ["Aviso 0"]
     due = set(Notification.objects.filter(email_due=True).values_list("subject", flat=True))
     assert due == {"Aviso 1", "Aviso 2"}
-    monkeypatch.setattr(tasks, "_deliver", real)
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     assert send_due() == 2  # the retry sends the rest, Aviso 0 not again
     assert sorted(m.subject for m in mail.outbox) == ["Aviso 0", "Aviso 1", "Aviso 2"]
     assert notices
+
+
+@pytest.mark.django_db
+def test_a_round_goes_over_one_connection_in_a_fixed_number_of_statements(
+    settings, django_assert_num_queries
+):
+    """Sending 10 or 40 notices (personal and to a shared mailbox, with a link) costs the same
+    statements: the due notices with their mailboxes, their attachments, one mailbox's
+    addresses, the update; and the round's e-mails go over one connection."""
+    settings.EMAIL_BACKEND = f"{__name__}.FailingBackend"
+    _operator, rep, codes = company_with_codes({"16": 1})
+    for n in (5, 20):
+        for i in range(n):
+            notice = _notify(rep, f"P{i}")
+            notify(sender="SENAE", subject=f"O{i}", body="y", category="otro", oce_code=codes[0])
+        Notification.objects.filter(pk=notice.pk).update(related_url="/x/", related_label="X")
+        FailingBackend.opened = 0
+        mail.outbox.clear()
+        with django_assert_num_queries(4 + 2 * _savepoints()):
+            assert send_due(rounds=1) == 2 * n
+        assert FailingBackend.opened == 1
+        assert len(mail.outbox) == 2 * n
+
+
+def _savepoints() -> int:
+    """The round's transaction is a savepoint inside the test's (2 statements where supported)."""
+    from django.db import connection
+
+    return 1 if connection.features.uses_savepoints else 0
+
+
+@pytest.mark.django_db
+def test_the_e_mail_text_is_exactly_the_notices_in_spanish():
+    _operator, rep, codes = company_with_codes({"16": 1})
+    at = dt.datetime(2026, 3, 1, 15, 4, 5, tzinfo=dt.UTC)
+    with translation.override("en"):  # written while an English user acts
+        personal = notify(
+            sender="SENAE",
+            subject=gettext_lazy("%(doc)s ACEPTADA - %(num)s"),
+            body="Total %(total)s al %(dia)s (%(estado)s).",
+            params={
+                "doc": "DAI",
+                "num": "028-2026-10-00000001",
+                "total": Decimal("47860.00"),
+                "dia": dt.date(2026, 3, 1),
+                "estado": gettext_lazy("Aceptado"),
+            },
+            kind="edoc.aceptado",
+            category="edoc",
+            user=rep,
+            created_on=at,
+        )
+        notify(
+            sender="SISTEMA",
+            subject="Código «X»",
+            body="Línea 1\nLínea 2",
+            category="otro",
+            oce_code=codes[0],
+            created_on=at,
+        )
+    Notification.objects.filter(pk=personal.pk).update(
+        related_url="/edocs/7/", related_label="DAI 7"
+    )
+    with translation.override("en"):  # sent by a worker whose language is English
+        assert send_due() == 2
+    footer = (
+        "--\nEste mensaje es una copia del buzón de notificaciones electrónicas de ECUAPASS. "
+        "Consulte el buzón para ver los adjuntos y el historial.\n\n"
+    )
+    by_subject = {m.subject: m for m in mail.outbox}
+    assert by_subject["DAI ACEPTADA - 028-2026-10-00000001"].body == (
+        "De: SENAE\nDestinatario: BUZÓN PERSONAL\nFecha: 01/03/2026 10:04:05\n"
+        "Asunto: DAI ACEPTADA - 028-2026-10-00000001\n\n"
+        "Total 47.860,00 al 01/03/2026 (Aceptado).\n\n"
+        "Referencia: DAI 7 (/edocs/7/)\n\n" + footer
+    )
+    oce = by_subject["Código «X»"]
+    assert oce.body == (
+        f"De: SISTEMA\nDestinatario: BUZÓN OCE {codes[0].code}\nFecha: 01/03/2026 10:04:05\n"
+        "Asunto: Código «X»\n\nLínea 1\nLínea 2\n\n" + footer
+    )
+    assert oce.bcc == [rep.email] and oce.from_email == "ECUAPASS <no-responder@ecuapass.local>"
+    assert "Subject: =?utf-8?b?Q8OzZGlnbyDCq1jCuw==?=" in oce.message().as_string()
 
 
 @pytest.mark.django_db
