@@ -98,3 +98,60 @@ def test_private_url_requires_login(client, url):
 def test_home_redirects_anonymous_to_login(client):
     response = client.get("/")
     assert response.status_code == 302
+
+
+# --- the API's include comes first (issue 16: resolving an API path cost ~79 us) -----------
+API_URLS = [u for u in ALL_URLS if u.startswith("/api/v1/")]
+
+
+def _urlconf(patterns):
+    import types
+
+    module = types.ModuleType("reordered_urls")
+    module.urlpatterns = patterns
+    return module
+
+
+def _match(url, urlconf):
+    from django.urls import Resolver404, resolve
+
+    try:
+        found = resolve(url, urlconf=urlconf)
+    except Resolver404:
+        return None
+    return (found.view_name, found.func, found.kwargs)
+
+
+def test_no_route_outside_the_api_include_answers_an_api_path():
+    """What lets the API's include come first without changing an answer."""
+    import config.urls
+
+    others = [p for p in config.urls.urlpatterns if str(p.pattern) != "api/v1/"]
+    assert len(others) == len(config.urls.urlpatterns) - 1
+    assert len(API_URLS) > 10
+    assert [u for u in API_URLS if _match(u, _urlconf(others)) is not None] == []
+
+
+def test_api_first_resolves_every_url_as_before():
+    import config.urls
+
+    api = [p for p in config.urls.urlpatterns if str(p.pattern) == "api/v1/"]
+    api_last = _urlconf([p for p in config.urls.urlpatterns if p not in api] + api)
+    assert all(_match(u, "config.urls") == _match(u, api_last) for u in ALL_URLS)
+
+
+def test_an_api_path_is_resolved_without_walking_the_portal(monkeypatch):
+    from django.urls import resolve
+    from django.urls.resolvers import URLResolver
+
+    calls = []
+    original = URLResolver.resolve
+
+    def counted(self, path):
+        calls.append(str(self.pattern))
+        return original(self, path)
+
+    monkeypatch.setattr(URLResolver, "resolve", counted)
+    assert resolve("/api/v1/edocs/").view_name == "api:edocs_api:list"
+    # the root, api/v1/ and the API's own includes up to the edocs one: 6 (33 before)
+    assert len(calls) <= 8, calls
