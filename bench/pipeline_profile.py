@@ -63,6 +63,9 @@ class Step:
     def __exit__(self, *exc):
         if VERBOSE:
             self.profile.disable()
+            if os.environ.get("PIPE_DUMP"):  # a directory: one pstats file per step
+                slug = self.name.split(" ")[0].lower()
+                self.profile.dump_stats(os.path.join(os.environ["PIPE_DUMP"], f"{slug}.pstats"))
         self.cpu_ms = (time.process_time() - self._cpu) * 1000
         self.wall_ms = (time.perf_counter() - self._wall) * 1000
         self._queries.__exit__(*exc)

@@ -47,3 +47,37 @@ def retry_on_conflict(fn=None, *, attempts: int = 3):
         return wrapper
 
     return decorate(fn) if fn is not None else decorate
+
+
+# --- rows held for one INSERT at the end of a block ---------------------------------------------
+class Held:
+    """A value held in the open transaction until its owner writes it (e.g. a batch's notices
+    or history rows, written together at the batch's end): a no-op entry of the transaction's
+    on-commit list, where it lives and dies with the savepoints that were open when it was
+    held, as on-commit callbacks do. So a savepoint rolled back drops what was held under it,
+    and a rolled-back transaction drops everything."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value):
+        self.value = value
+
+    def __call__(self) -> None:
+        pass
+
+
+def hold(held: list[Held], value) -> None:
+    """Append ``value`` to ``held`` (call inside ``transaction.atomic``)."""
+    from django.db import transaction
+
+    marker = Held(value)
+    transaction.on_commit(marker)
+    held.append(marker)
+
+
+def still_held(held: list[Held]) -> list:
+    """The values of ``held`` no savepoint rollback has dropped, in the order they were held."""
+    from django.db import transaction
+
+    alive = {id(entry[1]) for entry in transaction.get_connection().run_on_commit}
+    return [marker.value for marker in held if id(marker) in alive]

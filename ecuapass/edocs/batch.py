@@ -15,6 +15,10 @@ each document. Inside them:
   anything written for it since sends the caller back to its own look-up.
 * ``at_end(callback)`` — run ``callback()`` once at the batch's end, in its transaction, before
   its commit (e.g. the liquidaciones the batch froze, written in one UPDATE).
+* ``insert_at_end(row)`` — an unsaved row nothing in the batch reads back (a move's history
+  row) is written at the batch's end with the batch's other rows of its model, in one INSERT;
+  a savepoint rolled back (a document, a despacho that could not open) drops the rows held
+  under it.
 * ``is_current(edoc)`` — ``edoc`` is the batch's own instance of a row the batch holds locked
   since it claimed it, so its attributes are the row's (``lifecycle.fire`` moves it in place).
 * ``saved_once(edoc)`` — while the batch processes its current document, the moves
@@ -55,6 +59,7 @@ def scope():
     _local.keep = []
     _local.unsaved = None
     _local.end = []
+    _local.rows = []
     try:
         yield
     finally:
@@ -64,6 +69,7 @@ def scope():
         _local.keep = []
         _local.unsaved = None
         _local.end = []
+        _local.rows = []
 
 
 def hold(edocs: Iterable) -> None:
@@ -215,3 +221,32 @@ def saved_once(edoc):
 def save_deferred(edoc) -> bool:
     """``edoc``'s row is written once at the end of its document (``saved_once``)."""
     return active() and _local.unsaved == id(edoc)
+
+
+def insert_at_end(row) -> bool:
+    """Hold the unsaved ``row`` for the batch's end, where it is inserted with the batch's other
+    held rows of its model in one statement (``edocs.services.insert_rows``), in the order they
+    were held; a savepoint rolled back drops what was held under it (``core.db.hold``). Only
+    for rows nothing reads back before the batch ends. False outside a batch: the caller
+    saves the row itself."""
+    if not active():
+        return False
+    from ecuapass.core.db import hold
+
+    if not _local.rows:
+        at_end(_insert_held)
+    hold(_local.rows, row)
+    return True
+
+
+def _insert_held() -> None:
+    from ecuapass.core.db import still_held
+
+    from .services import insert_rows
+
+    rows, _local.rows = still_held(_local.rows), []
+    by_model: dict[type, list] = {}
+    for row in rows:
+        by_model.setdefault(type(row), []).append(row)
+    for group in by_model.values():
+        insert_rows(group)

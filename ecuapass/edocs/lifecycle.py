@@ -190,7 +190,7 @@ def fire(
 
 
 def _fire(edoc, locked, name, user, oce, process, note, ip, before, also_save, savepoint):
-    from . import batch
+    from . import batch, history
     from .models import EDocument, StatusChange
 
     with transaction.atomic(savepoint=savepoint):
@@ -222,17 +222,19 @@ def _fire(edoc, locked, name, user, oce, process, note, ip, before, also_save, s
         locked.estado_documento = t.target
         if not batch.save_deferred(locked):  # else written once at the document's end
             locked.save(update_fields=["estado_documento", "modified_on", *also_save])
-        StatusChange.objects.create(
-            document=locked,
-            field=StatusChange.Field.DOCUMENTO,
-            transition=t.name,
-            from_state=source,
-            to_state=t.target,
-            by_user=user if user is not None and user.is_authenticated else None,
-            by_process=process,
-            by_role=actor,
-            ip=ip,
-            note=str(note)[:2000],
+        history.write(
+            StatusChange(
+                document=locked,
+                field=StatusChange.Field.DOCUMENTO,
+                transition=t.name,
+                from_state=source,
+                to_state=t.target,
+                by_user=user if user is not None and user.is_authenticated else None,
+                by_process=process,
+                by_role=actor,
+                ip=ip,
+                note=str(note)[:2000],
+            )
         )
         for effect in t.effects:
             effect(locked)

@@ -236,9 +236,9 @@ def _enter_sent_states(edoc: EDocument, *, user, process: str, note: str) -> Non
     move), and ``post_save`` is still sent for each row, as ``create()`` would: the ``on_move``
     listeners (``edocs.moves``) and the audit log (``ops.observability``) see both moves.
     """
-    from django.db.models.signals import post_save
     from django_fsm import TransitionNotAllowed, can_proceed
 
+    from . import history
     from .models import StatusChange
 
     rows = []
@@ -268,14 +268,7 @@ def _enter_sent_states(edoc: EDocument, *, user, process: str, note: str) -> Non
         )
     insert_rows(rows)
     for row in rows:
-        post_save.send(
-            sender=StatusChange,
-            instance=row,
-            created=True,
-            update_fields=None,
-            raw=False,
-            using=row._state.db,
-        )
+        history.announce(row)
 
 
 # Up to this many rows, ``insert_rows`` writes INSERT … VALUES (see there).

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.dispatch import receiver
 from django_fsm.signals import post_transition
 
+from . import history
 from .models import EDocument, StatusChange
 
 
@@ -14,17 +15,19 @@ def record_status_change(sender, instance, name, source, target, **kwargs):
         return
     options = kwargs.get("method_kwargs") or {}
     by = options.get("by")
-    StatusChange.objects.create(
-        document=instance,
-        field=(
-            StatusChange.Field.TRANSMISION
-            if kwargs["field"].name == "estado_transmision"
-            else StatusChange.Field.DOCUMENTO
-        ),
-        transition=name,
-        from_state=source,
-        to_state=target,
-        by_user=by if getattr(by, "is_authenticated", False) else None,
-        by_process=options.get("process", ""),
-        note=str(options.get("note", ""))[:2000],
+    history.write(
+        StatusChange(
+            document=instance,
+            field=(
+                StatusChange.Field.TRANSMISION
+                if kwargs["field"].name == "estado_transmision"
+                else StatusChange.Field.DOCUMENTO
+            ),
+            transition=name,
+            from_state=source,
+            to_state=target,
+            by_user=by if getattr(by, "is_authenticated", False) else None,
+            by_process=options.get("process", ""),
+            note=str(options.get("note", ""))[:2000],
+        )
     )
