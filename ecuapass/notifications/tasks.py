@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from email.policy import Compat32
+
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
+from django.db import models
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django_tasks import task
@@ -51,8 +54,9 @@ def send_due(*, rounds: int = 20) -> int:
 def _send_due(*, rounds: int = 20) -> dict[int, int]:
     """The notices sent (id → how many addresses), ``MAILER_BATCH`` per transaction."""
     from django.db import transaction
+    from django.db.models import prefetch_related_objects
 
-    from .models import Notification
+    from .models import Notification, NotificationAttachment
 
     sent: dict[int, int] = {}
     for _round in range(rounds):
@@ -63,10 +67,15 @@ def _send_due(*, rounds: int = 20) -> dict[int, int]:
                 .select_for_update(skip_locked=True, of=("self",))
                 .select_related("user", "oce_code__registration")
                 .only(*_EMAIL_FIELDS)
-                .prefetch_related("attachments")[:MAILER_BATCH]
+                .annotate(
+                    has_attachments=models.Exists(
+                        NotificationAttachment.objects.filter(notification=models.OuterRef("pk"))
+                    )
+                )[:MAILER_BATCH]
             )
             if not notices:
                 break
+            prefetch_related_objects([n for n in notices if n.has_attachments], "attachments")
             done, failure = _Round().send(notices)
             if done:
                 Notification.objects.filter(pk__in=done).update(
@@ -114,14 +123,14 @@ class _Round:
             connection = get_connection()
             connection.open()
             self.connection = connection
-        message = EmailMessage(
+        message = _Email(
             subject=notice.subject,
             body=email_body(notice, self.labels),
             from_email=settings.DEFAULT_FROM_EMAIL,
             bcc=to,
             connection=self.connection,
         )
-        for attachment in notice.attachments.all():
+        for attachment in notice.attachments.all() if notice.has_attachments else ():
             with attachment.file.open("rb") as fh:
                 message.attach(attachment.name, fh.read(), attachment.content_type)
         message.send()
@@ -135,6 +144,36 @@ class _Round:
         if notice.oce_code_id not in self.addresses:
             self.addresses[notice.oce_code_id] = recipients_of(notice)
         return list(self.addresses[notice.oce_code_id])
+
+
+class _FoldOnce(Compat32):
+    """Django's policy (compat32) that folds a header once per process: the headers every
+    e-mail repeats (From, the MIME ones, the Date within a second) are not folded again for
+    each message. A header's folding depends only on its name, value and the policy's line
+    settings, the key here: the same bytes."""
+
+    _folded: dict[tuple, str] = {}
+
+    def _fold(self, name, value, sanitize):
+        if not isinstance(value, str):
+            return super()._fold(name, value, sanitize)
+        key = (name, value, sanitize, self.linesep, self.max_line_length)
+        folded = self._folded.get(key)
+        if folded is None:
+            if len(self._folded) >= 1024:  # the unique ones (Message-ID, subjects) pass through
+                self._folded.clear()
+            folded = self._folded[key] = super()._fold(name, value, sanitize)
+        return folded
+
+
+_FOLD_ONCE = _FoldOnce()
+
+
+class _Email(EmailMessage):
+    def message(self):
+        message = super().message()
+        message.policy = _FOLD_ONCE  # also the attachments' (the generator uses the top's)
+        return message
 
 
 def _labels() -> dict[str, str]:

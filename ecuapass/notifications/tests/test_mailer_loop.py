@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 from django.core import mail
+from django.core.mail import EmailMessage
 from django.core.mail.backends import locmem
 from django.db import transaction
 from django.utils import translation
@@ -14,6 +15,7 @@ from django.utils.translation import gettext_lazy
 from django_tasks_db.models import DBTaskResult
 
 from ecuapass.accounts.tests.factories import company_with_codes
+from ecuapass.notifications import tasks
 from ecuapass.notifications.models import Notification
 from ecuapass.notifications.services import notify
 from ecuapass.notifications.tasks import send_due, send_notification_email
@@ -81,8 +83,8 @@ def test_a_round_goes_over_one_connection_in_a_fixed_number_of_statements(
     settings, django_assert_num_queries
 ):
     """Sending 10 or 40 notices (personal and to a shared mailbox, with a link) costs the same
-    statements: the due notices with their mailboxes, their attachments, one mailbox's
-    addresses, the update; and the round's e-mails go over one connection."""
+    statements: the due notices with their mailboxes (and whether they have attachments), one
+    mailbox's addresses, the update; and the round's e-mails go over one connection."""
     settings.EMAIL_BACKEND = f"{__name__}.FailingBackend"
     _operator, rep, codes = company_with_codes({"16": 1})
     for n in (5, 20):
@@ -92,10 +94,55 @@ def test_a_round_goes_over_one_connection_in_a_fixed_number_of_statements(
         Notification.objects.filter(pk=notice.pk).update(related_url="/x/", related_label="X")
         FailingBackend.opened = 0
         mail.outbox.clear()
-        with django_assert_num_queries(4 + 2 * _savepoints()):
+        with django_assert_num_queries(3 + 2 * _savepoints()):
             assert send_due(rounds=1) == 2 * n
         assert FailingBackend.opened == 1
         assert len(mail.outbox) == 2 * n
+
+
+@pytest.mark.django_db
+def test_attachments_are_read_only_for_the_notices_that_have_them(django_assert_num_queries):
+    _operator, rep, _codes = company_with_codes({"16": 1})
+    _notify(rep, "Sin adjunto")
+    notify(
+        sender="SENAE",
+        subject="Con adjunto",
+        body="x",
+        category="otro",
+        user=rep,
+        attachments=[("a.txt", b"uno"), ("b.pdf", b"%PDF", "application/pdf")],
+    )
+    # The due notices, the attachments of the one that has them, the update (personal notices:
+    # the address is the user's, read with the notice).
+    with django_assert_num_queries(3 + 2 * _savepoints()):
+        assert send_due() == 2
+    by_subject = {m.subject: m for m in mail.outbox}
+    assert by_subject["Sin adjunto"].attachments == []
+    assert by_subject["Con adjunto"].attachments == [
+        ("a.txt", "uno", "text/plain"),
+        ("b.pdf", b"%PDF", "application/pdf"),
+    ]
+
+
+def test_headers_folded_once_give_the_same_bytes_as_djangos_own():
+    long_subject = "DAI ACEPTADA – declaración " + "muy larga " * 12
+    for subject in ["Código «X»", long_subject, "Plain ASCII", long_subject]:  # 2nd time: cached
+        fields = {
+            "subject": subject,
+            "body": "Línea\n" * 3,
+            "from_email": "ECUAPASS <no-responder@ecuapass.local>",
+            "bcc": ["a@example.com"],
+            "headers": {"Date": "Sun, 06 Dec 2026 14:26:37 -0000", "Message-ID": "<1@x>"},
+        }
+        ours, django = tasks._Email(**fields), EmailMessage(**fields)
+        for message in (ours, django):
+            message.attach("a.txt", b"uno", "text/plain")
+        ours, django = ours.message(), django.message()
+        assert ours.policy is not django.policy
+        for mime in (ours, django):
+            mime.set_boundary("limite")
+        assert ours.as_bytes() == django.as_bytes()
+        assert ours.as_string() == django.as_string()
 
 
 def _savepoints() -> int:
