@@ -28,7 +28,7 @@ from django.utils.translation import gettext_lazy
 from ecuapass.core import formatting
 from ecuapass.core.models import Capability
 from ecuapass.core.numbering import next_value
-from ecuapass.edocs import lifecycle
+from ecuapass.edocs import batch, lifecycle
 from ecuapass.edocs.lifecycle import FILER, PARTY, Notice
 from ecuapass.edocs.states import CanalAforo
 from ecuapass.officers.roles import Role
@@ -116,7 +116,11 @@ def operator_role(edoc, oce) -> str:
 
 
 def _event(case, kind, text="", *, user=None, role="", oce=None, ip=None) -> AforoEvent:
-    return AforoEvent.objects.create(
+    """Record an action of the trámite. In a worker's batch (the assignment when a DAI is
+    accepted) the row is written with the batch's other events in one INSERT at its end
+    (``edocs.batch.insert_at_end``: nothing reads the events back before; one rolled back
+    with its savepoint is dropped)."""
+    event = AforoEvent(
         case=case,
         kind=kind,
         text=str(text)[:4000],
@@ -125,6 +129,9 @@ def _event(case, kind, text="", *, user=None, role="", oce=None, ip=None) -> Afo
         by_oce=oce,
         ip=ip or None,
     )
+    if not batch.insert_at_end(event):
+        event.save(force_insert=True)
+    return event
 
 
 def _locked(case: AforoCase) -> AforoCase:
@@ -205,8 +212,6 @@ def _open(edoc, canal: str | None) -> AforoCase | None:
         return None
     content = edoc.content
     now = timezone.now()
-    from ecuapass.edocs import batch
-
     batch.written("despacho.aforocase", edoc.pk)  # obligaciones.dai.CASES
     tecnico = least_loaded(edoc.distrito)
     case = AforoCase.objects.create(  # born assigned: no UPDATE for the técnico
@@ -304,21 +309,32 @@ def least_loaded(distrito: str):
     and distrito; each case the batch assigns adds one to its técnico's load when its document
     ends (``_count_assigned``; never for a document rolled back), so the batch assigns exactly
     as one-by-one processing would over the loads it read."""
-    from ecuapass.edocs import batch
-
     if not batch.active():
         return _tecnicos_by_load(distrito).first()
     # Listed in the order that breaks ties (ID Usuario by the database's collation, then id).
-    tied = batch.memo(
-        ("despacho.loads", distrito),
-        lambda: list(_tecnicos_by_load(distrito).order_by("user__username", "pk")),
-    )
+    tied = batch.memo(("despacho.loads", distrito), lambda: _assignees(distrito))
     return min(tied, key=lambda t: (t.carga, tied.index(t)), default=None)
+
+
+# What the batch's assignment reads of a técnico and their user (``_assign``: the name in the
+# case's event, the user the notice is for).
+_ASSIGNEE_FIELDS = ("user", "user__username", "user__first_name", "user__last_name")
+
+
+def _assignees(distrito: str) -> list:
+    """The técnicos of ``distrito`` with their loads, for a batch: in the order that breaks ties,
+    with only what the assignment reads (one query: no roles and distritos prefetched for
+    ``may_act_as``, no other columns)."""
+    return list(
+        _tecnicos_by_load(distrito)
+        .prefetch_related(None)
+        .only(*_ASSIGNEE_FIELDS)
+        .order_by("user__username", "pk")
+    )
 
 
 def _count_assigned(distrito: str, tecnico) -> None:
     """One more open case for ``tecnico`` in the batch's loads, once its document is kept."""
-    from ecuapass.edocs import batch
 
     def count():
         tecnico.carga += 1
@@ -884,8 +900,6 @@ def infractions_of(ruc: str, before: datetime | None) -> int:
     """Multas imposed on the importer ``ruc`` before ``before`` (risk.history source).
 
     In a worker's batch the importer's multas are read once (processing imposes none)."""
-    from ecuapass.edocs import batch
-
     if batch.active():
         times = batch.memo(
             ("despacho.multas", ruc),

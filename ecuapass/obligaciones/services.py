@@ -166,17 +166,20 @@ def issue_obligation(
             exigible_on=exigible_on or timezone.localdate(issued_on),
             plan=plan,
         )
-        insert_rows(  # one INSERT … VALUES for its few components (edocs.services)
-            [
-                Component(
-                    obligation=obligation,
-                    code=ln.code,
-                    amount=ln.amount,
-                    legal_basis=ln.legal_basis,
-                )
-                for ln in lines
-            ]
-        )
+        components = [
+            Component(
+                obligation=obligation, code=ln.code, amount=ln.amount, legal_basis=ln.legal_basis
+            )
+            for ln in lines
+        ]
+        # In a worker's batch, written with the batch's other components in one INSERT at its
+        # end (nothing in a batch reads them back; edocs.batch.insert_at_end); otherwise one
+        # INSERT … VALUES for its few components now (edocs.services.insert_rows).
+        if batch.active():
+            for component in components:
+                batch.insert_at_end(component)
+        else:
+            insert_rows(components)
     batch.remember(("obligaciones.issued", key), obligation)
     batch.written(_SOURCES, key)
     return obligation

@@ -15,7 +15,6 @@
 
 from __future__ import annotations
 
-import copy
 import secrets
 from dataclasses import dataclass
 from datetime import date
@@ -198,7 +197,7 @@ def assign_canal(edoc, content=None, *, seed: int | None = None) -> CanalAssignm
         seed=seed,
         evaluated_on=on,
         facts=facts.to_json(),
-        profiles=copy.deepcopy(snapshot),
+        profiles=[dict(rule) for rule in snapshot],  # its own copy: flat dicts of scalars
         matched=matched,
         draws=outcome.draws,
         decisive_profile_id=outcome.decisive.rule.id if outcome.decisive else None,
