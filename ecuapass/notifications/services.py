@@ -52,7 +52,8 @@ def notify(
 
     The e-mail copy is sent by the mailer loop (``tasks.send_notification_email``): the notice
     is marked ``email_due`` and one mailer job is enqueued per transaction, in it (queue
-    "notifications") — a batch of documents writing 150 notices enqueues one job, not 150.
+    "notifications") — a batch of documents writing 150 notices enqueues one job, not 150 —
+    unless a mailer job is still waiting in the queue: that one sends them (``_mailer_due``).
     """
     if user is None and oce_code is None:
         raise ValueError("notify() needs a user, an oce_code or both")
@@ -172,15 +173,68 @@ def _mailer_marker() -> None:
 
 
 def _mailer_due(notice_id: int, task) -> None:
-    """Enqueue the mailer job once per transaction (call inside ``transaction.atomic``).
+    """See that a mailer job will send the transaction's notices, once per transaction (call
+    inside ``transaction.atomic``, after writing them): a job waiting in the queue that no
+    worker has taken yet does (``_waiting_mailer``), else one is enqueued.
 
     The job is written in the transaction, so it commits with the notices (or rolls back with
     them, savepoints included: the marker lives in the same on-commit entry's savepoint)."""
     connection = transaction.get_connection()
     if any(entry[1] is _mailer_marker for entry in connection.run_on_commit):
         return
-    task.enqueue(notice_id)
+    if not _waiting_mailer(task):
+        task.enqueue(notice_id)
     transaction.on_commit(_mailer_marker)
+
+
+def _waiting_mailer(task) -> bool:
+    """Whether a mailer job no worker has taken yet is held for this transaction: locked until
+    it ends (``FOR UPDATE SKIP LOCKED``: never waited for), so no worker can take it before the
+    notices are committed and it finds them due when it runs. A batch committing while the
+    previous batch's job still waits adds its notices to that job instead of a job of its own.
+    On SQLite (no row locks) the transaction's earlier writes hold the database: a worker
+    cannot take the job (an UPDATE) before the notices commit either.
+
+    The queue's ``ready()`` look-up in SQL written once (run by every batch of the e-docs
+    worker: compiling the ORM's costs more than the enqueue it saves)."""
+    from django_tasks_db.models import DBTaskResult, get_date_max
+
+    connection = transaction.get_connection()
+    sql = _WAITING_SQL.get(connection.vendor)
+    if sql is None:
+        quote = connection.ops.quote_name
+        table = quote(DBTaskResult._meta.db_table)
+        equal = " AND ".join(
+            f"{quote(c)} = %s" for c in ("status", "backend_name", "queue_name", "task_path")
+        )
+        run_after = quote("run_after")
+        due = f"({run_after} = %s OR {run_after} <= %s)"
+        order = f"{quote('priority')} DESC, {run_after}, {quote('enqueued_at')}"
+        lock = (
+            " FOR UPDATE SKIP LOCKED"
+            if connection.features.has_select_for_update_skip_locked
+            else ""
+        )
+        # Quoted names of the model's own table and columns; the values are parameters.
+        sql = f"SELECT 1 FROM {table} WHERE {equal} AND {due} ORDER BY {order} LIMIT 1{lock}"  # noqa: S608
+        _WAITING_SQL[connection.vendor] = sql
+    adapt = connection.ops.adapt_datetimefield_value
+    with connection.cursor() as cursor:
+        cursor.execute(
+            sql,
+            [
+                "READY",
+                task.backend,
+                task.queue_name,
+                task.module_path,
+                adapt(get_date_max()),
+                adapt(timezone.now()),
+            ],
+        )
+        return cursor.fetchone() is not None
+
+
+_WAITING_SQL: dict[str, str] = {}
 
 
 def _attach(notice: Notification, item) -> NotificationAttachment:

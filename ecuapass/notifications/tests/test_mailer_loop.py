@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from decimal import Decimal
 
 import pytest
 from django.core import mail
 from django.core.mail import EmailMessage
 from django.core.mail.backends import locmem
-from django.db import transaction
-from django.utils import translation
+from django.db import connection, connections, transaction
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy
 from django_tasks_db.models import DBTaskResult
 
@@ -220,7 +221,7 @@ def test_a_notice_rolled_back_with_its_savepoint_takes_its_job_along_only_if_it_
 
 
 @pytest.mark.django_db(transaction=True)
-def test_each_committed_transaction_enqueues_one_mailer_job():
+def test_a_transaction_adds_its_notices_to_a_waiting_mailer_job_or_enqueues_one():
     _operator, rep, _codes = company_with_codes({"16": 1})
     with transaction.atomic():
         for i in range(3):
@@ -228,10 +229,58 @@ def test_each_committed_transaction_enqueues_one_mailer_job():
     with transaction.atomic():
         for i in range(2):
             _notify(rep, f"Lote B {i}")
+    assert _mailer_jobs().count() == 1  # B's notices go with A's job, still waiting
+    first = _mailer_jobs().get()
+    first.claim("w1")  # a worker takes it: the next transaction enqueues a job of its own
+    with transaction.atomic():
+        _notify(rep, "Lote C")
     assert _mailer_jobs().count() == 2
-    first = _mailer_jobs().order_by("enqueued_at").first()
-    send_notification_email.call(*first.args_kwargs["args"])  # one loop sends both batches
-    assert len(mail.outbox) == 5
+    send_notification_email.call(*first.args_kwargs["args"])  # one loop sends all three
+    assert len(mail.outbox) == 6
     for job in _mailer_jobs():
         send_notification_email.call(*job.args_kwargs["args"])
-    assert len(mail.outbox) == 5
+    assert len(mail.outbox) == 6
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_waiting_job_holding_a_transactions_notices_is_not_taken_before_they_commit():
+    if not connection.features.has_select_for_update_skip_locked:
+        pytest.skip("row locks (on SQLite the transaction's writes hold the whole database)")
+    _operator, rep, _codes = company_with_codes({"16": 1})
+    _notify(rep, "Antes")
+    taken = []
+
+    def worker_claims():  # what db_worker does, on its own connection
+        try:
+            with transaction.atomic():
+                taken.append(DBTaskResult.objects.ready().get_locked())
+        finally:
+            connections.close_all()
+
+    with transaction.atomic():
+        _notify(rep, "Durante")  # held by the waiting job
+        thread = threading.Thread(target=worker_claims)
+        thread.start()
+        thread.join()
+    assert taken == [None]  # the worker skipped it while the notice was uncommitted
+    assert _mailer_jobs().count() == 1
+    thread = threading.Thread(target=worker_claims)
+    thread.start()
+    thread.join()
+    assert taken[1] is not None and taken[1].task_path == send_notification_email.module_path
+
+
+@pytest.mark.django_db(transaction=True)
+def test_only_a_mailer_job_ready_to_run_takes_a_transactions_notices():
+    _operator, rep, _codes = company_with_codes({"16": 1})
+    _notify(rep, "A")
+    later = timezone.now() + dt.timedelta(minutes=5)  # a retry waiting out its backoff
+    _mailer_jobs().update(run_after=later)
+    _notify(rep, "B")
+    assert _mailer_jobs().count() == 2
+    _mailer_jobs().update(status="FAILED")
+    _notify(rep, "C")
+    assert _mailer_jobs().count() == 3
+    _notify(rep, "D")  # C's job waits, ready to run: it sends D too
+    assert _mailer_jobs().count() == 3
+    assert send_due() == 4
