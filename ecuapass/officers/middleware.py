@@ -16,6 +16,8 @@ from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 
+from ecuapass.accounts.session_lifetime import may_be_signed_in
+
 from . import second_factor
 
 
@@ -44,7 +46,8 @@ class SecondFactorMiddleware:
 
     def __call__(self, request):
         if (
-            request.user.is_authenticated
+            may_be_signed_in(request)
+            and request.user.is_authenticated
             and not self._open(request.path_info)
             and second_factor.pending_for_session(request)
         ):

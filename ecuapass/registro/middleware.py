@@ -6,6 +6,8 @@ from __future__ import annotations
 from django.shortcuts import redirect
 from django.urls import reverse
 
+from ecuapass.accounts.session_lifetime import may_be_signed_in
+
 from . import annual
 
 ALLOWED_PREFIXES = ("/static/", "/i18n/", "/jsi18n/", "/salir/", "/healthz")
@@ -16,7 +18,7 @@ class AnnualUpdateMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        user = getattr(request, "user", None)
+        user = getattr(request, "user", None) if may_be_signed_in(request) else None
         if user is not None and user.is_authenticated and annual.applies_to(user):
             mark = annual.session_mark()
             # A session already checked for this mark goes on whatever the path (as it did

@@ -168,3 +168,46 @@ def test_the_second_factor_check_wraps_the_session_user_once(rep_client):
     c.logout()
     anonymous = c.get(HOME).wsgi_request.user
     assert not anonymous.is_authenticated and anonymous.is_verified() is False
+
+
+@pytest.fixture
+def users_built(monkeypatch):
+    """The requests whose session user was built (accounts.sessions.get_user)."""
+    from ecuapass.accounts import sessions
+
+    built = []
+    original = sessions.get_user
+
+    def counted(request):
+        built.append(request.path)
+        return original(request)
+
+    monkeypatch.setattr(sessions, "get_user", counted)
+    return built
+
+
+def test_a_request_without_a_session_does_not_build_its_user(client, world, users_built):
+    """An API call with a token carries no session: the session lifetime, second factor and
+    annual update middlewares no longer build its (anonymous) session user (issue 16)."""
+    from ecuapass.api.models import ApiToken
+
+    _t, raw = ApiToken.issue(user=world.importer.user, oce_code=world.importer.oce, name="erp")
+    response = client.get("/api/v1/edocs/", HTTP_AUTHORIZATION=f"Token {raw}")
+    assert response.status_code == 200
+    assert users_built == []
+    # …and the answer still varies on Cookie, as when the middlewares read the session
+    assert "Cookie" in response["Vary"]
+
+
+def test_a_signed_in_session_is_still_checked_by_the_middlewares(rep_client, users_built):
+    client, rep = rep_client
+    client.get(HOME)
+    assert users_built and set(users_built) == {HOME}  # built (and asked for) as before
+    # …and the absolute lifetime still ends it (SessionLifetimeMiddleware ran)
+    from ecuapass.accounts.session_lifetime import SESSION_LOGIN_AT
+
+    session = client.session
+    session[SESSION_LOGIN_AT] = 0
+    session.save()
+    response = client.get(HOME)
+    assert response.status_code == 302 and "expirada=duracion" in response["Location"]
