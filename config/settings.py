@@ -101,7 +101,7 @@ MIDDLEWARE = [
     "ecuapass.registro.middleware.AnnualUpdateMiddleware",  # overdue annual update: confirm first
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "ecuapass.core.middleware.CSPMiddleware",  # django-csp's, the settings' header built once
     "simple_history.middleware.HistoryRequestMiddleware",
     # Axes last, as its documentation asks.
     "axes.middleware.AxesMiddleware",
