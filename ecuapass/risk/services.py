@@ -3,7 +3,8 @@
 * ``assign_canal(edoc, content)`` — called by the DAI's ``after_acceptance`` hook,
   inside the processing transaction. Evaluates the DAI against the profiles in
   force on its acceptance date and stores a ``CanalAssignment`` (idempotent: a
-  second call returns the first assignment). It does not move the document:
+  second call returns the first assignment; in a worker's batch the row is written
+  with the batch's others at its end). It does not move the document:
   the caller sets ``edoc.canal_aforo`` and fires the lifecycle transition.
 * ``replay(assignment)`` — re-evaluates the stored facts and profile snapshot
   with the stored seed; ``reproduces(assignment)`` says whether it gives the
@@ -16,7 +17,7 @@
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
@@ -27,6 +28,7 @@ from django.db.models import Max
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from ecuapass.core import db
 from ecuapass.core.money import cents
 from ecuapass.core.numbering import next_value
 from ecuapass.edocs import batch
@@ -176,10 +178,17 @@ def assign_canal(edoc, content=None, *, seed: int | None = None) -> CanalAssignm
     """Assign the canal de aforo of an accepted DAI; idempotent per document.
 
     In a worker's batch, which of the batch's documents already have an assignment is read once
-    for the whole batch (none usually: they are being accepted now)."""
+    for the whole batch (none usually: they are being accepted now), and the assignment is
+    inserted with the batch's others at its end (``edocs.batch.insert_at_end``): nothing in the
+    batch reads it back but a second call for the same document, which gets it from the batch
+    (unless a savepoint rolled it back)."""
     assigned = _assigned_in_batch()
-    if assigned is None or edoc.pk not in assigned[0] or edoc.pk in assigned[1]:
+    if assigned is None or edoc.pk not in assigned.without:
         existing = CanalAssignment.objects.filter(edoc=edoc).first()
+        if existing is not None:
+            return existing
+    elif edoc.pk in assigned.since:
+        existing = assigned.held_for(edoc.pk)
         if existing is not None:
             return existing
     content = content if content is not None else edoc.content
@@ -189,9 +198,7 @@ def assign_canal(edoc, content=None, *, seed: int | None = None) -> CanalAssignm
     seed = new_seed() if seed is None else seed
     outcome = engine.evaluate(facts, rules, seed)
     matched = [m.to_json() for m in outcome.matches]
-    if assigned is not None:
-        assigned[1].add(edoc.pk)  # a second call looks it up again
-    return CanalAssignment.objects.create(
+    assignment = CanalAssignment(
         edoc=edoc,
         canal=outcome.canal,
         seed=seed,
@@ -203,6 +210,11 @@ def assign_canal(edoc, content=None, *, seed: int | None = None) -> CanalAssignm
         decisive_profile_id=outcome.decisive.rule.id if outcome.decisive else None,
         explanation=stored_explanation(outcome.canal, matched),
     )
+    if assigned is None:
+        assignment.save(force_insert=True)
+    else:
+        assigned.hold(assignment)
+    return assignment
 
 
 def _rules_in_force(on: date) -> tuple[list[engine.Rule], list[dict]]:
@@ -211,9 +223,26 @@ def _rules_in_force(on: date) -> tuple[list[engine.Rule], list[dict]]:
     return rules, [r.to_json() for r in rules]
 
 
-def _assigned_in_batch() -> tuple[set[int], set[int]] | None:
-    """(the batch's documents without an assignment when it began, those assigned since), or
-    None outside a worker's batch."""
+@dataclass
+class _BatchAssignments:
+    """A worker's batch's canal assignments: its documents that had none when it began, and
+    those assigned since (held for the batch's end)."""
+
+    without: set[int]
+    since: set[int] = field(default_factory=set)
+    held: list = field(default_factory=list)  # core.db.hold entries
+
+    def hold(self, assignment: CanalAssignment) -> None:
+        batch.insert_at_end(assignment)
+        db.hold(self.held, assignment)  # dropped with a savepoint rolled back, as the row is
+        self.since.add(assignment.edoc_id)
+
+    def held_for(self, edoc_id: int) -> CanalAssignment | None:
+        return next((a for a in db.still_held(self.held) if a.edoc_id == edoc_id), None)
+
+
+def _assigned_in_batch() -> _BatchAssignments | None:
+    """The batch's assignments (``_BatchAssignments``), or None outside a worker's batch."""
     if not batch.active():
         return None
 
@@ -222,7 +251,7 @@ def _assigned_in_batch() -> tuple[set[int], set[int]] | None:
         taken = set(
             CanalAssignment.objects.filter(edoc_id__in=ids).values_list("edoc_id", flat=True)
         )
-        return ids - taken, set()
+        return _BatchAssignments(without=ids - taken)
 
     return batch.memo("risk.assigned", load)
 

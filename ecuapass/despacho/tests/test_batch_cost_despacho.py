@@ -132,9 +132,9 @@ def test_a_document_rolled_back_leaves_no_event_or_component(world, documental, 
 
 # What each accepted DAI costs the worker when the motor de riesgo sends it to an aforo, read
 # from the difference between two batches: its savepoint and UPDATE, its obligation, the
-# despacho's savepoint, its canal assignment and its case — 8 (10 before its case's event and
+# despacho's savepoint and its case — 7 (11 before its canal assignment, its case's event and
 # its obligation's components were written with the batch's others).
-PER_DOCUMENT = 8
+PER_DOCUMENT = 7
 
 
 def test_a_documental_dai_costs_a_small_constant_of_statements(world, documental):
@@ -143,3 +143,37 @@ def test_a_documental_dai_costs_a_small_constant_of_statements(world, documental
     _docs, large = _batch(world, "L", 7)
     per_document = (len(large) - len(small)) / 5
     assert per_document <= PER_DOCUMENT
+
+
+def test_a_batch_inserts_its_canal_assignments_together(world, documental):
+    docs, queries = _batch(world, "C", 4)
+    assert len(_hits(queries, r'^INSERT INTO "risk_canalassignment"')) == 1
+    assert sorted(CanalAssignment.objects.values_list("edoc_id", flat=True)) == sorted(
+        d.pk for d in docs
+    )
+
+
+def test_a_second_assignment_in_a_batch_returns_the_held_one_unless_rolled_back(world):
+    from django.db import transaction
+
+    from ecuapass.edocs import batch
+    from ecuapass.risk.tests.helpers import accepted_dai
+
+    approved_profile(CanalAforo.DOCUMENTAL, pct="50")
+    first, second = accepted_dai(world.importer), accepted_dai(world.importer)
+    with batch.scope(), transaction.atomic():
+        batch.hold([first, second])
+        one = risk.assign_canal(first)
+        assert one.pk is None  # held for the batch's end
+        assert risk.assign_canal(first) is one
+        try:
+            with transaction.atomic():
+                dropped = risk.assign_canal(second)
+                raise RuntimeError("the despacho fails")
+        except RuntimeError:
+            pass
+        again = risk.assign_canal(second)
+        assert again is not dropped
+        batch.end()
+    rows = CanalAssignment.objects.order_by("edoc_id")
+    assert [(a.edoc_id, a.seed) for a in rows] == [(first.pk, one.seed), (second.pk, again.seed)]
