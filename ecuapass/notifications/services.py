@@ -12,7 +12,7 @@ from functools import partial
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.core.files.base import ContentFile, File
-from django.db import models, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from . import rendering
@@ -330,15 +330,42 @@ def unread_state(user, oce_code=None) -> tuple[int, tuple]:
 
 def recipients_of(notice: Notification) -> list[str]:
     """E-mail addresses of the notice: the user, or the users who share the OCE mailbox."""
-    from ecuapass.accounts.models import Grant, User
-
     if notice.user_id:
         user = notice.user
         return [user.email] if user.email and user.is_active else []
-    code = notice.oce_code
-    granted = Grant.objects.filter(oce_code=code, approved=True).values("user_id")
-    users = User.objects.filter(is_active=True, state=User.State.ACTIVE).filter(
-        models.Q(pk__in=granted)
-        | models.Q(operator_id=code.registration.operator_id, kind=User.Kind.REPRESENTANTE)
+    return mailbox_addresses([notice.oce_code_id])[notice.oce_code_id]
+
+
+def mailbox_addresses(code_ids: Iterable[int]) -> dict[int, list[str]]:
+    """The addresses of the users who share each OCE mailbox — granted the code (approved) or
+    representing its operator; active, with an e-mail — sorted, in one statement for any
+    number of mailboxes (a round of the mailer: one per round, not one per mailbox)."""
+    from ecuapass.accounts.models import Grant, OceCode, User
+
+    ids = sorted(set(code_ids))
+    granted = (
+        Grant.objects.filter(
+            oce_code__in=ids,
+            approved=True,
+            user__is_active=True,
+            user__state=User.State.ACTIVE,
+        )
+        .values_list("oce_code_id", "user__email")
+        .order_by()
     )
-    return sorted({email for email in users.values_list("email", flat=True) if email})
+    representatives = (
+        OceCode.objects.filter(
+            pk__in=ids,
+            registration__operator__users__kind=User.Kind.REPRESENTANTE,
+            registration__operator__users__is_active=True,
+            registration__operator__users__state=User.State.ACTIVE,
+        )
+        .values_list("pk", "registration__operator__users__email")
+        .order_by()
+    )
+    found: dict[int, set[str]] = {code_id: set() for code_id in ids}
+    if ids:
+        for code_id, email in granted.union(representatives, all=True):
+            if email:
+                found[code_id].add(email)
+    return {code_id: sorted(emails) for code_id, emails in found.items()}

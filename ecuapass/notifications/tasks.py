@@ -26,7 +26,6 @@ _EMAIL_FIELDS = (
     "user__email",
     "user__is_active",
     "oce_code__code",
-    "oce_code__registration__operator",
 )
 
 
@@ -65,7 +64,7 @@ def _send_due(*, rounds: int = 20) -> dict[int, int]:
                 Notification.objects.filter(email_due=True)
                 .order_by("pk")
                 .select_for_update(skip_locked=True, of=("self",))
-                .select_related("user", "oce_code__registration")
+                .select_related("user", "oce_code")
                 .only(*_EMAIL_FIELDS)
                 .annotate(
                     has_attachments=models.Exists(
@@ -91,16 +90,17 @@ def _send_due(*, rounds: int = 20) -> dict[int, int]:
 
 class _Round:
     """One round's e-mails: in Spanish (``LANGUAGE_CODE``, one switch for the round), over one
-    connection to the mail server, each OCE mailbox's addresses read once."""
+    connection to the mail server, the addresses of all its OCE mailboxes read at once."""
 
     def __init__(self):
-        self.addresses: dict[int, list[str]] = {}
+        self.addresses: dict[int, list[str]] | None = None
         self.connection = None
 
     def send(self, notices) -> tuple[dict[int, int], Exception | None]:
         """Hand the notices' e-mails to the mail server in order, up to the first failure:
         (the notices that went out → how many addresses, the failure or None)."""
         done: dict[int, int] = {}
+        self.notices = notices
         with translation.override(settings.LANGUAGE_CODE):
             self.labels = _labels()
             try:
@@ -137,12 +137,14 @@ class _Round:
         return len(to)
 
     def recipients(self, notice) -> list[str]:
-        from .services import recipients_of
+        from .services import mailbox_addresses, recipients_of
 
         if notice.user_id or not notice.oce_code_id:
             return recipients_of(notice)
-        if notice.oce_code_id not in self.addresses:
-            self.addresses[notice.oce_code_id] = recipients_of(notice)
+        if self.addresses is None:  # at the round's first OCE notice: all its mailboxes
+            self.addresses = mailbox_addresses(
+                n.oce_code_id for n in self.notices if not n.user_id and n.oce_code_id
+            )
         return list(self.addresses[notice.oce_code_id])
 
 

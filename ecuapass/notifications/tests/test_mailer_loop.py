@@ -15,10 +15,16 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy
 from django_tasks_db.models import DBTaskResult
 
-from ecuapass.accounts.tests.factories import company_with_codes
+from ecuapass.accounts.models import User
+from ecuapass.accounts.tests.factories import (
+    GrantFactory,
+    OceCodeFactory,
+    UserFactory,
+    company_with_codes,
+)
 from ecuapass.notifications import tasks
 from ecuapass.notifications.models import Notification
-from ecuapass.notifications.services import notify
+from ecuapass.notifications.services import mailbox_addresses, notify
 from ecuapass.notifications.tasks import send_due, send_notification_email
 
 
@@ -284,3 +290,36 @@ def test_only_a_mailer_job_ready_to_run_takes_a_transactions_notices():
     _notify(rep, "D")  # C's job waits, ready to run: it sends D too
     assert _mailer_jobs().count() == 3
     assert send_due() == 4
+
+
+@pytest.mark.django_db
+def test_a_rounds_oce_mailboxes_addresses_are_read_in_one_statement(django_assert_num_queries):
+    """Who shares a mailbox: the users granted its code (approved), the representatives of its
+    operator; active (and not suspended) users with an e-mail. One statement for a round's."""
+    operator, rep, codes = company_with_codes({"16": 2})
+    employee = UserFactory(operator=operator, kind=User.Kind.EMPLEADO, username="emp")
+    GrantFactory(user=employee, oce_code=codes[0])
+    for username, extra, approved in [
+        ("pendiente", {}, False),
+        ("inactivo", {"is_active": False}, True),
+        ("suspendido", {"state": User.State.SUSPENDED}, True),
+        ("sincorreo", {"email": ""}, True),
+    ]:
+        user = UserFactory(operator=operator, kind=User.Kind.EMPLEADO, username=username, **extra)
+        GrantFactory(user=user, oce_code=codes[1], approved=approved)
+    other = OceCodeFactory()  # another operator's code, its representative
+    other_rep = UserFactory(operator=other.registration.operator, username="rep2")
+    with django_assert_num_queries(1):
+        found = mailbox_addresses([codes[0].pk, codes[1].pk, other.pk, codes[0].pk])
+    assert found == {
+        codes[0].pk: sorted([rep.email, employee.email]),
+        codes[1].pk: [rep.email],
+        other.pk: [other_rep.email],
+    }
+    for code in (*codes, other):
+        notify(sender="SENAE", subject=code.code, body="x", category="otro", oce_code=code)
+    with django_assert_num_queries(3 + 2 * _savepoints()):  # notices, addresses, update
+        assert send_due() == 3
+    assert {m.subject: sorted(m.bcc) for m in mail.outbox} == {
+        code.code: found[code.pk] for code in (*codes, other)
+    }
