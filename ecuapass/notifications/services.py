@@ -126,7 +126,7 @@ class _Pending:
 @contextmanager
 def collected():
     """Inside the block ``notify`` (without attachments) writes its notices at the block's end,
-    all in one INSERT, with one mailer job and one badge bump per mailbox — instead of an
+    all in one INSERT, with at most one mailer job and one badge bump per mailbox — instead of an
     INSERT, a look-up of the transaction's job and two bumps per notice. Use inside the
     transaction that owns them (the worker's batch): a notice written under a savepoint that
     rolls back is dropped with it; if the block raises nothing is written. Nobody reads the

@@ -36,7 +36,8 @@ def send_notification_email(notification_id: int) -> int:
     or another mailer sent it).
 
     ``notify`` enqueues one such job per transaction (``services._mailer_due``), so a batch of
-    documents writing 150 notices costs one job. Exactly once: a notice is locked while it is
+    documents writing 150 notices costs one job — none when a mailer job still waits in the
+    queue: that one sends them. Exactly once: a notice is locked while it is
     sent (``SKIP LOCKED``: two mailers never take the same one) and marked sent in the same
     transaction; a job that reruns finds nothing due. A worker killed after handing a message
     to the mail server and before its commit sends that chunk again on the retry (e-mail
@@ -75,7 +76,7 @@ def _send_due(*, rounds: int = 20) -> dict[int, int]:
             if not notices:
                 break
             prefetch_related_objects([n for n in notices if n.has_attachments], "attachments")
-            done, failure = _Round().send(notices)
+            done, failure = _Round(notices).send()
             if done:
                 Notification.objects.filter(pk__in=done).update(
                     email_due=False, emailed_on=timezone.now()
@@ -92,19 +93,19 @@ class _Round:
     """One round's e-mails: in Spanish (``LANGUAGE_CODE``, one switch for the round), over one
     connection to the mail server, the addresses of all its OCE mailboxes read at once."""
 
-    def __init__(self):
+    def __init__(self, notices):
+        self.notices = notices
         self.addresses: dict[int, list[str]] | None = None
         self.connection = None
 
-    def send(self, notices) -> tuple[dict[int, int], Exception | None]:
+    def send(self) -> tuple[dict[int, int], Exception | None]:
         """Hand the notices' e-mails to the mail server in order, up to the first failure:
         (the notices that went out → how many addresses, the failure or None)."""
         done: dict[int, int] = {}
-        self.notices = notices
         with translation.override(settings.LANGUAGE_CODE):
             self.labels = _labels()
             try:
-                for notice in notices:
+                for notice in self.notices:
                     try:
                         done[notice.pk] = self.deliver(notice)
                     except Exception as exc:  # noqa: BLE001 - record what went out, then fail
