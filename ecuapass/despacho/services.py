@@ -11,6 +11,7 @@ nothing is saved half-way.
 from __future__ import annotations
 
 import bisect
+import functools
 import logging
 from collections.abc import Iterable, Sequence
 from contextlib import contextmanager
@@ -325,7 +326,14 @@ def _assignees(distrito: str) -> list:
     """The técnicos of ``distrito`` with their loads, for a batch: in the order that breaks ties,
     with only what the assignment reads (one query: no roles and distritos prefetched for
     ``may_act_as``, no other columns)."""
-    return list(
+    return list(_assignees_query(distrito).all())
+
+
+@functools.lru_cache(maxsize=64)
+def _assignees_query(distrito: str):
+    """``_assignees``' query, built once per process and distrito (its joins, DISTINCT and load
+    subquery cost ~2 ms to build): each batch runs a copy of it (``all()``), never its rows."""
+    return (
         _tecnicos_by_load(distrito)
         .prefetch_related(None)
         .only(*_ASSIGNEE_FIELDS)

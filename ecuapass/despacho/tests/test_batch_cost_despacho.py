@@ -177,3 +177,20 @@ def test_a_second_assignment_in_a_batch_returns_the_held_one_unless_rolled_back(
         batch.end()
     rows = CanalAssignment.objects.order_by("edoc_id")
     assert [(a.edoc_id, a.seed) for a in rows] == [(first.pk, one.seed), (second.pk, again.seed)]
+
+
+def test_the_tecnicos_query_is_built_once_and_run_by_every_batch(world, documental, monkeypatch):
+    from ecuapass.officers import services as officers
+
+    built = []
+    real = officers.officers_for
+    monkeypatch.setattr(officers, "officers_for", lambda *a: built.append(a) or real(*a))
+    first, queries = _batch(world, "Q1", 3)
+    second, again = _batch(world, "Q2", 2)
+    assert len(built) <= 1  # the query, once per process and distrito (maybe by an earlier test)
+    for run in (queries, again):  # its rows, read by every batch
+        assert len(_hits(run, r'^SELECT .*FROM "officers_officer"')) == 1
+    cases = {c.edoc_id: c.tecnico for c in AforoCase.objects.all()}
+    # The second batch starts from the loads the first left: aforador1 2 cases, aforador2 1.
+    t1, t2 = documental.tecnico, documental.tecnico2
+    assert [cases[d.pk] for d in first + second] == [t1, t2, t1, t2, t1]
