@@ -15,6 +15,8 @@ from django.core.files.base import ContentFile, File
 from django.db import transaction
 from django.utils import timezone
 
+from ecuapass.core.db import Held, hold, still_held
+
 from . import rendering
 from .models import Notification, NotificationAttachment, NotificationRead
 
@@ -89,11 +91,9 @@ def notify(
                     notice.related_url = ""
         pending = getattr(_collecting, "pending", None)
         if pending is not None and not attachments:
-            # Written with the others at the end of the block (``collected``); the marker ties
-            # it to the savepoints open now: one rolled back takes the notice with it.
-            marker = _Pending(notice)
-            transaction.on_commit(marker)
-            pending.append(marker)
+            # Written with the others at the end of the block (``collected``), held under the
+            # savepoints open now: one rolled back takes the notice with it (``core.db.hold``).
+            hold(pending, notice)
             return notice
         notice.save()
         for item in attachments:
@@ -108,19 +108,6 @@ def notify(
 
 # --- a batch's notices written together (the e-docs worker, issue 16) ----------------------------
 _collecting = threading.local()
-
-
-class _Pending:
-    """A notice ``collected`` holds; a no-op in the transaction's on-commit list, where it lives
-    and dies with the savepoints that were open when it was written (as on-commit callbacks do)."""
-
-    __slots__ = ("notice",)
-
-    def __init__(self, notice: Notification):
-        self.notice = notice
-
-    def __call__(self) -> None:
-        pass
 
 
 @contextmanager
@@ -146,13 +133,12 @@ def collected():
         _collecting.pending = None
 
 
-def _write_collected(pending: list[_Pending]) -> None:
+def _write_collected(pending: list[Held]) -> None:
     from .tasks import send_notification_email
 
     if not pending:
         return
-    alive = {id(entry[1]) for entry in transaction.get_connection().run_on_commit}
-    notices = [marker.notice for marker in pending if id(marker) in alive]
+    notices = still_held(pending)
     if not notices:
         return
     connection = transaction.get_connection()
