@@ -99,7 +99,7 @@ MIDDLEWARE = [
     "ecuapass.accounts.sessions.OTPMiddleware",  # django_otp's, one lazy user (accounts.sessions)
     "ecuapass.officers.middleware.SecondFactorMiddleware",  # the OTP step after the password
     "ecuapass.registro.middleware.AnnualUpdateMiddleware",  # overdue annual update: confirm first
-    "django.contrib.messages.middleware.MessageMiddleware",
+    "ecuapass.core.middleware.LazyMessageMiddleware",  # Django's, storage built on first use
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "ecuapass.core.middleware.CSPMiddleware",  # django-csp's, the settings' header built once
     "simple_history.middleware.HistoryRequestMiddleware",
