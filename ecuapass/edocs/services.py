@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import time
 from dataclasses import dataclass
 
 from django.apps import apps
@@ -400,6 +401,44 @@ def batch_size() -> int:
     return int(getattr(settings, "ECUAPASS_EDOCS_BATCH_SIZE", 50))
 
 
+def batch_linger() -> float:
+    """Seconds a worker waits for more submissions when it claims a batch under half full
+    (``ECUAPASS_EDOCS_BATCH_LINGER``; 0: it never waits)."""
+    return float(getattr(settings, "ECUAPASS_EDOCS_BATCH_LINGER", 0))
+
+
+def _claim_waiting(count: int, *, exclude: set[int]) -> list[EDocument]:
+    """Lock up to ``count`` received documents whose job is ready to run (not running, not
+    failed, not backing off), oldest first, skipping those another worker holds."""
+    from django_tasks_db.models import DBTaskResult
+
+    from .tasks import process_document
+
+    waiting = list(
+        EDocument.objects.filter(estado_transmision=T.RECIBIDO)
+        .exclude(pk__in=exclude)
+        .order_by("sent_on", "id")
+        .values_list("pk", "job_id")[: count * 2]
+    )
+    ready = {
+        str(pk)
+        for pk in DBTaskResult.objects.ready()
+        .filter(
+            pk__in=[job_id for _pk, job_id in waiting if job_id],
+            task_path=process_document.module_path,
+        )
+        .values_list("pk", flat=True)
+    }
+    chosen = [pk for pk, job_id in waiting if job_id in ready][:count]
+    if not chosen:
+        return []
+    return list(
+        _locked(skip_locked=True)
+        .filter(pk__in=chosen, estado_transmision=T.RECIBIDO)
+        .order_by("sent_on", "id")
+    )
+
+
 def process_batch(
     document_id: int, *, limit: int | None = None, process_name: str = WORKER
 ) -> dict[int, str]:
@@ -409,7 +448,8 @@ def process_batch(
     * Claim: the others are received documents whose job is ready to run (not running, not
       failed, not backing off), oldest first, their rows locked with ``SKIP LOCKED`` so two
       workers never wait on each other's batch. If ``document_id`` itself is in another
-      worker's batch it is skipped here (that batch processes it).
+      worker's batch it is skipped here (that batch processes it). A batch claimed under half
+      full waits ``batch_linger()`` seconds and claims again what arrived meanwhile.
     * Each document is processed exactly as ``process`` does, every type through its own
       hooks, inside a savepoint: a document that raises is rolled back alone and stays
       Recibido (its own job retries it, then ``edocs.recovery``); the rest go through. A
@@ -426,8 +466,6 @@ def process_batch(
     from ecuapass.core import jobs, numbering
     from ecuapass.tariff import memo
 
-    from .tasks import process_document
-
     limit = max(1, limit or batch_size())
     outcomes: dict[int, str] = {}
     failure: Exception | None = None
@@ -440,27 +478,14 @@ def process_batch(
     ):
         batch = list(_locked(skip_locked=True).filter(pk=document_id))
         if limit > 1:
-            waiting = list(
-                EDocument.objects.filter(estado_transmision=T.RECIBIDO)
-                .exclude(pk=document_id)
-                .order_by("sent_on", "id")
-                .values_list("pk", "job_id")[: limit * 2]
-            )
-            ready = {
-                str(pk)
-                for pk in DBTaskResult.objects.ready()
-                .filter(
-                    pk__in=[job_id for _pk, job_id in waiting if job_id],
-                    task_path=process_document.module_path,
-                )
-                .values_list("pk", flat=True)
-            }
-            chosen = [pk for pk, job_id in waiting if job_id in ready][: limit - 1]
-            if chosen:
-                batch += list(
-                    _locked(skip_locked=True)
-                    .filter(pk__in=chosen, estado_transmision=T.RECIBIDO)
-                    .order_by("sent_on", "id")
+            batch += _claim_waiting(limit - 1, exclude={document_id})
+            linger = batch_linger()
+            if linger and len(batch) < limit // 2:
+                # Few documents wait: give the submissions arriving now a moment to join. A
+                # fuller batch pays its per-batch look-ups for more documents (ADR 0021).
+                time.sleep(linger)
+                batch += _claim_waiting(
+                    limit - len(batch), exclude={document_id, *(e.pk for e in batch)}
                 )
         contents = _prefetch(batch)
         batch_memory.hold(batch)

@@ -298,3 +298,36 @@ def test_a_document_failing_after_taking_its_number_gives_it_back_within_the_bat
     assert docs[1].document_number == f"028-{year}-10-00000004"
     ledger = Sequence.objects.filter(key__startswith="obligaciones.liquidacion:").get()
     assert ledger.value == 4  # one per accepted DAI, none lost to the failed attempt
+
+
+@pytest.mark.django_db
+def test_a_batch_claimed_under_half_full_waits_once_for_the_submissions_arriving(
+    world, settings, monkeypatch
+):
+    """ECUAPASS_EDOCS_BATCH_LINGER: a worker finding few documents waiting gives the ones being
+    submitted a moment to join its batch (fewer, fuller batches: ADR 0021), then claims again."""
+    settings.ECUAPASS_EDOCS_BATCH_SIZE = 10
+    settings.ECUAPASS_EDOCS_BATCH_LINGER = 0.2
+    first = [send(world, f"PRONTO-{i}") for i in range(2)]
+    arriving = []
+    naps = []
+
+    def sleep(seconds):  # while the worker waits, three more DAIs are submitted
+        naps.append(seconds)
+        arriving.extend(send(world, f"LLEGA-{i}") for i in range(3))
+
+    monkeypatch.setattr(services.time, "sleep", sleep)
+    outcomes = services.process_batch(first[0].pk)
+    assert naps == [0.2]
+    assert set(outcomes) == {d.pk for d in [*first, *arriving]}
+    assert set(outcomes.values()) == {"aceptado"}
+    for d in arriving:
+        assert DBTaskResult.objects.get(pk=d.job_id).status == jobs.SUCCESSFUL
+
+    # Half full or more, or no linger set: no wait.
+    more = [send(world, f"LLENO-{i}") for i in range(5)]
+    assert set(services.process_batch(more[0].pk)) == {d.pk for d in more}
+    settings.ECUAPASS_EDOCS_BATCH_LINGER = 0
+    alone = send(world, "SOLO")
+    assert services.process_batch(alone.pk) == {alone.pk: "aceptado"}
+    assert naps == [0.2]
