@@ -34,6 +34,9 @@ DB_NAME = os.environ.get("BENCH_DB", "ecuapass_bench")
 DB_URL = f"postgres://postgres@127.0.0.1:5432/{DB_NAME}"
 DURATION = os.environ.get("BENCH_DURATION", "10s")
 CONNECTIONS = os.environ.get("BENCH_CONNECTIONS", "8")
+# gunicorn threads per worker process: 1 (sync workers, every run before 2026-12-06 16:00 UTC)
+# or the deployment's 4 (deploy/compose.yaml, deploy/Dockerfile: --workers 2 --threads 4).
+THREADS = os.environ.get("BENCH_THREADS", "1")
 # The shared cache of the deployment guide's cluster (docs/deploy.md): Redis, in a database of
 # its own emptied before each run. BENCH_REDIS_URL="" measures with the database cache (the
 # single-node default of `make run`), as every run before 2026-12-06 08:00 UTC did.
@@ -96,6 +99,7 @@ def start_server() -> subprocess.Popen:
             f"127.0.0.1:{PORT}",
             "--workers",
             "2",
+            *(["--threads", THREADS] if THREADS != "1" else []),
             "--log-level",
             "warning",
         ],
@@ -157,7 +161,8 @@ def machine() -> str:
     ).stdout.strip()
     return (
         f"{os.cpu_count()} cores ({cpu}), {mem:.0f} GiB RAM, {platform.system()} {platform.release()}, "
-        f"Python {platform.python_version()}, PostgreSQL {pg}, gunicorn 2 sync workers, "
+        f"Python {platform.python_version()}, PostgreSQL {pg}, gunicorn 2 "
+        f"{'sync workers' if THREADS == '1' else f'workers × {THREADS} threads'}, "
         f"cache {'Redis' if REDIS_URL else 'in PostgreSQL'}, "
         f"wrk 2 threads × {CONNECTIONS} connections × {DURATION} per endpoint, all on loopback"
     )

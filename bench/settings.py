@@ -1,5 +1,7 @@
 """Settings for benchmark runs: the product's settings plus two reference views."""
 
+import os
+
 from config.settings import *  # noqa: F403
 
 ROOT_URLCONF = "bench.urls"
@@ -17,3 +19,7 @@ REST_FRAMEWORK = {  # noqa: F405
     **REST_FRAMEWORK,  # noqa: F405
     "DEFAULT_THROTTLE_CLASSES": [],
 }
+# A worker finding its batch under half full waits this long for more submissions (seconds;
+# edocs.services.batch_linger). The product's default unless BENCH_LINGER says otherwise.
+if "BENCH_LINGER" in os.environ:
+    ECUAPASS_EDOCS_BATCH_LINGER = float(os.environ["BENCH_LINGER"])
