@@ -48,11 +48,13 @@ class RejectNulMiddleware:
 _OWN_POLICY = tuple(
     f"_csp_{part}{ro}" for part in ("config", "update", "replace") for ro in ("", "_ro")
 )
-_settings_headers: list = []  # [(header, policy text, exempt attribute, excluded prefixes)]
+_built: dict = {}  # "headers": [(header, policy text, exempt attribute, excluded prefixes)]
 
 
 def _headers_from_settings() -> list:
-    if not _settings_headers:
+    headers = _built.get("headers")
+    if headers is None:  # built whole, then published: a concurrent request sees all or none
+        headers = []
         for header, name, exempt, report_only in (
             (HEADER, "CONTENT_SECURITY_POLICY", "_csp_exempt", False),
             (HEADER_REPORT_ONLY, "CONTENT_SECURITY_POLICY_REPORT_ONLY", "_csp_exempt_ro", True),
@@ -60,14 +62,15 @@ def _headers_from_settings() -> list:
             policy = getattr(settings, name, None) or {}
             prefixes = tuple(policy.get("EXCLUDE_URL_PREFIXES", None) or ())
             text = build_policy(report_only=report_only)
-            _settings_headers.append((header, text, exempt, prefixes))
-    return _settings_headers
+            headers.append((header, text, exempt, prefixes))
+        _built["headers"] = headers
+    return headers
 
 
 @receiver(setting_changed)
 def _policy_changed(setting, **kwargs):
     if setting in ("CONTENT_SECURITY_POLICY", "CONTENT_SECURITY_POLICY_REPORT_ONLY"):
-        _settings_headers.clear()
+        _built.clear()
 
 
 class CSPMiddleware(BaseCSPMiddleware):

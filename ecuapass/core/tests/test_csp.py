@@ -103,3 +103,23 @@ def test_the_settings_policy_is_built_once(monkeypatch, settings):
 def test_the_project_uses_it(settings):
     assert "ecuapass.core.middleware.CSPMiddleware" in settings.MIDDLEWARE
     assert "csp.middleware.CSPMiddleware" not in settings.MIDDLEWARE
+
+
+def test_a_concurrent_first_build_publishes_one_whole_copy(monkeypatch, settings):
+    """Two requests building the headers at once (here: one inside the other's first build)
+    each publish a whole copy; neither sees half of one nor both added together."""
+    settings.CONTENT_SECURITY_POLICY = {"DIRECTIVES": {"default-src": ["'self'"]}}
+    original = middleware.build_policy
+    inner = []
+
+    def build(**kw):
+        if not inner:
+            inner.append(None)
+            inner[0] = middleware._headers_from_settings()
+        return original(**kw)
+
+    monkeypatch.setattr(middleware, "build_policy", build)
+    headers = middleware._headers_from_settings()
+    assert [h for h, *_ in headers] == list(HEADERS)
+    assert [h for h, *_ in inner[0]] == list(HEADERS)
+    assert [h for h, *_ in middleware._headers_from_settings()] == list(HEADERS)
