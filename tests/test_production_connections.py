@@ -90,3 +90,13 @@ def test_a_repeated_statement_is_prepared_on_the_connection():
         cursor.execute("SELECT statement FROM pg_prepared_statements")
         prepared = [row[0] for row in cursor.fetchall()]
     assert any("nadie-prepara" not in s and "accounts_user" in s for s in prepared), prepared
+
+
+@pytest.mark.slow
+def test_production_workers_linger_for_fuller_batches_unless_told_not_to(tmp_path):
+    code = (
+        "import django; django.setup(); from ecuapass.edocs.services import batch_linger; "
+        "print(batch_linger())"
+    )
+    assert _settings(tmp_path, code) == "0.1"
+    assert _settings(tmp_path, code, EDOCS_BATCH_LINGER="0") == "0.0"
