@@ -18,6 +18,7 @@ from ecuapass.core.models import (
     OceType,
     UnitOfMeasure,
 )
+from ecuapass.edocs.models import EDocument
 from ecuapass.edocs.rules import Phase, Rule, per_batch
 from ecuapass.edocs.states import DocumentState
 
@@ -376,17 +377,26 @@ def _invoices_alone(ctx) -> set[int]:
         if not pks:
             return set()
         invoices = Dai.objects.filter(pk__in=pks).annotate(invoice=Upper("factura_numero"))
-        groups: dict[tuple, list[int]] = {}
-        for pk, ruc, invoice in (
+        rows = list(
             Dai.objects.annotate(invoice=Upper("factura_numero"))
             .filter(
                 importador_ruc__in={d.importador_ruc for d in dais if d.factura_numero},
                 invoice__in=invoices.values("invoice"),
             )
-            .exclude(edoc__estado_documento__in=_NOT_DECLARING)
-            .values_list("pk", "importador_ruc", "invoice")
-        ):
-            groups.setdefault((ruc, invoice), []).append(pk)
+            .values_list("pk", "importador_ruc", "invoice", "edoc_id")
+        )
+        # The documents' states apart, by key: joined in the same statement the planner may
+        # merge the few DAIs with the whole e-doc table walked in key order (seen: 345 ms per
+        # batch at 1,000,000 documents, with statistics taken before the batch's DAIs existed).
+        declaring = set(
+            EDocument.objects.filter(pk__in={row[3] for row in rows})
+            .exclude(estado_documento__in=_NOT_DECLARING)
+            .values_list("pk", flat=True)
+        )
+        groups: dict[tuple, list[int]] = {}
+        for pk, ruc, invoice, edoc_id in rows:
+            if edoc_id in declaring:
+                groups.setdefault((ruc, invoice), []).append(pk)
         return {group[0] for group in groups.values() if len(group) == 1}
 
     return per_batch(ctx, "dai:invoices-alone", load)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
-from decimal import Decimal
 
 import pytest
 from django.core import mail
@@ -12,7 +11,6 @@ from django.core.mail import EmailMessage
 from django.core.mail.backends import locmem
 from django.db import connection, connections, transaction
 from django.utils import timezone, translation
-from django.utils.translation import gettext_lazy
 from django_tasks_db.models import DBTaskResult
 
 from ecuapass.accounts.models import User
@@ -26,6 +24,7 @@ from ecuapass.notifications import tasks
 from ecuapass.notifications.models import Notification
 from ecuapass.notifications.services import mailbox_addresses, notify
 from ecuapass.notifications.tasks import send_due, send_notification_email
+from ecuapass.notifications.tests.test_rendering import _notice
 
 
 def _mailer_jobs():
@@ -164,22 +163,7 @@ def test_the_e_mail_text_is_exactly_the_notices_in_spanish():
     _operator, rep, codes = company_with_codes({"16": 1})
     at = dt.datetime(2026, 3, 1, 15, 4, 5, tzinfo=dt.UTC)
     with translation.override("en"):  # written while an English user acts
-        personal = notify(
-            sender="SENAE",
-            subject=gettext_lazy("%(doc)s ACEPTADA - %(num)s"),
-            body="Total %(total)s al %(dia)s (%(estado)s).",
-            params={
-                "doc": "DAI",
-                "num": "028-2026-10-00000001",
-                "total": Decimal("47860.00"),
-                "dia": dt.date(2026, 3, 1),
-                "estado": gettext_lazy("Aceptado"),
-            },
-            kind="edoc.aceptado",
-            category="edoc",
-            user=rep,
-            created_on=at,
-        )
+        personal = _notice(rep, created_on=at)  # the rendering tests' DAI ACEPTADA notice
         notify(
             sender="SISTEMA",
             subject="Código «X»",
