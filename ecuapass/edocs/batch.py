@@ -62,6 +62,8 @@ def scope():
     _local.rows = []
     try:
         yield
+        if _local.end:  # rows held or writes deferred that nobody wrote: fail, never lose them
+            raise RuntimeError("edocs.batch: the batch ended without end(); writes were pending")
     finally:
         _local.memo = None
         _local.doc = None

@@ -203,8 +203,12 @@ def test_a_batch_moves_its_own_locked_instance_in_place_and_restores_it_if_the_m
         assert moved is held and held.estado_documento == "salida_autorizada"
         reads = [q for q in captured.captured_queries if 'FROM "edocs_edocument"' in q["sql"]]
         assert reads == []  # the row is not read again: the batch holds it locked
+        batch.end()  # the batch's end, as process_batch's: the move's history row written
     other = EDocument.objects.get(pk=doc.pk)  # the row says so too
     assert other.estado_documento == "salida_autorizada"
+    assert list(
+        other.history.filter(transition="autorizar_salida").values_list("to_state", flat=True)
+    ) == ["salida_autorizada"]
 
 
 @pytest.mark.django_db

@@ -106,3 +106,14 @@ def test_what_is_held_under_a_savepoint_rolled_back_is_dropped():
             pass
         hold(held, "last")
         assert still_held(held) == ["outer", "kept", "last"]
+
+
+@pytest.mark.django_db
+def test_a_batch_that_ends_without_writing_what_it_held_fails_loudly(world):
+    from ecuapass.edocs import batch
+
+    doc = send(world, "OLVIDO")
+    with pytest.raises(RuntimeError, match="without end"), batch.scope():
+        batch.insert_at_end(StatusChange(document=doc, field="documento", transition="x"))
+    with batch.scope():  # nothing held: nothing to say
+        pass
