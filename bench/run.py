@@ -12,6 +12,7 @@ runs the raw SQL of the same query. Results go to docs/performance.md.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import json
 import os
@@ -41,6 +42,13 @@ THREADS = os.environ.get("BENCH_THREADS", "1")
 # its own emptied before each run. BENCH_REDIS_URL="" measures with the database cache (the
 # single-node default of `make run`), as every run before 2026-12-06 08:00 UTC did.
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/3")
+# Production runs PostgreSQL with autovacuum on (docs/deploy.md); this machine's server may
+# not. While the run lasts the bench turns it on (ALTER SYSTEM, reloaded; put back as it was
+# at the end) with a naptime of BENCH_AUTOVACUUM_NAPTIME seconds: the tables the submissions
+# fill grow from empty in seconds, which in production takes days. BENCH_AUTOVACUUM=0 keeps
+# the server as it is (every run before 2026-12-06 18:00 UTC).
+AUTOVACUUM = os.environ.get("BENCH_AUTOVACUUM", "1") != "0"
+AUTOVACUUM_NAPTIME = os.environ.get("BENCH_AUTOVACUUM_NAPTIME", "1")
 
 
 def env() -> dict[str, str]:
@@ -118,6 +126,39 @@ def start_server() -> subprocess.Popen:
     raise SystemExit("gunicorn did not start")
 
 
+def psql(sql: str, database: str = "postgres") -> str:
+    return subprocess.run(
+        ["psql", "-h", "127.0.0.1", "-U", "postgres", "-tAqc", sql, database],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+
+
+@contextlib.contextmanager
+def production_autovacuum():
+    """Autovacuum on for the run when the server has it off (see AUTOVACUUM above).
+
+    Without it the tables the run fills keep the statistics of their empty start, and every
+    plan PostgreSQL caches for a connection's life keeps reading them whole: measured
+    (auto_explain, 400 submissions) each foreign-key check of a new row — the server's own
+    ``SELECT 1 … FOR KEY SHARE`` on the e-doc, the DAI, the obligation, the aforo case, the
+    user, the OCE code — and the prepared ``UPDATE`` of an e-doc by key were sequential scans,
+    ~16 % of PostgreSQL's CPU in the multixacts of the rows they pass."""
+    if not AUTOVACUUM or psql("SHOW autovacuum") == "on":
+        yield "as configured"
+        return
+    psql("ALTER SYSTEM SET autovacuum = on")
+    psql(f"ALTER SYSTEM SET autovacuum_naptime = {int(AUTOVACUUM_NAPTIME)}")
+    psql("SELECT pg_reload_conf()")
+    try:
+        yield f"on for the run (naptime {int(AUTOVACUUM_NAPTIME)} s)"
+    finally:
+        psql("ALTER SYSTEM RESET autovacuum")
+        psql("ALTER SYSTEM RESET autovacuum_naptime")
+        psql("SELECT pg_reload_conf()")
+
+
 def wrk(wrk_bin: str, url: str, extra_env: dict[str, str] | None = None) -> dict:
     e = dict(os.environ)
     e.update(extra_env or {})
@@ -144,6 +185,9 @@ def wrk(wrk_bin: str, url: str, extra_env: dict[str, str] | None = None) -> dict
     return json.loads(match.group(1))
 
 
+AUTOVACUUM_STATE = "as configured"
+
+
 def machine() -> str:
     cpu = "unknown CPU"
     try:
@@ -163,7 +207,7 @@ def machine() -> str:
         f"{os.cpu_count()} cores ({cpu}), {mem:.0f} GiB RAM, {platform.system()} {platform.release()}, "
         f"Python {platform.python_version()}, PostgreSQL {pg}, gunicorn 2 "
         f"{'sync workers' if THREADS == '1' else f'workers × {THREADS} threads'}, "
-        f"cache {'Redis' if REDIS_URL else 'in PostgreSQL'}, "
+        f"cache {'Redis' if REDIS_URL else 'in PostgreSQL'}, autovacuum {AUTOVACUUM_STATE}, "
         f"wrk 2 threads × {CONNECTIONS} connections × {DURATION} per endpoint, all on loopback"
     )
 
@@ -248,6 +292,13 @@ def main() -> None:
     subprocess.run(
         ["psql", "-h", "127.0.0.1", "-U", "postgres", "-qc", "CHECKPOINT", DB_NAME], check=True
     )
+    global AUTOVACUUM_STATE  # noqa: PLW0603 - read by machine() in the sections' headers
+    with production_autovacuum() as AUTOVACUUM_STATE:
+        run_scenarios(wrk_bin, selected, prepared)
+    print(f"[bench] results written to {DOC}")
+
+
+def run_scenarios(wrk_bin: str, selected: list, prepared: dict) -> None:
     server = start_server()
     os.environ["BENCH_SERVER_PGID"] = str(server.pid)  # its own session: the pid is the group's
     try:
@@ -296,7 +347,6 @@ def main() -> None:
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
-    print(f"[bench] results written to {DOC}")
 
 
 if __name__ == "__main__":
