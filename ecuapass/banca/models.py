@@ -55,7 +55,9 @@ class BancaToken(TokenBase):
 class BankRequest(models.Model):
     """One idempotent request of a bank: its key, what was asked, what was answered."""
 
-    entidad = models.ForeignKey(EntidadFinanciera, on_delete=models.PROTECT, related_name="+")
+    entidad = models.ForeignKey(
+        EntidadFinanciera, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     key = models.CharField(_("Idempotency-Key"), max_length=80)
     operation = models.CharField(_("operación"), max_length=20)
     request_hash = models.CharField(max_length=64)

@@ -112,6 +112,7 @@ class DaiVersion(models.Model):
         on_delete=models.PROTECT,
         related_name="versiones_dai",
         verbose_name=_("declaración"),
+        db_index=False,  # a composite index leads with it (tests/test_indexes.py)
     )
     numero = models.PositiveIntegerField(_("versión"))
     # None: written by the técnico aforador during the aforo (``services.correct_in_aforo``).

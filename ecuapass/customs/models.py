@@ -158,7 +158,7 @@ class DaiItem(models.Model):
     shape: the editor's form and the API's serializer are built from them (lengths, digits,
     bounds), and the liquidación's amounts are checked against these columns before a save."""
 
-    dai = models.ForeignKey(Dai, on_delete=models.CASCADE, related_name="items")
+    dai = models.ForeignKey(Dai, on_delete=models.CASCADE, related_name="items", db_index=False)
     numero = models.PositiveIntegerField(_("ítem"))
     subpartida = models.CharField(_("subpartida"), max_length=13)
     descripcion = models.CharField(_("descripción comercial"), max_length=500)
@@ -288,7 +288,10 @@ class Impresion(models.Model):
         ERROR = "error", _("Error")
 
     edoc = models.ForeignKey(
-        "edocs.EDocument", on_delete=models.CASCADE, related_name="impresiones"
+        "edocs.EDocument",
+        on_delete=models.CASCADE,
+        related_name="impresiones",
+        db_index=False,  # a composite index leads with it (tests/test_indexes.py)
     )
     tipo = models.CharField(_("impresión"), max_length=12, choices=Tipo.choices)
     idioma = models.CharField(_("idioma"), max_length=8)

@@ -175,7 +175,7 @@ class DaeItem(models.Model):
     """An item of the DAE: the DAI item's shape without freight and insurance, plus the
     documento de control its subpartida may need (``ControlExportacion``)."""
 
-    dae = models.ForeignKey(Dae, on_delete=models.CASCADE, related_name="items")
+    dae = models.ForeignKey(Dae, on_delete=models.CASCADE, related_name="items", db_index=False)
     numero = models.PositiveIntegerField(_("ítem"))
     subpartida = models.CharField(_("subpartida"), max_length=13)
     descripcion = models.CharField(_("descripción comercial"), max_length=500)

@@ -71,6 +71,7 @@ class Notification(models.Model):
         on_delete=models.CASCADE,
         related_name="notifications",
         verbose_name=_("buzón personal de"),
+        db_index=False,  # notif_user_date leads with it (tests/test_indexes.py)
     )
     oce_code = models.ForeignKey(
         "accounts.OceCode",
@@ -79,6 +80,7 @@ class Notification(models.Model):
         on_delete=models.CASCADE,
         related_name="notifications",
         verbose_name=_("buzón del código de OCE"),
+        db_index=False,  # notif_oce_date leads with it (tests/test_indexes.py)
     )
     related_type = models.ForeignKey(
         ContentType, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -171,7 +173,10 @@ class NotificationAttachment(models.Model):
 class NotificationRead(models.Model):
     notification = models.ForeignKey(Notification, on_delete=models.CASCADE, related_name="reads")
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_reads"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="notification_reads",
+        db_index=False,  # a composite index leads with it (tests/test_indexes.py)
     )
     read_on = models.DateTimeField(_("leído el"), default=timezone.now)
 

@@ -96,6 +96,7 @@ class GrantedOption(models.Model):
         on_delete=models.CASCADE,
         related_name="options",
         verbose_name=_("asignación"),
+        db_index=False,  # a composite index leads with it (tests/test_indexes.py)
     )
     entry = models.ForeignKey(
         MenuEntry, on_delete=models.CASCADE, related_name="+", verbose_name=_("opción")
@@ -116,7 +117,10 @@ class Favourite(models.Model):
     """Mi menú: a screen the user starred, in the order of the bar."""
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="favourites"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="favourites",
+        db_index=False,  # a composite index leads with it (tests/test_indexes.py)
     )
     entry = models.ForeignKey(MenuEntry, on_delete=models.CASCADE, related_name="+")
     position = models.PositiveIntegerField(default=0)

@@ -134,7 +134,10 @@ class CambioRegistro(models.Model):
         RECHAZADO = "rechazado", _("Rechazado")
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="cambios_registro"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="cambios_registro",
+        db_index=False,  # a composite index leads with it (tests/test_indexes.py)
     )
     operator = models.ForeignKey(
         "accounts.Operator", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
@@ -167,7 +170,10 @@ class ConfirmacionAnual(models.Model):
     """A representative confirmed (or updated) its registration for ``year``."""
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="confirmaciones"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="confirmaciones",
+        db_index=False,  # a composite index leads with it (tests/test_indexes.py)
     )
     year = models.PositiveIntegerField(_("año"))
     confirmed_on = models.DateTimeField(_("confirmado el"), default=timezone.now)

@@ -104,7 +104,8 @@ class RiskProfileQuerySet(models.QuerySet):
 class RiskProfile(AuditedModel):
     """One version of a perfil de riesgo."""
 
-    code = models.CharField(_("código del perfil"), max_length=12, db_index=True)
+    # uniq_risk_profile_version leads with it (tests/test_indexes.py)
+    code = models.CharField(_("código del perfil"), max_length=12)
     version = models.PositiveIntegerField(_("versión"), default=1)
     supersedes = models.ForeignKey(
         "self",

@@ -157,6 +157,7 @@ class Measure(AuditedModel):
         on_delete=models.CASCADE,
         related_name="measures",
         limit_choices_to={"level": 10},
+        db_index=False,  # a composite index leads with it (tests/test_indexes.py)
     )
     kind = models.CharField(_("medida"), max_length=16, choices=Kind.choices)
     rate = models.DecimalField(
@@ -250,6 +251,7 @@ class Restriction(AuditedModel):
         on_delete=models.CASCADE,
         related_name="restrictions",
         limit_choices_to={"level": 10},
+        db_index=False,  # a composite index leads with it (tests/test_indexes.py)
     )
     kind = models.CharField(_("tipo"), max_length=12, choices=Kind.choices)
     agency = models.CharField(_("entidad"), max_length=80, blank=True)

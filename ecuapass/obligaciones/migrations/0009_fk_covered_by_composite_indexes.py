@@ -1,0 +1,55 @@
+"""Drop the single-column indexes of foreign keys that a composite index already leads
+with (issue 16: every insert, and every update that is not HOT, wrote them for nothing;
+tests/test_indexes.py keeps it so)."""
+
+import django.db.models.deletion
+from django.db import migrations, models
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("edocs", "0006_fk_covered_by_composite_indexes"),
+        ("obligaciones", "0008_garantias_por_distrito"),
+    ]
+
+    # The indexes alone: Django's AlterField would also drop and re-add the foreign-key
+    # constraints, re-checking every row of a large table.
+    operations = [
+        migrations.SeparateDatabaseAndState(
+            database_operations=[
+                migrations.RunSQL(
+                    'DROP INDEX IF EXISTS "obligaciones_garantiadistrito_garantia_id_59de6687"',
+                    reverse_sql='CREATE INDEX "obligaciones_garantiadistrito_garantia_id_59de6687" ON "obligaciones_garantiadistrito" ("garantia_id")',
+                ),
+                migrations.RunSQL(
+                    'DROP INDEX IF EXISTS "obligaciones_obligation_edoc_id_f05a6912"',
+                    reverse_sql='CREATE INDEX "obligaciones_obligation_edoc_id_f05a6912" ON "obligaciones_obligation" ("edoc_id")',
+                ),
+            ],
+            state_operations=[
+                migrations.AlterField(
+                    model_name="garantiadistrito",
+                    name="garantia",
+                    field=models.ForeignKey(
+                        db_index=False,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="distritos",
+                        to="obligaciones.garantia",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="obligation",
+                    name="edoc",
+                    field=models.ForeignKey(
+                        blank=True,
+                        db_index=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="obligations",
+                        to="edocs.edocument",
+                        verbose_name="documento",
+                    ),
+                ),
+            ],
+        ),
+    ]
