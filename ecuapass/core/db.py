@@ -7,7 +7,7 @@ import logging
 import random
 import time
 
-from django.db import OperationalError, connection
+from django.db import OperationalError, connection, connections, models
 
 logger = logging.getLogger(__name__)
 
@@ -81,3 +81,117 @@ def still_held(held: list[Held]) -> list:
 
     alive = {id(entry[1]) for entry in transaction.get_connection().run_on_commit}
     return [marker.value for marker in held if id(marker) in alive]
+
+
+# --- INSERT with its statement built once ----------------------------------------------------
+# Beyond this many rows ``insert`` leaves them to ``bulk_create``: on PostgreSQL its UNNEST of
+# one array per column is one statement text for any number of rows (psycopg converts and
+# PostgreSQL prepares it once), where VALUES would be a new, long text for each count.
+INSERT_VALUES_MAX_ROWS = 50
+
+
+def insert(rows: list, *, signals: bool = False, using: str = "default") -> list:
+    """Insert ``rows`` (new instances of one model) in one ``INSERT … VALUES … RETURNING`` whose
+    text is built once per model, column set and number of rows.
+
+    It writes what ``bulk_create(rows)`` writes — each concrete field's value as ``pre_save``
+    (auto_now…) and ``get_db_prep_save`` make it, the key read back onto each instance, which
+    is then saved (``_state``) — without Django compiling the same statement again on every
+    call: ~0.15 ms less of the caller's CPU per statement (issue 16; a DAI's submission writes
+    six). ``signals=True`` sends ``pre_save`` and ``post_save`` (``created=True``) for each
+    row as ``save()`` does: it then stands for ``save(force_insert=True)``.
+
+    Rows it cannot write so go through ``bulk_create`` / ``save(force_insert=True)`` unchanged:
+    more than ``INSERT_VALUES_MAX_ROWS``, a model with parents (multi-table inheritance), a key the database does not generate, a
+    field with a placeholder of its own, a value given as an expression, keys set on some rows
+    and not on others, a database that cannot return the keys of an INSERT."""
+    if not rows:
+        return rows
+    if len(rows) > INSERT_VALUES_MAX_ROWS:
+        return _insert_slowly(rows, signals, using)
+    model = type(rows[0])
+    db = connections[using]
+    fields = _insert_fields(model)
+    with_pk = rows[0].pk is not None
+    if (
+        fields is None
+        or not db.features.can_return_rows_from_bulk_insert
+        or any(type(row) is not model or (row.pk is not None) != with_pk for row in rows)
+    ):
+        return _insert_slowly(rows, signals, using)
+    if with_pk:
+        fields = [model._meta.pk, *fields]
+    if any(hasattr(getattr(row, f.attname), "resolve_expression") for row in rows for f in fields):
+        return _insert_slowly(rows, signals, using)
+    size = db.ops.bulk_batch_size(fields, rows)  # the database's limit of parameters
+    if len(rows) > size:
+        for start in range(0, len(rows), size):
+            insert(rows[start : start + size], signals=signals, using=using)
+        return rows
+    if signals:
+        for row in rows:
+            models.signals.pre_save.send(
+                sender=model, instance=row, raw=False, using=using, update_fields=None
+            )
+    params = []
+    for row in rows:
+        row._prepare_related_fields_for_save(operation_name="bulk_create")
+        params += [f.get_db_prep_save(f.pre_save(row, add=True), connection=db) for f in fields]
+    with db.cursor() as cursor:
+        cursor.execute(_insert_sql(model, with_pk, len(rows), using), params)
+        keys = None if with_pk else [key for (key,) in cursor.fetchall()]
+    pk = model._meta.pk
+    for i, row in enumerate(rows):
+        if keys is not None:
+            setattr(row, pk.attname, pk.to_python(keys[i]))
+        row._state.adding = False
+        row._state.db = using
+    if signals:
+        for row in rows:
+            models.signals.post_save.send(
+                sender=model,
+                instance=row,
+                created=True,
+                update_fields=None,
+                raw=False,
+                using=using,
+            )
+    return rows
+
+
+def _insert_slowly(rows: list, signals: bool, using: str) -> list:
+    if not signals:
+        return type(rows[0])._default_manager.db_manager(using).bulk_create(rows)
+    for row in rows:
+        row.save(force_insert=True, using=using)
+    return rows
+
+
+@functools.cache
+def _insert_fields(model) -> list | None:
+    """The columns a new row of ``model`` writes (its generated key aside), or None when
+    ``insert`` leaves the model to Django."""
+    meta = model._meta
+    if (
+        meta.parents
+        or not getattr(meta.pk, "db_returning", False)  # not a key the database generates
+        or any(hasattr(f, "get_placeholder") for f in meta.concrete_fields)
+    ):
+        return None
+    return [f for f in meta.concrete_fields if not (f.primary_key or f.generated)]
+
+
+@functools.lru_cache(maxsize=1024)
+def _insert_sql(model, with_pk: bool, count: int, using: str) -> str:
+    quote = connections[using].ops.quote_name
+    fields = _insert_fields(model)
+    if with_pk:
+        fields = [model._meta.pk, *fields]
+    table = quote(model._meta.db_table)
+    columns = ", ".join(quote(f.column) for f in fields)
+    group = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    # Identifiers quoted by the backend, every value a parameter.
+    sql = f"INSERT INTO {table} ({columns}) VALUES " + ", ".join([group] * count)  # noqa: S608
+    if not with_pk:
+        sql += f" RETURNING {table}.{quote(model._meta.pk.column)}"
+    return sql

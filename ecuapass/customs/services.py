@@ -141,7 +141,7 @@ def build_dai(edoc, data: dict) -> Dai:
     """Create the DAI, its items and its liquidación from validated data: the items are
     liquidated in memory and written once, already liquidated (3 statements). The serializer's
     liquidación of the same day and rate is reused instead of running the calculator again."""
-    from ecuapass.edocs.services import insert_rows
+    from ecuapass.core.db import insert
 
     dai = Dai(edoc=edoc, **header_values(data))
     filer = _loaded_filer(edoc)
@@ -159,12 +159,12 @@ def build_dai(edoc, data: dict) -> Dai:
         items = item_rows(data["items"])
         liq = Liquidacion()
         liquidate(dai, items, liq, on=on)
-    dai.save()
+    insert([dai], signals=True)  # save(), its statement built once (core.db.insert)
     for item in items:
         item.dai = dai
-    insert_rows(items)
+    insert(items)
     liq.dai = dai
-    liq.save()
+    insert([liq], signals=True)
     return dai
 
 

@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from ecuapass.core.db import retry_on_conflict
+from ecuapass.core.db import insert, retry_on_conflict
 
 from . import batch as batch_memory
 from . import registry
@@ -185,7 +185,7 @@ def submit(
         reference = doc_type.reference_of(content)[:100]
         result = process_document.enqueue(edoc.pk)
         numero = next_numero_entrega(oce.code, timezone.localtime(now).year, channel)
-        envio = Envio.objects.create(
+        envio = Envio(
             document=edoc,
             numero_entrega=numero,
             channel=channel,
@@ -197,6 +197,7 @@ def submit(
             idempotency_key=idempotency_key,
             schema_checked=schema_checked,
         )
+        insert([envio], signals=True)  # save(force_insert=True), its statement built once
         edoc.numero_entrega = numero
         edoc.channel = channel
         edoc.sent_on = now
@@ -206,7 +207,7 @@ def submit(
         edoc.job_id = str(result.id)
         _enter_sent_states(edoc, user=user, process=channel_process(channel), note=numero)
         if unwritten:
-            edoc.save(force_insert=True)
+            insert([edoc], signals=True)
         else:  # only what changed since the row was read or created (and modified_on, auto_now)
             edoc.save(update_fields=[*_changed_fields(edoc, before), "modified_on"])
     return envio
@@ -272,46 +273,8 @@ def _enter_sent_states(edoc: EDocument, *, user, process: str, note: str) -> Non
         history.announce(row)
 
 
-# Up to this many rows, ``insert_rows`` writes INSERT … VALUES (see there).
-VALUES_MAX_ROWS = 50
-
-
-def insert_rows(rows: list) -> list:
-    """``bulk_create(rows)`` (rows of one model) as one INSERT … VALUES when they are few.
-
-    On PostgreSQL Django writes two rows or more as INSERT … SELECT * FROM UNNEST(arrays), which
-    spares the planner a long VALUES list, unless one of the values is an expression. For a few
-    rows the arrays cost more than they save, on both sides: psycopg escapes every value into an
-    array literal (a JSON value at each of its quotes) and the server parses and casts them back:
-    a DAI's 3 items ~0.45 ms of this process's CPU, the 2 history rows of a submission ~0.2 ms.
-    So the first row's first plain value goes as an expression (``Value``, the same parameter)
-    and is put back afterwards. The rows are written the same either way (other databases and
-    other Django versions: the same ``bulk_create``)."""
-    from django.db.models import Value
-
-    if not 1 < len(rows) <= VALUES_MAX_ROWS:
-        return type(rows[0])._default_manager.bulk_create(rows) if rows else rows
-    first = rows[0]
-    field = _plain_field(type(first))
-    value = getattr(first, field.attname)
-    setattr(first, field.attname, Value(value, output_field=field))
-    try:
-        return type(first)._default_manager.bulk_create(rows)
-    finally:
-        setattr(first, field.attname, value)
-
-
-@functools.cache
-def _plain_field(model):
-    """A column of ``model`` every row has a value for: not the key, not a relation, not null."""
-    from django.db.models import CharField, IntegerField
-
-    return next(
-        f
-        for f in model._meta.concrete_fields
-        if isinstance(f, CharField | IntegerField)
-        and not (f.primary_key or f.is_relation or f.null or f.generated)
-    )
+# A batch's and a submission's rows of one model in one INSERT … VALUES, its text built once.
+insert_rows = insert
 
 
 @dataclass
