@@ -43,12 +43,15 @@ THREADS = os.environ.get("BENCH_THREADS", "1")
 # single-node default of `make run`), as every run before 2026-12-06 08:00 UTC did.
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/3")
 # Production runs PostgreSQL with autovacuum on (docs/deploy.md); this machine's server may
-# not. While the run lasts the bench turns it on (ALTER SYSTEM, reloaded; put back as it was
-# at the end) with a naptime of BENCH_AUTOVACUUM_NAPTIME seconds: the tables the submissions
-# fill grow from empty in seconds, which in production takes days. BENCH_AUTOVACUUM=0 keeps
-# the server as it is (every run before 2026-12-06 18:00 UTC).
+# not. While the scenarios that fill tables from empty run (AUTOVACUUM_SCENARIOS) the bench
+# turns it on (ALTER SYSTEM, reloaded; put back as it was at the end) with a naptime of
+# BENCH_AUTOVACUUM_NAPTIME seconds: those tables grow in seconds, which in production takes
+# days. The screens' scenarios read data analysed once after it was generated and run as
+# before (a launcher waking every second costs them a few per cent). BENCH_AUTOVACUUM=0
+# keeps the server as it is (every run before 2026-12-06 18:00 UTC).
 AUTOVACUUM = os.environ.get("BENCH_AUTOVACUUM", "1") != "0"
 AUTOVACUUM_NAPTIME = os.environ.get("BENCH_AUTOVACUUM_NAPTIME", "1")
+AUTOVACUUM_SCENARIOS = {"submissions"}
 
 
 def env() -> dict[str, str]:
@@ -185,10 +188,7 @@ def wrk(wrk_bin: str, url: str, extra_env: dict[str, str] | None = None) -> dict
     return json.loads(match.group(1))
 
 
-AUTOVACUUM_STATE = "as configured"
-
-
-def machine() -> str:
+def machine(autovacuum: str = "as configured") -> str:
     cpu = "unknown CPU"
     try:
         for line in Path("/proc/cpuinfo").read_text().splitlines():
@@ -207,7 +207,7 @@ def machine() -> str:
         f"{os.cpu_count()} cores ({cpu}), {mem:.0f} GiB RAM, {platform.system()} {platform.release()}, "
         f"Python {platform.python_version()}, PostgreSQL {pg}, gunicorn 2 "
         f"{'sync workers' if THREADS == '1' else f'workers × {THREADS} threads'}, "
-        f"cache {'Redis' if REDIS_URL else 'in PostgreSQL'}, autovacuum {AUTOVACUUM_STATE}, "
+        f"cache {'Redis' if REDIS_URL else 'in PostgreSQL'}, autovacuum {autovacuum}, "
         f"wrk 2 threads × {CONNECTIONS} connections × {DURATION} per endpoint, all on loopback"
     )
 
@@ -292,61 +292,63 @@ def main() -> None:
     subprocess.run(
         ["psql", "-h", "127.0.0.1", "-U", "postgres", "-qc", "CHECKPOINT", DB_NAME], check=True
     )
-    global AUTOVACUUM_STATE  # noqa: PLW0603 - read by machine() in the sections' headers
-    with production_autovacuum() as AUTOVACUUM_STATE:
-        run_scenarios(wrk_bin, selected, prepared)
-    print(f"[bench] results written to {DOC}")
-
-
-def run_scenarios(wrk_bin: str, selected: list, prepared: dict) -> None:
     server = start_server()
     os.environ["BENCH_SERVER_PGID"] = str(server.pid)  # its own session: the pid is the group's
     try:
         when = dt.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z")
         for scenario in selected:
-            info = prepared[scenario.name]
-            headers = info.get("env", {})
-            print(f"[bench] {scenario.name}: plain view", flush=True)
-            plain = wrk(wrk_bin, "/bench/plain/")
-            lines = [
-                f"## {scenario.title}",
-                "",
-                f"{when} — {machine()}.",
-                "",
-                scenario.description,
-                "",
-                HEADER,
-            ]
-            lines.append(row("plain Django view (reference)", plain, plain, None))
-            raw = None
-            if scenario.raw_sql:
-                print(f"[bench] {scenario.name}: raw SQL", flush=True)
-                raw = wrk(wrk_bin, f"/bench/raw/{scenario.raw_sql}/")
-                lines.append(
-                    row(
-                        f"raw SQL of the same query (`/bench/raw/{scenario.raw_sql}/`)",
-                        raw,
-                        plain,
-                        None,
-                    )
-                )
-            measured = {}
-            for label, url, *own in info["urls"]:  # a third item: this URL's own headers
-                print(f"[bench] {scenario.name}: {url}", flush=True)
-                measured[label] = wrk(wrk_bin, url, {**headers, **(own[0] if own else {})})
-                lines.append(row(f"{label} (`{url}`)", measured[label], plain, raw))
-            for small, large, what in info.get("growth", []):
-                growth = measured[large]["p95_ms"] / measured[small]["p95_ms"]
-                lines += ["", f"p95 growth {what}: **{growth:.2f}×** (same run)."]
-            if info.get("notes"):
-                lines += ["", info["notes"]]
-            extra = scenario.extra(BASE, info) if scenario.extra else None
-            if extra:
-                lines += ["", extra]
-            write_section(scenario.name, "\n".join(lines))
+            with (
+                production_autovacuum()
+                if scenario.name in AUTOVACUUM_SCENARIOS
+                else contextlib.nullcontext("as configured")
+            ) as autovacuum:
+                run_scenario(wrk_bin, scenario, prepared[scenario.name], when, autovacuum)
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
+    print(f"[bench] results written to {DOC}")
+
+
+def run_scenario(wrk_bin: str, scenario, info: dict, when: str, autovacuum: str) -> None:
+    headers = info.get("env", {})
+    print(f"[bench] {scenario.name}: plain view", flush=True)
+    plain = wrk(wrk_bin, "/bench/plain/")
+    lines = [
+        f"## {scenario.title}",
+        "",
+        f"{when} — {machine(autovacuum)}.",
+        "",
+        scenario.description,
+        "",
+        HEADER,
+    ]
+    lines.append(row("plain Django view (reference)", plain, plain, None))
+    raw = None
+    if scenario.raw_sql:
+        print(f"[bench] {scenario.name}: raw SQL", flush=True)
+        raw = wrk(wrk_bin, f"/bench/raw/{scenario.raw_sql}/")
+        lines.append(
+            row(
+                f"raw SQL of the same query (`/bench/raw/{scenario.raw_sql}/`)",
+                raw,
+                plain,
+                None,
+            )
+        )
+    measured = {}
+    for label, url, *own in info["urls"]:  # a third item: this URL's own headers
+        print(f"[bench] {scenario.name}: {url}", flush=True)
+        measured[label] = wrk(wrk_bin, url, {**headers, **(own[0] if own else {})})
+        lines.append(row(f"{label} (`{url}`)", measured[label], plain, raw))
+    for small, large, what in info.get("growth", []):
+        growth = measured[large]["p95_ms"] / measured[small]["p95_ms"]
+        lines += ["", f"p95 growth {what}: **{growth:.2f}×** (same run)."]
+    if info.get("notes"):
+        lines += ["", info["notes"]]
+    extra = scenario.extra(BASE, info) if scenario.extra else None
+    if extra:
+        lines += ["", extra]
+    write_section(scenario.name, "\n".join(lines))
 
 
 if __name__ == "__main__":
