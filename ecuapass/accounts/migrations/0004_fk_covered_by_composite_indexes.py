@@ -6,34 +6,26 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
+from ecuapass.core.migration_ops import drop_indexes
+
 
 class Migration(migrations.Migration):
     dependencies = [
         ("accounts", "0003_user_sessions"),
     ]
 
-    # The indexes alone: Django's AlterField would also drop and re-add the foreign-key
-    # constraints, re-checking every row of a large table.
     operations = [
         migrations.SeparateDatabaseAndState(
-            database_operations=[
-                migrations.RunSQL(
-                    'DROP INDEX IF EXISTS "accounts_brokerclient_broker_id_5f536fe2"',
-                    reverse_sql='CREATE INDEX "accounts_brokerclient_broker_id_5f536fe2" ON "accounts_brokerclient" ("broker_id")',
+            database_operations=drop_indexes(
+                ("accounts_brokerclient_broker_id_5f536fe2", "accounts_brokerclient", "broker_id"),
+                ("accounts_grant_user_id_7b34be41", "accounts_grant", "user_id"),
+                ("accounts_lockout_user_id_c2e760f0", "accounts_lockout", "user_id"),
+                (
+                    "accounts_oceregistration_operator_id_e51b75a4",
+                    "accounts_oceregistration",
+                    "operator_id",
                 ),
-                migrations.RunSQL(
-                    'DROP INDEX IF EXISTS "accounts_grant_user_id_7b34be41"',
-                    reverse_sql='CREATE INDEX "accounts_grant_user_id_7b34be41" ON "accounts_grant" ("user_id")',
-                ),
-                migrations.RunSQL(
-                    'DROP INDEX IF EXISTS "accounts_lockout_user_id_c2e760f0"',
-                    reverse_sql='CREATE INDEX "accounts_lockout_user_id_c2e760f0" ON "accounts_lockout" ("user_id")',
-                ),
-                migrations.RunSQL(
-                    'DROP INDEX IF EXISTS "accounts_oceregistration_operator_id_e51b75a4"',
-                    reverse_sql='CREATE INDEX "accounts_oceregistration_operator_id_e51b75a4" ON "accounts_oceregistration" ("operator_id")',
-                ),
-            ],
+            ),
             state_operations=[
                 migrations.AlterField(
                     model_name="brokerclient",

@@ -5,22 +5,19 @@ tests/test_indexes.py keeps it so)."""
 import django.db.models.deletion
 from django.db import migrations, models
 
+from ecuapass.core.migration_ops import drop_indexes
+
 
 class Migration(migrations.Migration):
     dependencies = [
         ("banca", "0001_initial"),
     ]
 
-    # The indexes alone: Django's AlterField would also drop and re-add the foreign-key
-    # constraints, re-checking every row of a large table.
     operations = [
         migrations.SeparateDatabaseAndState(
-            database_operations=[
-                migrations.RunSQL(
-                    'DROP INDEX IF EXISTS "banca_bankrequest_entidad_id_fba180dc"',
-                    reverse_sql='CREATE INDEX "banca_bankrequest_entidad_id_fba180dc" ON "banca_bankrequest" ("entidad_id")',
-                ),
-            ],
+            database_operations=drop_indexes(
+                ("banca_bankrequest_entidad_id_fba180dc", "banca_bankrequest", "entidad_id"),
+            ),
             state_operations=[
                 migrations.AlterField(
                     model_name="bankrequest",

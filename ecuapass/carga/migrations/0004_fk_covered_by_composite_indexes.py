@@ -5,6 +5,8 @@ tests/test_indexes.py keeps it so)."""
 import django.db.models.deletion
 from django.db import migrations, models
 
+from ecuapass.core.migration_ops import drop_indexes
+
 
 class Migration(migrations.Migration):
     dependencies = [
@@ -12,28 +14,22 @@ class Migration(migrations.Migration):
         ("carga", "0003_indices_abandono"),
     ]
 
-    # The indexes alone: Django's AlterField would also drop and re-add the foreign-key
-    # constraints, re-checking every row of a large table.
     operations = [
         migrations.SeparateDatabaseAndState(
-            database_operations=[
-                migrations.RunSQL(
-                    'DROP INDEX IF EXISTS "carga_documentotransporte_deposito_id_09123e5d"',
-                    reverse_sql='CREATE INDEX "carga_documentotransporte_deposito_id_09123e5d" ON "carga_documentotransporte" ("deposito_id")',
+            database_operations=drop_indexes(
+                (
+                    "carga_documentotransporte_deposito_id_09123e5d",
+                    "carga_documentotransporte",
+                    "deposito_id",
                 ),
-                migrations.RunSQL(
-                    'DROP INDEX IF EXISTS "carga_documentotransporte_manifiesto_id_4d462f18"',
-                    reverse_sql='CREATE INDEX "carga_documentotransporte_manifiesto_id_4d462f18" ON "carga_documentotransporte" ("manifiesto_id")',
+                (
+                    "carga_documentotransporte_manifiesto_id_4d462f18",
+                    "carga_documentotransporte",
+                    "manifiesto_id",
                 ),
-                migrations.RunSQL(
-                    'DROP INDEX IF EXISTS "carga_eventocarga_deposito_id_82456fa8"',
-                    reverse_sql='CREATE INDEX "carga_eventocarga_deposito_id_82456fa8" ON "carga_eventocarga" ("deposito_id")',
-                ),
-                migrations.RunSQL(
-                    'DROP INDEX IF EXISTS "carga_eventocarga_documento_id_5478a09c"',
-                    reverse_sql='CREATE INDEX "carga_eventocarga_documento_id_5478a09c" ON "carga_eventocarga" ("documento_id")',
-                ),
-            ],
+                ("carga_eventocarga_deposito_id_82456fa8", "carga_eventocarga", "deposito_id"),
+                ("carga_eventocarga_documento_id_5478a09c", "carga_eventocarga", "documento_id"),
+            ),
             state_operations=[
                 migrations.AlterField(
                     model_name="documentotransporte",

@@ -5,6 +5,8 @@ tests/test_indexes.py keeps it so)."""
 import django.db.models.deletion
 from django.db import migrations, models
 
+from ecuapass.core.migration_ops import drop_indexes
+
 
 class Migration(migrations.Migration):
     dependencies = [
@@ -12,16 +14,11 @@ class Migration(migrations.Migration):
         ("edocs", "0006_fk_covered_by_composite_indexes"),
     ]
 
-    # The indexes alone: Django's AlterField would also drop and re-add the foreign-key
-    # constraints, re-checking every row of a large table.
     operations = [
         migrations.SeparateDatabaseAndState(
-            database_operations=[
-                migrations.RunSQL(
-                    'DROP INDEX IF EXISTS "correcciones_daiversion_dai_id_1bd879d0"',
-                    reverse_sql='CREATE INDEX "correcciones_daiversion_dai_id_1bd879d0" ON "correcciones_daiversion" ("dai_id")',
-                ),
-            ],
+            database_operations=drop_indexes(
+                ("correcciones_daiversion_dai_id_1bd879d0", "correcciones_daiversion", "dai_id"),
+            ),
             state_operations=[
                 migrations.AlterField(
                     model_name="daiversion",

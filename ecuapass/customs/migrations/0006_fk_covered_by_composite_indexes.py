@@ -5,6 +5,8 @@ tests/test_indexes.py keeps it so)."""
 import django.db.models.deletion
 from django.db import migrations, models
 
+from ecuapass.core.migration_ops import drop_indexes
+
 
 class Migration(migrations.Migration):
     dependencies = [
@@ -12,20 +14,12 @@ class Migration(migrations.Migration):
         ("edocs", "0006_fk_covered_by_composite_indexes"),
     ]
 
-    # The indexes alone: Django's AlterField would also drop and re-add the foreign-key
-    # constraints, re-checking every row of a large table.
     operations = [
         migrations.SeparateDatabaseAndState(
-            database_operations=[
-                migrations.RunSQL(
-                    'DROP INDEX IF EXISTS "customs_daiitem_dai_id_20094fff"',
-                    reverse_sql='CREATE INDEX "customs_daiitem_dai_id_20094fff" ON "customs_daiitem" ("dai_id")',
-                ),
-                migrations.RunSQL(
-                    'DROP INDEX IF EXISTS "customs_impresion_edoc_id_259cf92e"',
-                    reverse_sql='CREATE INDEX "customs_impresion_edoc_id_259cf92e" ON "customs_impresion" ("edoc_id")',
-                ),
-            ],
+            database_operations=drop_indexes(
+                ("customs_daiitem_dai_id_20094fff", "customs_daiitem", "dai_id"),
+                ("customs_impresion_edoc_id_259cf92e", "customs_impresion", "edoc_id"),
+            ),
             state_operations=[
                 migrations.AlterField(
                     model_name="daiitem",

@@ -5,6 +5,8 @@ tests/test_indexes.py keeps it so)."""
 import django.db.models.deletion
 from django.db import migrations, models
 
+from ecuapass.core.migration_ops import drop_indexes
+
 
 class Migration(migrations.Migration):
     dependencies = [
@@ -12,24 +14,17 @@ class Migration(migrations.Migration):
         ("officers", "0002_fk_covered_by_composite_indexes"),
     ]
 
-    # The indexes alone: Django's AlterField would also drop and re-add the foreign-key
-    # constraints, re-checking every row of a large table.
     operations = [
         migrations.SeparateDatabaseAndState(
-            database_operations=[
-                migrations.RunSQL(
-                    'DROP INDEX IF EXISTS "despacho_aforocase_tecnico_id_166f67f3"',
-                    reverse_sql='CREATE INDEX "despacho_aforocase_tecnico_id_166f67f3" ON "despacho_aforocase" ("tecnico_id")',
+            database_operations=drop_indexes(
+                ("despacho_aforocase_tecnico_id_166f67f3", "despacho_aforocase", "tecnico_id"),
+                ("despacho_aforoevent_case_id_03667a01", "despacho_aforoevent", "case_id"),
+                (
+                    "despacho_reliquidaciontributo_reliquidacion_id_977e7886",
+                    "despacho_reliquidaciontributo",
+                    "reliquidacion_id",
                 ),
-                migrations.RunSQL(
-                    'DROP INDEX IF EXISTS "despacho_aforoevent_case_id_03667a01"',
-                    reverse_sql='CREATE INDEX "despacho_aforoevent_case_id_03667a01" ON "despacho_aforoevent" ("case_id")',
-                ),
-                migrations.RunSQL(
-                    'DROP INDEX IF EXISTS "despacho_reliquidaciontributo_reliquidacion_id_977e7886"',
-                    reverse_sql='CREATE INDEX "despacho_reliquidaciontributo_reliquidacion_id_977e7886" ON "despacho_reliquidaciontributo" ("reliquidacion_id")',
-                ),
-            ],
+            ),
             state_operations=[
                 migrations.AlterField(
                     model_name="aforocase",

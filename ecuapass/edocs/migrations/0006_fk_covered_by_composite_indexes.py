@@ -5,6 +5,8 @@ tests/test_indexes.py keeps it so)."""
 import django.db.models.deletion
 from django.db import migrations, models
 
+from ecuapass.core.migration_ops import drop_indexes
+
 
 class Migration(migrations.Migration):
     dependencies = [
@@ -12,24 +14,17 @@ class Migration(migrations.Migration):
         ("edocs", "0005_envio_schema_checked"),
     ]
 
-    # The indexes alone: Django's AlterField would also drop and re-add the foreign-key
-    # constraints, re-checking every row of a large table.
     operations = [
         migrations.SeparateDatabaseAndState(
-            database_operations=[
-                migrations.RunSQL(
-                    'DROP INDEX IF EXISTS "edocs_edocument_filer_oce_id_66f6673d"',
-                    reverse_sql='CREATE INDEX "edocs_edocument_filer_oce_id_66f6673d" ON "edocs_edocument" ("filer_oce_id")',
+            database_operations=drop_indexes(
+                ("edocs_edocument_filer_oce_id_66f6673d", "edocs_edocument", "filer_oce_id"),
+                (
+                    "edocs_edocument_party_operator_id_5420ddbc",
+                    "edocs_edocument",
+                    "party_operator_id",
                 ),
-                migrations.RunSQL(
-                    'DROP INDEX IF EXISTS "edocs_edocument_party_operator_id_5420ddbc"',
-                    reverse_sql='CREATE INDEX "edocs_edocument_party_operator_id_5420ddbc" ON "edocs_edocument" ("party_operator_id")',
-                ),
-                migrations.RunSQL(
-                    'DROP INDEX IF EXISTS "edocs_statuschange_document_id_933b9d01"',
-                    reverse_sql='CREATE INDEX "edocs_statuschange_document_id_933b9d01" ON "edocs_statuschange" ("document_id")',
-                ),
-            ],
+                ("edocs_statuschange_document_id_933b9d01", "edocs_statuschange", "document_id"),
+            ),
             state_operations=[
                 migrations.AlterField(
                     model_name="edocument",

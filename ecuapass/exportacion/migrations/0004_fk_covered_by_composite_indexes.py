@@ -5,22 +5,19 @@ tests/test_indexes.py keeps it so)."""
 import django.db.models.deletion
 from django.db import migrations, models
 
+from ecuapass.core.migration_ops import drop_indexes
+
 
 class Migration(migrations.Migration):
     dependencies = [
         ("exportacion", "0003_control_tipo_vue"),
     ]
 
-    # The indexes alone: Django's AlterField would also drop and re-add the foreign-key
-    # constraints, re-checking every row of a large table.
     operations = [
         migrations.SeparateDatabaseAndState(
-            database_operations=[
-                migrations.RunSQL(
-                    'DROP INDEX IF EXISTS "exportacion_daeitem_dae_id_329bf2fa"',
-                    reverse_sql='CREATE INDEX "exportacion_daeitem_dae_id_329bf2fa" ON "exportacion_daeitem" ("dae_id")',
-                ),
-            ],
+            database_operations=drop_indexes(
+                ("exportacion_daeitem_dae_id_329bf2fa", "exportacion_daeitem", "dae_id"),
+            ),
             state_operations=[
                 migrations.AlterField(
                     model_name="daeitem",

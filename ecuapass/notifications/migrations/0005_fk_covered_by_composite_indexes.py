@@ -6,6 +6,8 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
+from ecuapass.core.migration_ops import drop_indexes
+
 
 class Migration(migrations.Migration):
     dependencies = [
@@ -14,24 +16,25 @@ class Migration(migrations.Migration):
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
-    # The indexes alone: Django's AlterField would also drop and re-add the foreign-key
-    # constraints, re-checking every row of a large table.
     operations = [
         migrations.SeparateDatabaseAndState(
-            database_operations=[
-                migrations.RunSQL(
-                    'DROP INDEX IF EXISTS "notifications_notification_oce_code_id_5485f48a"',
-                    reverse_sql='CREATE INDEX "notifications_notification_oce_code_id_5485f48a" ON "notifications_notification" ("oce_code_id")',
+            database_operations=drop_indexes(
+                (
+                    "notifications_notification_oce_code_id_5485f48a",
+                    "notifications_notification",
+                    "oce_code_id",
                 ),
-                migrations.RunSQL(
-                    'DROP INDEX IF EXISTS "notifications_notification_user_id_b5e8c0ff"',
-                    reverse_sql='CREATE INDEX "notifications_notification_user_id_b5e8c0ff" ON "notifications_notification" ("user_id")',
+                (
+                    "notifications_notification_user_id_b5e8c0ff",
+                    "notifications_notification",
+                    "user_id",
                 ),
-                migrations.RunSQL(
-                    'DROP INDEX IF EXISTS "notifications_notificationread_user_id_bb9e5cef"',
-                    reverse_sql='CREATE INDEX "notifications_notificationread_user_id_bb9e5cef" ON "notifications_notificationread" ("user_id")',
+                (
+                    "notifications_notificationread_user_id_bb9e5cef",
+                    "notifications_notificationread",
+                    "user_id",
                 ),
-            ],
+            ),
             state_operations=[
                 migrations.AlterField(
                     model_name="notification",

@@ -5,6 +5,8 @@ tests/test_indexes.py keeps it so)."""
 import django.db.models.deletion
 from django.db import migrations, models
 
+from ecuapass.core.migration_ops import drop_indexes
+
 
 class Migration(migrations.Migration):
     dependencies = [
@@ -12,20 +14,16 @@ class Migration(migrations.Migration):
         ("obligaciones", "0008_garantias_por_distrito"),
     ]
 
-    # The indexes alone: Django's AlterField would also drop and re-add the foreign-key
-    # constraints, re-checking every row of a large table.
     operations = [
         migrations.SeparateDatabaseAndState(
-            database_operations=[
-                migrations.RunSQL(
-                    'DROP INDEX IF EXISTS "obligaciones_garantiadistrito_garantia_id_59de6687"',
-                    reverse_sql='CREATE INDEX "obligaciones_garantiadistrito_garantia_id_59de6687" ON "obligaciones_garantiadistrito" ("garantia_id")',
+            database_operations=drop_indexes(
+                (
+                    "obligaciones_garantiadistrito_garantia_id_59de6687",
+                    "obligaciones_garantiadistrito",
+                    "garantia_id",
                 ),
-                migrations.RunSQL(
-                    'DROP INDEX IF EXISTS "obligaciones_obligation_edoc_id_f05a6912"',
-                    reverse_sql='CREATE INDEX "obligaciones_obligation_edoc_id_f05a6912" ON "obligaciones_obligation" ("edoc_id")',
-                ),
-            ],
+                ("obligaciones_obligation_edoc_id_f05a6912", "obligaciones_obligation", "edoc_id"),
+            ),
             state_operations=[
                 migrations.AlterField(
                     model_name="garantiadistrito",

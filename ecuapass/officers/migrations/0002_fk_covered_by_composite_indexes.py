@@ -5,22 +5,19 @@ tests/test_indexes.py keeps it so)."""
 import django.db.models.deletion
 from django.db import migrations, models
 
+from ecuapass.core.migration_ops import drop_indexes
+
 
 class Migration(migrations.Migration):
     dependencies = [
         ("officers", "0001_initial"),
     ]
 
-    # The indexes alone: Django's AlterField would also drop and re-add the foreign-key
-    # constraints, re-checking every row of a large table.
     operations = [
         migrations.SeparateDatabaseAndState(
-            database_operations=[
-                migrations.RunSQL(
-                    'DROP INDEX IF EXISTS "officers_officerrole_officer_id_f42e21eb"',
-                    reverse_sql='CREATE INDEX "officers_officerrole_officer_id_f42e21eb" ON "officers_officerrole" ("officer_id")',
-                ),
-            ],
+            database_operations=drop_indexes(
+                ("officers_officerrole_officer_id_f42e21eb", "officers_officerrole", "officer_id"),
+            ),
             state_operations=[
                 migrations.AlterField(
                     model_name="officerrole",

@@ -6,6 +6,8 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
+from ecuapass.core.migration_ops import drop_indexes
+
 
 class Migration(migrations.Migration):
     dependencies = [
@@ -14,20 +16,12 @@ class Migration(migrations.Migration):
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
-    # The indexes alone: Django's AlterField would also drop and re-add the foreign-key
-    # constraints, re-checking every row of a large table.
     operations = [
         migrations.SeparateDatabaseAndState(
-            database_operations=[
-                migrations.RunSQL(
-                    'DROP INDEX IF EXISTS "portal_favourite_user_id_34471c19"',
-                    reverse_sql='CREATE INDEX "portal_favourite_user_id_34471c19" ON "portal_favourite" ("user_id")',
-                ),
-                migrations.RunSQL(
-                    'DROP INDEX IF EXISTS "portal_grantedoption_grant_id_64922df7"',
-                    reverse_sql='CREATE INDEX "portal_grantedoption_grant_id_64922df7" ON "portal_grantedoption" ("grant_id")',
-                ),
-            ],
+            database_operations=drop_indexes(
+                ("portal_favourite_user_id_34471c19", "portal_favourite", "user_id"),
+                ("portal_grantedoption_grant_id_64922df7", "portal_grantedoption", "grant_id"),
+            ),
             state_operations=[
                 migrations.AlterField(
                     model_name="favourite",

@@ -6,6 +6,8 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
+from ecuapass.core.migration_ops import drop_indexes
+
 
 class Migration(migrations.Migration):
     dependencies = [
@@ -13,20 +15,16 @@ class Migration(migrations.Migration):
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
-    # The indexes alone: Django's AlterField would also drop and re-add the foreign-key
-    # constraints, re-checking every row of a large table.
     operations = [
         migrations.SeparateDatabaseAndState(
-            database_operations=[
-                migrations.RunSQL(
-                    'DROP INDEX IF EXISTS "registro_cambioregistro_user_id_4da80aed"',
-                    reverse_sql='CREATE INDEX "registro_cambioregistro_user_id_4da80aed" ON "registro_cambioregistro" ("user_id")',
+            database_operations=drop_indexes(
+                ("registro_cambioregistro_user_id_4da80aed", "registro_cambioregistro", "user_id"),
+                (
+                    "registro_confirmacionanual_user_id_b466e433",
+                    "registro_confirmacionanual",
+                    "user_id",
                 ),
-                migrations.RunSQL(
-                    'DROP INDEX IF EXISTS "registro_confirmacionanual_user_id_b466e433"',
-                    reverse_sql='CREATE INDEX "registro_confirmacionanual_user_id_b466e433" ON "registro_confirmacionanual" ("user_id")',
-                ),
-            ],
+            ),
             state_operations=[
                 migrations.AlterField(
                     model_name="cambioregistro",

@@ -5,26 +5,20 @@ tests/test_indexes.py keeps it so)."""
 import django.db.models.deletion
 from django.db import migrations, models
 
+from ecuapass.core.migration_ops import drop_indexes
+
 
 class Migration(migrations.Migration):
     dependencies = [
         ("tariff", "0002_search"),
     ]
 
-    # The indexes alone: Django's AlterField would also drop and re-add the foreign-key
-    # constraints, re-checking every row of a large table.
     operations = [
         migrations.SeparateDatabaseAndState(
-            database_operations=[
-                migrations.RunSQL(
-                    'DROP INDEX IF EXISTS "tariff_measure_line_id_2b441d27"',
-                    reverse_sql='CREATE INDEX "tariff_measure_line_id_2b441d27" ON "tariff_measure" ("line_id")',
-                ),
-                migrations.RunSQL(
-                    'DROP INDEX IF EXISTS "tariff_restriction_line_id_a1f9a938"',
-                    reverse_sql='CREATE INDEX "tariff_restriction_line_id_a1f9a938" ON "tariff_restriction" ("line_id")',
-                ),
-            ],
+            database_operations=drop_indexes(
+                ("tariff_measure_line_id_2b441d27", "tariff_measure", "line_id"),
+                ("tariff_restriction_line_id_a1f9a938", "tariff_restriction", "line_id"),
+            ),
             state_operations=[
                 migrations.AlterField(
                     model_name="measure",

@@ -5,6 +5,8 @@ tests/test_indexes.py keeps it so)."""
 import django.db.models.deletion
 from django.db import migrations, models
 
+from ecuapass.core.migration_ops import drop_indexes
+
 
 class Migration(migrations.Migration):
     dependencies = [
@@ -12,40 +14,17 @@ class Migration(migrations.Migration):
         ("vue", "0002_actuacion_anulacion"),
     ]
 
-    # The indexes alone: Django's AlterField would also drop and re-add the foreign-key
-    # constraints, re-checking every row of a large table.
     operations = [
         migrations.SeparateDatabaseAndState(
-            database_operations=[
-                migrations.RunSQL(
-                    'DROP INDEX IF EXISTS "vue_descargo_saldo_id_69a730db"',
-                    reverse_sql='CREATE INDEX "vue_descargo_saldo_id_69a730db" ON "vue_descargo" ("saldo_id")',
-                ),
-                migrations.RunSQL(
-                    'DROP INDEX IF EXISTS "vue_documentoemitido_tipo_id_50822209"',
-                    reverse_sql='CREATE INDEX "vue_documentoemitido_tipo_id_50822209" ON "vue_documentoemitido" ("tipo_id")',
-                ),
-                migrations.RunSQL(
-                    'DROP INDEX IF EXISTS "vue_documentoemitido_titular_id_7e819bec"',
-                    reverse_sql='CREATE INDEX "vue_documentoemitido_titular_id_7e819bec" ON "vue_documentoemitido" ("titular_id")',
-                ),
-                migrations.RunSQL(
-                    'DROP INDEX IF EXISTS "vue_funcionario_entidad_id_f784c273"',
-                    reverse_sql='CREATE INDEX "vue_funcionario_entidad_id_f784c273" ON "vue_funcionario" ("entidad_id")',
-                ),
-                migrations.RunSQL(
-                    'DROP INDEX IF EXISTS "vue_producto_solicitud_id_8453f908"',
-                    reverse_sql='CREATE INDEX "vue_producto_solicitud_id_8453f908" ON "vue_producto" ("solicitud_id")',
-                ),
-                migrations.RunSQL(
-                    'DROP INDEX IF EXISTS "vue_saldo_documento_id_8968c0be"',
-                    reverse_sql='CREATE INDEX "vue_saldo_documento_id_8968c0be" ON "vue_saldo" ("documento_id")',
-                ),
-                migrations.RunSQL(
-                    'DROP INDEX IF EXISTS "vue_solicitud_asignado_a_id_1fc2ddb3"',
-                    reverse_sql='CREATE INDEX "vue_solicitud_asignado_a_id_1fc2ddb3" ON "vue_solicitud" ("asignado_a_id")',
-                ),
-            ],
+            database_operations=drop_indexes(
+                ("vue_descargo_saldo_id_69a730db", "vue_descargo", "saldo_id"),
+                ("vue_documentoemitido_tipo_id_50822209", "vue_documentoemitido", "tipo_id"),
+                ("vue_documentoemitido_titular_id_7e819bec", "vue_documentoemitido", "titular_id"),
+                ("vue_funcionario_entidad_id_f784c273", "vue_funcionario", "entidad_id"),
+                ("vue_producto_solicitud_id_8453f908", "vue_producto", "solicitud_id"),
+                ("vue_saldo_documento_id_8968c0be", "vue_saldo", "documento_id"),
+                ("vue_solicitud_asignado_a_id_1fc2ddb3", "vue_solicitud", "asignado_a_id"),
+            ),
             state_operations=[
                 migrations.AlterField(
                     model_name="descargo",
