@@ -227,7 +227,7 @@ def save_deferred(edoc) -> bool:
 
 def insert_at_end(row) -> bool:
     """Hold the unsaved ``row`` for the batch's end, where it is inserted with the batch's other
-    held rows of its model in one statement (``edocs.services.insert_rows``), in the order they
+    held rows of its model in one statement (``core.db.insert``), in the order they
     were held; a savepoint rolled back drops what was held under it (``core.db.hold``). Only
     for rows nothing reads back before the batch ends. False outside a batch: the caller
     saves the row itself."""
@@ -242,13 +242,11 @@ def insert_at_end(row) -> bool:
 
 
 def _insert_held() -> None:
-    from ecuapass.core.db import still_held
-
-    from .services import insert_rows
+    from ecuapass.core.db import insert, still_held
 
     rows, _local.rows = still_held(_local.rows), []
     by_model: dict[type, list] = {}
     for row in rows:
         by_model.setdefault(type(row), []).append(row)
     for group in by_model.values():
-        insert_rows(group)
+        insert(group)

@@ -268,13 +268,9 @@ def _enter_sent_states(edoc: EDocument, *, user, process: str, note: str) -> Non
                 note=str(note)[:2000],
             )
         )
-    insert_rows(rows)
+    insert(rows)
     for row in rows:
         history.announce(row)
-
-
-# A batch's and a submission's rows of one model in one INSERT … VALUES, its text built once.
-insert_rows = insert
 
 
 @dataclass

@@ -26,10 +26,10 @@ from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ecuapass.core.db import insert
 from ecuapass.core.money import cents
 from ecuapass.core.numbering import next_value
 from ecuapass.edocs import batch
-from ecuapass.edocs.services import insert_rows
 
 from .errors import ObligacionError
 from .interest import interest_for
@@ -174,12 +174,12 @@ def issue_obligation(
         ]
         # In a worker's batch, written with the batch's other components in one INSERT at its
         # end (nothing in a batch reads them back; edocs.batch.insert_at_end); otherwise one
-        # INSERT … VALUES for its few components now (edocs.services.insert_rows).
+        # INSERT … VALUES for its few components now (core.db.insert).
         if batch.active():
             for component in components:
                 batch.insert_at_end(component)
         else:
-            insert_rows(components)
+            insert(components)
     batch.remember(("obligaciones.issued", key), obligation)
     batch.written(_SOURCES, key)
     return obligation

@@ -1,4 +1,4 @@
-"""``edocs.services.insert_rows`` (``core.db.insert``): rows in one INSERT … VALUES (not
+"""``core.db.insert``: rows in one INSERT … VALUES (not
 PostgreSQL's UNNEST of arrays, which costs more for a DAI's items and a submission's history
 rows), written as ``bulk_create`` writes them (issue 16)."""
 
@@ -8,9 +8,9 @@ import pytest
 from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 
+from ecuapass.core.db import insert
 from ecuapass.customs.models import Dai, DaiItem
 from ecuapass.edocs.models import EDocument, StatusChange
-from ecuapass.edocs.services import insert_rows
 from ecuapass.edocs.tests.test_batch import send
 
 pytestmark = pytest.mark.django_db
@@ -24,8 +24,8 @@ def test_a_submissions_items_and_history_are_one_insert_of_values_each(world):
     with CaptureQueriesContext(connection) as queries:
         edoc = _submit(world)
     for table in ("customs_daiitem", "edocs_statuschange"):
-        (insert,) = [q["sql"] for q in queries.captured_queries if f'"{table}"' in q["sql"]]
-        assert insert.startswith(f'INSERT INTO "{table}"') and "UNNEST" not in insert, insert
+        (sql,) = [q["sql"] for q in queries.captured_queries if f'"{table}"' in q["sql"]]
+        assert sql.startswith(f'INSERT INTO "{table}"') and "UNNEST" not in sql, sql
     items = list(DaiItem.objects.filter(dai__edoc=edoc).order_by("numero"))
     assert [i.numero for i in items] == [1, 2, 3]
     assert [i.subpartida for i in items] == ["0901211000", "8471300000", "6403999000"]
@@ -42,9 +42,9 @@ def test_rows_are_written_as_bulk_create_writes_them_and_the_value_given_back(wo
         for n in range(3)
     ]
     with CaptureQueriesContext(connection) as queries:
-        assert insert_rows(rows) is not None
-    (insert,) = [q["sql"] for q in queries.captured_queries if "INSERT" in q["sql"]]
-    assert "UNNEST" not in insert
+        assert insert(rows) is not None
+    (sql,) = [q["sql"] for q in queries.captured_queries if "INSERT" in q["sql"]]
+    assert "UNNEST" not in sql
     assert rows[0].field == "documento" and type(rows[0].field) is str
     if connection.features.can_return_rows_from_bulk_insert:
         assert all(r.pk for r in rows) and not any(r._state.adding for r in rows)
@@ -59,7 +59,7 @@ def test_a_refused_insert_still_gives_the_value_back(world):
     item = DaiItem.objects.filter(dai=dai).first()
     twins = [DaiItem(dai=dai, numero=item.numero, subpartida="0901211000") for _ in range(2)]
     with pytest.raises(IntegrityError), transaction.atomic():
-        insert_rows(twins)
+        insert(twins)
     assert twins[0].numero == item.numero and type(twins[0].numero) is int
 
 
@@ -72,12 +72,12 @@ def test_many_rows_go_through_bulk_create_one_row_through_values(world):
         for _ in range(INSERT_VALUES_MAX_ROWS + 1)
     ]
     with CaptureQueriesContext(connection) as queries:
-        insert_rows(many)
+        insert(many)
     assert len([q for q in queries.captured_queries if "INSERT" in q["sql"]]) == 1
     assert StatusChange.objects.filter(transition="m").count() == INSERT_VALUES_MAX_ROWS + 1
     if connection.vendor == "postgresql":
         (sql,) = [q["sql"] for q in queries.captured_queries if "INSERT" in q["sql"]]
         assert "UNNEST" in sql.upper()  # one statement text for any number of rows
-    insert_rows([StatusChange(document=edoc, field="documento", transition="one")])
-    assert insert_rows([]) == []
+    insert([StatusChange(document=edoc, field="documento", transition="one")])
+    assert insert([]) == []
     assert EDocument.objects.get(pk=edoc.pk).history.filter(transition="one").exists()

@@ -38,7 +38,7 @@ def test_the_automatic_cierre_does_not_look_up_what_its_liquidacion_holds(world)
 
 
 def test_an_obligations_components_are_one_insert_of_values(ledger_world):
-    """Issue 16: a few components go as one INSERT … VALUES (edocs.services.insert_rows), not
+    """Issue 16: a few components go as one INSERT … VALUES (core.db.insert), not
     as arrays to unnest; they are written the same."""
     from decimal import Decimal
 
