@@ -20,6 +20,6 @@ REST_FRAMEWORK = {  # noqa: F405
     "DEFAULT_THROTTLE_CLASSES": [],
 }
 # A worker finding its batch under half full waits this long for more submissions (seconds;
-# edocs.services.batch_linger): the production profile's 0.1 s (config/settings_production.py)
-# unless BENCH_LINGER says otherwise (0: every run before 2026-12-06 16:00 UTC).
-ECUAPASS_EDOCS_BATCH_LINGER = float(os.environ.get("BENCH_LINGER", "0.1"))
+# edocs.services.batch_linger): the production profile's 0.3 s (config/settings_production.py)
+# unless BENCH_LINGER says otherwise (0: every run before 2026-12-06 16:00 UTC; 0.1 before 20:40).
+ECUAPASS_EDOCS_BATCH_LINGER = float(os.environ.get("BENCH_LINGER", "0.3"))

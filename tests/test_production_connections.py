@@ -98,5 +98,5 @@ def test_production_workers_linger_for_fuller_batches_unless_told_not_to(tmp_pat
         "import django; django.setup(); from ecuapass.edocs.services import batch_linger; "
         "print(batch_linger())"
     )
-    assert _settings(tmp_path, code) == "0.1"
+    assert _settings(tmp_path, code) == "0.3"
     assert _settings(tmp_path, code, EDOCS_BATCH_LINGER="0") == "0.0"
