@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from ecuapass.core import formatting
+from ecuapass.core.db import insert
 from ecuapass.core.models import Capability
 from ecuapass.core.numbering import next_value
 from ecuapass.edocs import batch, lifecycle
@@ -215,16 +216,23 @@ def _open(edoc, canal: str | None) -> AforoCase | None:
     now = timezone.now()
     batch.written("despacho.aforocase", edoc.pk)  # obligaciones.dai.CASES
     tecnico = least_loaded(edoc.distrito)
-    case = AforoCase.objects.create(  # born assigned: no UPDATE for the técnico
-        edoc=edoc,
-        canal=canal,
-        distrito=edoc.distrito,
-        importer_ruc=getattr(content, "importador_ruc", "") or "",
-        importer_name=(getattr(content, "importador_nombre", "") or "")[:300],
-        opened_on=now,
-        due_on=due_for(canal, now),
-        tecnico=tecnico,
-        assigned_on=now if tecnico is not None else None,
+    # Born assigned (no UPDATE for the técnico); save(force_insert=True) with its signals, the
+    # statement built once (core.db.insert).
+    [case] = insert(
+        [
+            AforoCase(
+                edoc=edoc,
+                canal=canal,
+                distrito=edoc.distrito,
+                importer_ruc=getattr(content, "importador_ruc", "") or "",
+                importer_name=(getattr(content, "importador_nombre", "") or "")[:300],
+                opened_on=now,
+                due_on=due_for(canal, now),
+                tecnico=tecnico,
+                assigned_on=now if tecnico is not None else None,
+            )
+        ],
+        signals=True,
     )
     if tecnico is not None:
         _assign(

@@ -152,19 +152,25 @@ def issue_obligation(
         )
         if existing is not None:
             return existing
-        obligation = Obligation.objects.create(
-            numero=numero_for(distrito or NATIONAL, timezone.localdate(issued_on)),
-            debtor_ruc=debtor_ruc,
-            debtor_name=debtor_name[:300],
-            concept=concept,
-            description=str(description)[:300],
-            distrito=distrito or NATIONAL,
-            edoc=edoc,
-            source_key=key,
-            amount=amount,
-            issued_on=issued_on,
-            exigible_on=exigible_on or timezone.localdate(issued_on),
-            plan=plan,
+        # save(force_insert=True) with its signals, the statement built once (core.db.insert)
+        [obligation] = insert(
+            [
+                Obligation(
+                    numero=numero_for(distrito or NATIONAL, timezone.localdate(issued_on)),
+                    debtor_ruc=debtor_ruc,
+                    debtor_name=debtor_name[:300],
+                    concept=concept,
+                    description=str(description)[:300],
+                    distrito=distrito or NATIONAL,
+                    edoc=edoc,
+                    source_key=key,
+                    amount=amount,
+                    issued_on=issued_on,
+                    exigible_on=exigible_on or timezone.localdate(issued_on),
+                    plan=plan,
+                )
+            ],
+            signals=True,
         )
         components = [
             Component(
