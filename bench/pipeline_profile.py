@@ -81,7 +81,8 @@ class Step:
             import re
 
             shapes = collections.Counter(
-                re.sub(r"\"s\d+_x\d+\"", "\"sN\"", re.sub(r"\s+", " ", q["sql"]))[:110] for q in self._queries.captured_queries
+                re.sub(r"\"s\d+_x\d+\"", '"sN"', re.sub(r"\s+", " ", q["sql"]))[:110]
+                for q in self._queries.captured_queries
             )
             for shape, n in shapes.most_common(40):
                 line += f"\n{n / per:6.2f}  {shape}"

@@ -1,6 +1,5 @@
 import os
 
-from django.core.wsgi import get_wsgi_application
-
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
-application = get_wsgi_application()
+
+from config.wsgi import application  # noqa: E402, F401 - the product's, with the bench's settings

@@ -4,6 +4,7 @@ from django.core.management.base import CommandError
 from django_tasks_db.management.commands import db_worker
 
 from ecuapass.core.worker import ResilientWorker
+from ecuapass.ops import heap
 
 
 class Command(db_worker.Command):
@@ -45,4 +46,5 @@ class Command(db_worker.Command):
             excluded_queue_names=excluded,
         )
         worker.configure_signals()
+        heap.settle()  # the start-up's objects out of the collector's walks (ecuapass.ops.heap)
         worker.run()
