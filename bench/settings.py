@@ -21,5 +21,5 @@ REST_FRAMEWORK = {  # noqa: F405
 }
 # A worker finding its batch under half full waits this long for more submissions (seconds;
 # edocs.services.batch_linger): the production profile's 0.3 s (config/settings_production.py)
-# unless BENCH_LINGER says otherwise (0: every run before 2026-12-06 16:00 UTC; 0.1 before 20:40).
+# unless BENCH_LINGER says otherwise (0: every run before 2026-12-06 16:00 UTC; 0.1 until 20:15).
 ECUAPASS_EDOCS_BATCH_LINGER = float(os.environ.get("BENCH_LINGER", "0.3"))

@@ -51,6 +51,6 @@ for _database in DATABASES.values():  # noqa: F405 - the primary and the replica
 # A worker that claims a batch of e-docs under half full waits this long (seconds) for the
 # submissions arriving meanwhile, then claims again: fuller batches pay their ~35 per-batch
 # look-ups (catalogs, risk facts, claim, numbering) for more documents (ADR 0021). 0.1 s gave
-# batches of ~12 under the bench's load, 0.3 s ~25 and ~10 % less worker CPU per DAI. Adds up
+# batches of ~13 under the bench's load, 0.3 s ~27 and ~10 % less worker CPU per DAI. Adds up
 # to that much to a document's processing when few arrive. 0: never wait (the local default).
 ECUAPASS_EDOCS_BATCH_LINGER = env.float("EDOCS_BATCH_LINGER", default=0.3)
