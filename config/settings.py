@@ -177,7 +177,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # processes (ADR 0002); `manage.py run_worker` runs them.
 TASKS = {
     "default": {
-        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "BACKEND": "ecuapass.core.tasks_backend.DatabaseBackend",
         "QUEUES": ["default", "edocs", "notifications"],
     }
 }

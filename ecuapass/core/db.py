@@ -102,9 +102,10 @@ def insert(rows: list, *, signals: bool = False, using: str = "default") -> list
     row as ``save()`` does: it then stands for ``save(force_insert=True)``.
 
     Rows it cannot write so go through ``bulk_create`` / ``save(force_insert=True)`` unchanged:
-    more than ``INSERT_VALUES_MAX_ROWS``, a model with parents (multi-table inheritance), a key the database does not generate, a
-    field with a placeholder of its own, a value given as an expression, keys set on some rows
-    and not on others, a database that cannot return the keys of an INSERT."""
+    more than ``INSERT_VALUES_MAX_ROWS``, a model with parents (multi-table inheritance), rows
+    without their key when the database does not generate it or cannot return it, a field
+    with a placeholder of its own, a value given as an expression, keys set on some rows and
+    not on others."""
     if not rows:
         return rows
     if len(rows) > INSERT_VALUES_MAX_ROWS:
@@ -113,9 +114,10 @@ def insert(rows: list, *, signals: bool = False, using: str = "default") -> list
     db = connections[using]
     fields = _insert_fields(model)
     with_pk = rows[0].pk is not None
+    reads_key = model._meta.pk.db_returning and db.features.can_return_rows_from_bulk_insert
     if (
         fields is None
-        or not db.features.can_return_rows_from_bulk_insert
+        or not (with_pk or reads_key)
         or any(type(row) is not model or (row.pk is not None) != with_pk for row in rows)
     ):
         return _insert_slowly(rows, signals, using)
@@ -172,11 +174,7 @@ def _insert_fields(model) -> list | None:
     """The columns a new row of ``model`` writes (its generated key aside), or None when
     ``insert`` leaves the model to Django."""
     meta = model._meta
-    if (
-        meta.parents
-        or not getattr(meta.pk, "db_returning", False)  # not a key the database generates
-        or any(hasattr(f, "get_placeholder") for f in meta.concrete_fields)
-    ):
+    if meta.parents or any(hasattr(f, "get_placeholder") for f in meta.concrete_fields):
         return None
     return [f for f in meta.concrete_fields if not (f.primary_key or f.generated)]
 

@@ -15,9 +15,12 @@ only through ``str()`` so that no binary rounding leaks into an amount.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
+from django.core.signals import setting_changed
 from django.utils import formats, timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 __all__ = [
@@ -119,7 +122,7 @@ def fecha(value, *, empty: str = "") -> str:
         return empty if value is None or value == "" else str(value)
     if isinstance(d, dt.datetime):
         d = _local(d).date()
-    return formats.date_format(d, "SHORT_DATE_FORMAT", use_l10n=True)
+    return _day_text(d, get_language())
 
 
 def fecha_hora(value, seconds: bool = False, *, empty: str = "") -> str:
@@ -130,7 +133,43 @@ def fecha_hora(value, seconds: bool = False, *, empty: str = "") -> str:
     if not isinstance(d, dt.datetime):
         return fecha(d)
     fmt = "DATETIME_FORMAT" if seconds else "SHORT_DATETIME_FORMAT"
-    return formats.date_format(_local(d), fmt, use_l10n=True)
+    local = _local(d)
+    language = get_language()
+    if _shows_fraction(fmt, language):
+        return formats.date_format(local, fmt, use_l10n=True)
+    # The same second reads the same: a page's rows, a batch's notices (issue 16).
+    naive = local.replace(microsecond=0, tzinfo=None)
+    return _moment_text(naive, local.tzinfo, local.utcoffset(), fmt, language)
+
+
+# Django's date formatting walks the format string character by character (~20 µs a value on
+# this VM); the texts are kept per language, format and value — a moment to the second unless
+# the language's format shows fractions. Bounded: values seen once fall out.
+@functools.lru_cache(maxsize=256)
+def _day_text(day: dt.date, language: str | None) -> str:
+    return formats.date_format(day, "SHORT_DATE_FORMAT", use_l10n=True)
+
+
+@functools.lru_cache(maxsize=1024)
+def _moment_text(naive: dt.datetime, tzinfo, offset, fmt: str, language: str | None) -> str:
+    """``naive`` (a wall time) in ``tzinfo``; ``offset`` tells apart the two readings of a
+    wall time a clock change repeats."""
+    return formats.date_format(naive.replace(tzinfo=tzinfo), fmt, use_l10n=True)
+
+
+@functools.lru_cache(maxsize=64)
+def _shows_fraction(fmt: str, language: str | None) -> bool:
+    return any(char in formats.get_format(fmt, language) for char in "uv")
+
+
+def _forget_texts(*, setting: str, **kwargs) -> None:
+    """A test that changes a format (or where formats come from) reads the new one."""
+    if setting.endswith("FORMAT") or setting in {"FORMAT_MODULE_PATH", "LANGUAGE_CODE"}:
+        for cached in (_day_text, _moment_text, _shows_fraction):
+            cached.cache_clear()
+
+
+setting_changed.connect(_forget_texts, dispatch_uid="core.formatting.texts")
 
 
 def hora(value, *, empty: str = "") -> str:

@@ -61,6 +61,38 @@ def test_dates_are_day_first_in_ecuador_time_in_both_languages():
     assert timezone.is_aware(moment)
 
 
+def test_a_moment_is_formatted_once_per_second_timezone_and_language(monkeypatch):
+    """The texts are kept (issue 16) without ever reading another moment's, zone's or
+    language's: the microseconds of one second share a text, the next second does not, the
+    same instant in another zone reads that zone's wall time."""
+    from django.test import override_settings
+
+    calls = []
+    real = f.formats.date_format
+
+    def counting(*args, **kwargs):  # counts, then formats as always
+        calls.append(args[0])
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(f.formats, "date_format", counting)
+    base = dt.datetime(2031, 7, 9, 15, 0, 1, tzinfo=dt.UTC)  # 10:00:01 in Quito
+    with translation.override("es"):
+        texts = {f.fecha_hora(base.replace(microsecond=ms), seconds=True) for ms in (1, 500, 999)}
+        assert texts == {"09/07/2031 10:00:01"} and len(calls) == 1
+        assert f.fecha_hora(base + dt.timedelta(seconds=1), seconds=True) == "09/07/2031 10:00:02"
+        assert len(calls) == 2
+        with timezone.override("Europe/Madrid"):
+            assert f.fecha_hora(base, seconds=True) == "09/07/2031 17:00:01"
+        assert f.fecha(dt.date(2031, 7, 9)) == "09/07/2031"
+    with translation.override("en"):
+        assert f.fecha_hora(base, seconds=True) == "09/07/2031 10:00:01"
+        assert f._moment_text.cache_info().currsize > 0
+        with override_settings(DATETIME_FORMAT="Y-m-d H:i:s"):  # a changed format: forgotten
+            assert f._moment_text.cache_info().currsize == 0
+            assert f._day_text.cache_info().currsize == 0
+        assert f.fecha_hora(base, seconds=True) == "09/07/2031 10:00:01"
+
+
 def test_template_filters_are_the_same_functions():
     template = Template(
         "{% load formato %}{{ a|money }}|{{ q|num }}|{{ q|num:1 }}|{{ p|pct }}|{{ p|pct:0 }}|"

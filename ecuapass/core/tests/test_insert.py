@@ -150,3 +150,42 @@ def test_rows_beyond_the_databases_limit_go_in_several_statements(world, monkeyp
         .order_by("pk")
         .values_list("transition", flat=True)
     ) == [f"n{i}" for i in range(5)]
+
+
+def test_a_key_the_database_does_not_generate_is_written_with_the_row(world, monkeypatch):
+    """A job row (a UUID key made by the model) is one INSERT built once, without RETURNING,
+    with the ``pre_save`` receivers' values (django-tasks-db's ``run_after``) — what
+    ``objects.create`` wrote, as the tasks backend enqueues it (``core.tasks_backend``)."""
+    from django_tasks_db.models import DBTaskResult, get_date_max
+
+    from ecuapass.core import tasks_backend
+    from ecuapass.edocs.tasks import process_document
+
+    built = []
+    real_sql = db._insert_sql
+
+    def recording_sql(model, with_pk, count, using):  # records, then builds as always
+        built.append((model, with_pk, count))
+        return real_sql(model, with_pk, count, using)
+
+    monkeypatch.setattr(db, "_insert_sql", recording_sql)
+    with CaptureQueriesContext(connection) as queries:
+        result = process_document.enqueue(123456)
+    (sql,) = _inserts(queries)
+    assert "dbtaskresult" in sql and "RETURNING" not in sql.upper()
+    assert built == [(DBTaskResult, True, 1)]
+    assert tasks_backend.insert is db.insert
+    row = DBTaskResult.objects.get(pk=result.id)
+    reference = DBTaskResult.objects.create(
+        args_kwargs={"args": [123456], "kwargs": {}},
+        task_path=row.task_path,
+        queue_name=row.queue_name,
+        backend_name=row.backend_name,
+        run_after=None,
+    )
+    reference.refresh_from_db()
+    keep = {"id", "enqueued_at"}
+    assert {k: v for k, v in _values(row).items() if k not in keep} == {
+        k: v for k, v in _values(reference).items() if k not in keep
+    }
+    assert row.run_after == get_date_max() and row.status == "READY" and row.enqueued_at

@@ -140,6 +140,29 @@ def test_cache_without_redis_misses_and_drops_writes():
     assert cache.add("k", 1) is False  # not stored; first-use versions go on with their token
 
 
+def test_set_many_without_a_timeout_is_one_mset_and_with_one_expires(redis_cache, monkeypatch):
+    """Against the Redis the CI runs (``redis_cache``'s key prefix): the keys written either
+    way, the persistent ones with no expiry, in one command instead of a MULTI/EXEC pipeline."""
+    import redis
+
+    cache = ResilientRedisCache("redis://127.0.0.1:6379/0", {"KEY_PREFIX": redis_cache.key_prefix})
+    raw = cache._cache.get_client(None, write=True)
+    sent = []
+    real = redis.Redis.execute_command
+
+    def recording(self, *args, **options):  # records each command, then sends it as always
+        sent.append(args[0])
+        return real(self, *args, **options)
+
+    monkeypatch.setattr(redis.Redis, "execute_command", recording)  # a pipeline queues instead
+    cache.set_many({"a": 1, "b": {"x": 2}}, None)
+    assert sent == ["MSET"]
+    assert cache.get_many(["a", "b"]) == {"a": 1, "b": {"x": 2}}
+    assert raw.ttl(cache.make_key("a")) == -1  # persistent
+    cache.set_many({"c": 3}, 60)
+    assert cache.get("c") == 3 and 0 < raw.ttl(cache.make_key("c")) <= 60
+
+
 def test_first_use_versions_work_without_redis(monkeypatch):
     from ecuapass.tariff import version
 
