@@ -239,54 +239,24 @@ def count_version_key(*, oce_id=None, operator_id=None) -> str:
 
 def documents_changed(oce_ids=(), operator_ids=()) -> None:
     """Documents of these códigos de OCE (filers) / operators (parties) were created, changed
-    state or were deleted: 1.3's counts of those scopes start afresh after the commit."""
-    from django.db import transaction
+    state or were deleted: 1.3's counts of those scopes start afresh after the commit (one
+    write per transaction, whatever the number of documents it saves, with the transaction's
+    other cache writes: ``ops.cache.set_after_commit``)."""
+    import uuid
+
+    from ecuapass.ops.cache import set_after_commit
 
     keys = {count_version_key(oce_id=i) for i in oce_ids if i is not None}
     keys |= {count_version_key(operator_id=i) for i in operator_ids if i is not None}
-    if not keys:
-        return
-    connection = transaction.get_connection()
-    if not connection.in_atomic_block:
-        _bump_versions(keys)
-        return
-    # One write per transaction, whatever the number of documents it saves (the worker's
-    # batches): the keys gather on the connection until its on_commit callback runs. A
-    # rollback drops the callback; the set is then started again with a new one.
-    pending = connection.__dict__.get("_edocs_count_versions")
-    if pending is None or not any(item[1] is pending[0] for item in connection.run_on_commit):
-        keys_of_transaction: set[str] = set()
-
-        def flush():
-            connection.__dict__.pop("_edocs_count_versions", None)
-            _bump_versions(keys_of_transaction)
-
-        pending = connection.__dict__["_edocs_count_versions"] = (flush, keys_of_transaction)
-        transaction.on_commit(flush)
-    pending[1].update(keys)
+    set_after_commit({key: uuid.uuid4().hex for key in sorted(keys)})
 
 
 def uncommitted_count_versions() -> set[str]:
     """The version keys this connection's open transaction will bump at its commit: 1.3
     neither reads nor stores a count of those scopes meanwhile (it would be the old one)."""
-    from django.db import transaction
+    from ecuapass.ops.cache import pending_after_commit
 
-    connection = transaction.get_connection()
-    pending = connection.__dict__.get("_edocs_count_versions")
-    if pending is None or not connection.in_atomic_block:
-        return set()
-    if not any(item[1] is pending[0] for item in connection.run_on_commit):
-        return set()
-    return pending[1]
-
-
-def _bump_versions(keys) -> None:
-    import uuid
-
-    from django.core.cache import cache
-
-    if keys:
-        cache.set_many({key: uuid.uuid4().hex for key in sorted(keys)}, None)
+    return set(pending_after_commit())
 
 
 def _on_document_written(sender, instance, **kwargs) -> None:

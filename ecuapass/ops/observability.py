@@ -4,7 +4,8 @@
   carries the request id, which is how a submission is followed into the worker.
 * ``task_started`` / ``task_finished``: the worker's log lines while it runs a job carry the
   job id (``context.job_id``) and, when the cache is Redis, the request id of the request that
-  enqueued it (kept a day under ``rid:<job>``; jobs enqueued by that job inherit it), so one
+  enqueued it (kept a day under ``rid:<job>``, written when the job's transaction commits;
+  jobs enqueued by that job inherit it), so one
   ``grep <request id>`` follows a submission from the API through its processing and notices.
 * audit (logger ``ecuapass.audit``, INFO whatever ``LOG_LEVEL``): every status change of a
   document saved through the ORM (``edocs.StatusChange``), every change made in the back office
@@ -42,8 +43,10 @@ def _trace_cache():
 def _enqueued(sender, task_result, **kwargs):
     request_id = context.request_id.get()
     cache = _trace_cache() if request_id else None
-    if cache is not None:
-        cache.set(f"rid:{task_result.id}", request_id, TRACE_TTL)
+    if cache is not None:  # with the transaction's other cache writes, once it commits
+        from .cache import set_after_commit
+
+        set_after_commit({f"rid:{task_result.id}": request_id}, TRACE_TTL, cache=cache)
     logger.info(
         "job_enqueued",
         extra={

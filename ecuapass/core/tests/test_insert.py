@@ -156,6 +156,7 @@ def test_a_key_the_database_does_not_generate_is_written_with_the_row(world, mon
     """A job row (a UUID key made by the model) is one INSERT built once, without RETURNING,
     with the ``pre_save`` receivers' values (django-tasks-db's ``run_after``) — what
     ``objects.create`` wrote, as the tasks backend enqueues it (``core.tasks_backend``)."""
+    from django_tasks.signals import task_enqueued
     from django_tasks_db.models import DBTaskResult, get_date_max
 
     from ecuapass.core import tasks_backend
@@ -169,8 +170,19 @@ def test_a_key_the_database_does_not_generate_is_written_with_the_row(world, mon
         return real_sql(model, with_pk, count, using)
 
     monkeypatch.setattr(db, "_insert_sql", recording_sql)
-    with CaptureQueriesContext(connection) as queries:
-        result = process_document.enqueue(123456)
+    announced = []
+
+    def on_enqueued(sender, task_result, **kwargs):
+        announced.append(task_result)
+
+    task_enqueued.connect(on_enqueued, dispatch_uid="t_ins_enqueued")
+    try:
+        with CaptureQueriesContext(connection) as queries:
+            result = process_document.enqueue(123456)
+    finally:
+        task_enqueued.disconnect(dispatch_uid="t_ins_enqueued")
+    assert announced == [result] and announced[0] is result  # built once, for both
+    assert (result.args, result.task.func) == ([123456], process_document.func)
     (sql,) = _inserts(queries)
     assert "dbtaskresult" in sql and "RETURNING" not in sql.upper()
     assert built == [(DBTaskResult, True, 1)]

@@ -163,6 +163,52 @@ def test_set_many_without_a_timeout_is_one_mset_and_with_one_expires(redis_cache
     assert cache.get("c") == 3 and 0 < raw.ttl(cache.make_key("c")) <= 60
 
 
+@pytest.mark.django_db
+def test_writes_after_commit_go_out_together_once_it_commits(
+    redis_cache, monkeypatch, django_capture_on_commit_callbacks
+):
+    """A transaction's cache writes wait for its commit and then go to Redis in one pipeline
+    (one round trip); those of a rolled-back savepoint are never written."""
+    import redis
+    from django.db import transaction
+
+    from ecuapass.ops.cache import pending_after_commit, set_after_commit
+
+    cache = ResilientRedisCache("redis://127.0.0.1:6379/0", {"KEY_PREFIX": redis_cache.key_prefix})
+    raw = cache._cache.get_client(None, write=True)
+    round_trips = []
+    real = redis.client.Pipeline.execute
+
+    def counting(self, *args, **kwargs):  # counts, then sends as always
+        round_trips.append([command[0][0] for command in self.command_stack])
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(redis.client.Pipeline, "execute", counting)
+    with django_capture_on_commit_callbacks(execute=True):
+        try:
+            with transaction.atomic():  # the first writes, in a savepoint rolled back
+                set_after_commit({"lost": "x"}, cache=cache)
+                raise RuntimeError("rolled back")
+        except RuntimeError:
+            pass
+        assert pending_after_commit(cache) == {}
+        set_after_commit({"version:a": "v1", "version:b": "v1"}, cache=cache)
+        set_after_commit({"rid:job": "req-1"}, 60, cache=cache)
+        set_after_commit({"version:a": "v2"}, cache=cache)  # the last value wins
+        assert set(pending_after_commit(cache)) == {"version:a", "version:b", "rid:job"}
+        assert pending_after_commit() == {}  # another cache's: none
+        assert cache.get("version:a") is None  # nothing before the commit
+    assert round_trips == [["SET", "MSET"]]
+    assert cache.get_many(["version:a", "version:b", "rid:job", "lost"]) == {
+        "version:a": "v2",
+        "version:b": "v1",
+        "rid:job": "req-1",
+    }
+    assert raw.ttl(cache.make_key("version:a")) == -1
+    assert 0 < raw.ttl(cache.make_key("rid:job")) <= 60
+    assert pending_after_commit(cache) == {}
+
+
 def test_first_use_versions_work_without_redis(monkeypatch):
     from ecuapass.tariff import version
 
