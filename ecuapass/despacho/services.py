@@ -265,6 +265,11 @@ def despachar_aceptado(edoc) -> None:
     A failure (the motor de riesgo, a missing catalog) is logged and rolled back to a savepoint:
     the DAI stays "Aceptado" with its number, and ``manage.py abrir_despachos`` opens it later.
     """
+    from ecuapass.edocs import batch
+
+    if batch.without_savepoints():  # a failure aborts the batch's attempt, which runs again
+        _open(edoc, _DECIDED_CANAL.get())
+        return
     snapshot = dict(edoc.__dict__)  # a worker's batch moves its instance in place (lifecycle)
     try:
         with transaction.atomic():  # its savepoint is open_despacho's

@@ -83,22 +83,38 @@ def hold(edocs: Iterable) -> None:
 
 
 @contextmanager
-def document():
-    """One document of the batch: what it ``remember``s starts empty and is dropped at the end."""
+def document(*, savepoint: bool = True):
+    """One document of the batch: what it ``remember``s starts empty and is dropped at the end.
+
+    ``savepoint``: the caller opens the document's own savepoint next (``process_batch``:
+    ``document()``, then ``atomic()``). Without one (``savepoint=False``, ``without_savepoints``)
+    a failure anywhere in the document rolls the whole batch attempt back."""
     if not active():
         yield
         return
-    outer = _local.doc, getattr(_local, "depth", None), getattr(_local, "after", None)
+    outer = (
+        _local.doc,
+        getattr(_local, "depth", None),
+        getattr(_local, "after", None),
+        getattr(_local, "bare", False),
+    )
     _local.doc = {}
     _local.after = []
-    # The document's own savepoint is the next one (process_batch: document(), then atomic()).
-    _local.depth = len(connection.savepoint_ids) + 1
+    _local.depth = len(connection.savepoint_ids) + (1 if savepoint else 0)
+    _local.bare = not savepoint
     try:
         yield
         for callback in _local.after:  # its savepoint was released: what it wrote stays
             callback()
     finally:
-        _local.doc, _local.depth, _local.after = outer
+        _local.doc, _local.depth, _local.after, _local.bare = outer
+
+
+def without_savepoints() -> bool:
+    """The current document of the batch runs without a savepoint of its own: a part of it
+    that would roll back alone and let the document go on (a despacho that cannot open) must
+    raise instead — the batch then runs again, each document in its savepoint."""
+    return active() and _local.doc is not None and getattr(_local, "bare", False)
 
 
 def after_document(callback: Callable[[], None]) -> bool:

@@ -410,9 +410,12 @@ def process_batch(
       worker's batch it is skipped here (that batch processes it). A batch claimed under half
       full waits ``batch_linger()`` seconds and claims again what arrived meanwhile.
     * Each document is processed exactly as ``process`` does, every type through its own
-      hooks, inside a savepoint: a document that raises is rolled back alone and stays
-      Recibido (its own job retries it, then ``edocs.recovery``); the rest go through. A
-      document with errors is rejected with them, as always.
+      hooks. A batch of several runs first without a savepoint per document (two statements
+      each, and a subtransaction PostgreSQL tracks until the commit: ADR 0021); if any document
+      raises, that whole attempt is rolled back and the batch runs again with each document
+      inside a savepoint: the one that raises is rolled back alone and stays Recibido (its own
+      job retries it, then ``edocs.recovery``); the rest go through. A document with errors is
+      rejected with them, as always (that is no exception).
     * Counters (the DAI number, the obligations' numbers…) are advanced in memory and written
       once per batch (``core.numbering.batched``); a document rolled back gives its numbers
       back, so they stay gap-free.
@@ -420,6 +423,31 @@ def process_batch(
       it, so no worker claims them. A worker killed mid-batch commits nothing: every
       document is still Recibido with its job, and is processed once by the next claim.
     """
+    from ecuapass.core import jobs
+
+    try:
+        return _process_batch(document_id, limit, process_name, savepoints=False)
+    except _DocumentFailed as failed:
+        if isinstance(failed.__cause__, jobs.DATABASE_UNAVAILABLE):
+            raise failed.__cause__ from None  # the job fails and is retried as always
+        logger.warning(
+            "edocs: document %s failed in a batch; the batch runs again document by document",
+            failed.pk,
+        )
+        return _process_batch(document_id, limit, process_name, savepoints=True, linger=False)
+
+
+class _DocumentFailed(Exception):
+    """A document raised in a batch run without savepoints: the attempt is rolled back."""
+
+    def __init__(self, pk: int):
+        super().__init__(pk)
+        self.pk = pk
+
+
+def _process_batch(
+    document_id: int, limit: int | None, process_name: str, *, savepoints: bool, linger=True
+) -> dict[int, str]:
     from django_tasks_db.models import DBTaskResult
 
     from ecuapass.core import jobs, numbering
@@ -438,32 +466,42 @@ def process_batch(
         batch = list(_locked(skip_locked=True).filter(pk=document_id))
         if limit > 1:
             batch += _claim_waiting(limit - 1, exclude={document_id})
-            linger = batch_linger()
-            if linger and len(batch) < limit // 2:
+            wait = batch_linger() if linger else 0
+            if wait and len(batch) < limit // 2:
                 # Few documents wait: give the submissions arriving now a moment to join. A
                 # fuller batch pays its per-batch look-ups for more documents (ADR 0021).
-                time.sleep(linger)
+                time.sleep(wait)
                 batch += _claim_waiting(
                     limit - len(batch), exclude={document_id, *(e.pk for e in batch)}
                 )
+        savepoints = savepoints or len(batch) < 2  # one document: its failure is the job's
         contents = _prefetch(batch)
         batch_memory.hold(batch)
         shared: dict = {}  # the rules' per-batch look-ups (RuleContext.shared)
         done_jobs = []
         for edoc in batch:
-            mark = counters.mark()
-            try:
-                with batch_memory.document(), transaction.atomic():
-                    outcomes[edoc.pk] = _process_locked(
-                        edoc, process_name, shared=shared, batch=contents
-                    )
-            except Exception as exc:  # noqa: BLE001 - one document's failure is its own
-                counters.restore(mark)  # its numbers are given back with its savepoint
-                logger.exception("edocs: document %s failed in a batch", edoc.pk)
-                outcomes[edoc.pk] = "failed"
-                if edoc.pk == document_id:
-                    failure = exc
-                continue
+            if not savepoints:
+                try:
+                    with batch_memory.document(savepoint=False):
+                        outcomes[edoc.pk] = _process_locked(
+                            edoc, process_name, shared=shared, batch=contents
+                        )
+                except Exception as exc:
+                    raise _DocumentFailed(edoc.pk) from exc  # rolls the whole attempt back
+            else:
+                mark = counters.mark()
+                try:
+                    with batch_memory.document(), transaction.atomic():
+                        outcomes[edoc.pk] = _process_locked(
+                            edoc, process_name, shared=shared, batch=contents
+                        )
+                except Exception as exc:  # noqa: BLE001 - one document's failure is its own
+                    counters.restore(mark)  # its numbers are given back with its savepoint
+                    logger.exception("edocs: document %s failed in a batch", edoc.pk)
+                    outcomes[edoc.pk] = "failed"
+                    if edoc.pk == document_id:
+                        failure = exc
+                    continue
             if edoc.pk != document_id and edoc.job_id:
                 done_jobs.append(edoc.job_id)
         batch_memory.end()  # what the kept documents left for the batch's end (one write)

@@ -100,6 +100,53 @@ def test_a_poisoned_batch_rejects_the_bad_document_and_keeps_the_others(world, m
 
 
 @pytest.mark.django_db
+def test_a_batch_runs_without_savepoints_and_again_with_them_when_a_document_raises(
+    world, monkeypatch, caplog
+):
+    """Nothing fails: no savepoint for a document nor for its despacho, whatever the batch's
+    size. One document raises: that attempt leaves nothing (no number taken, no notice, no
+    history), the batch runs again with a savepoint per document and the others go through
+    once each, numbered from 1."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def savepoints(queries) -> int:
+        return sum(q["sql"].startswith("SAVEPOINT") for q in queries.captured_queries)
+
+    warm = send(world, "SIN-SP-W")
+    services.process_batch(warm.pk, limit=1)  # the counters' rows made (each in a savepoint)
+    docs = [send(world, f"SIN-SP-{i}") for i in range(5)]
+    with CaptureQueriesContext(connection) as clean:
+        assert set(services.process_batch(docs[0].pk, limit=10).values()) == {"aceptado"}
+    assert savepoints(clean) == 1  # the batch's own transaction (a savepoint in a test's)
+
+    others = [send(world, f"CAE-{i}") for i in range(4)]
+    attempts = []
+    dai = registry.get("DAI")
+    real = dai.distrito_of
+
+    def distrito_of(content):
+        attempts.append(content.factura_numero)
+        if content.factura_numero == "CAE-2":
+            raise RuntimeError("a bug met by one document")
+        return real(content)
+
+    monkeypatch.setattr(dai, "distrito_of", distrito_of)
+    with CaptureQueriesContext(connection) as retried:
+        outcomes = services.process_batch(others[0].pk, limit=10)
+    assert attempts == ["CAE-0", "CAE-1", "CAE-2", "CAE-0", "CAE-1", "CAE-2", "CAE-3"]
+    assert [outcomes[d.pk] for d in others] == ["aceptado", "aceptado", "failed", "aceptado"]
+    assert savepoints(retried) >= 4  # the second attempt: one per document
+    assert "runs again document by document" in caplog.text
+    year = timezone.localdate().year
+    numbers = sorted(EDocument.objects.get(pk=d.pk).document_number for d in others)
+    assert numbers == ["", *(f"028-{year}-10-{n:08d}" for n in range(7, 10))]
+    assert [d.history.filter(to_state=S.ACEPTADO).count() for d in others] == [1, 1, 0, 1]
+    assert not Notification.objects.filter(related_id=str(others[2].pk)).exists()
+    assert Notification.objects.filter(related_id=str(others[3].pk)).exists()
+
+
+@pytest.mark.django_db
 def test_the_jobs_own_document_failing_fails_the_job_after_committing_the_others(
     world, monkeypatch
 ):
