@@ -159,13 +159,19 @@ if env.str("DATABASE_REPLICA_URL", default=""):
         conn_health_checks=True,
     )
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+# PostgreSQL through Django's backend with JSON values written by orjson
+# (ecuapass/core/postgresql, issue 16).
+POSTGRESQL_ENGINE = "ecuapass.core.postgresql"
+for _database in DATABASES.values():
+    if _database["ENGINE"] == "django.db.backends.postgresql":
+        _database["ENGINE"] = POSTGRESQL_ENGINE
 # PostgreSQL: parameters bound by the server and a statement prepared once it has run
 # DB_PREPARE_THRESHOLD times on a connection (psycopg 3), so PostgreSQL parses and plans the
 # screens' and the pipeline's repeated statements once per connection (issue 16: about a third
 # less of its CPU per query). 0 turns it off (a pooler in transaction mode; docs/deploy.md).
 DB_PREPARE_THRESHOLD = env.int("DB_PREPARE_THRESHOLD", default=5)
 for _database in DATABASES.values():
-    if _database["ENGINE"] == "django.db.backends.postgresql" and DB_PREPARE_THRESHOLD > 0:
+    if _database["ENGINE"] == POSTGRESQL_ENGINE and DB_PREPARE_THRESHOLD > 0:
         _database.setdefault("OPTIONS", {}).update(
             server_side_binding=True, prepare_threshold=DB_PREPARE_THRESHOLD
         )

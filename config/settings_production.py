@@ -37,7 +37,7 @@ if env.str("LOG_FORMAT", default="json") == "json":
 # process) — then CONN_MAX_AGE must be 0. Autovacuum must be on: the planner's statistics of
 # the e-doc and buzón tables come from it (see docs/performance.md).
 for _database in DATABASES.values():  # noqa: F405 - the primary and the replica alike
-    if _database["ENGINE"] != "django.db.backends.postgresql":
+    if _database["ENGINE"] != POSTGRESQL_ENGINE:  # noqa: F405
         continue
     if env.str("DB_POOL", default="") == "1":
         _database["CONN_MAX_AGE"] = 0
