@@ -267,13 +267,14 @@ def submissions_extra(base: str, info: dict) -> str:
         for _ in range(WORKERS)
     ]
     snaps = {}
-    # 2,400 submissions keep the API and the workers busy about a minute at today's rate
-    # (issue 16: "60 s sustained"); bench-quick sends 300.
+    # 6,000 submissions keep the API and the workers busy about a minute at ~100 a second
+    # (issue 16: "60 s sustained"; 2,400 until the eighth pass, ~25 s at that rate, where the
+    # queue's last batch weighed more); bench-quick sends 300.
     try:
         r = submit.run(
             base,
             info["token"],
-            count=int(os.environ.get("BENCH_SUBMISSIONS", "2400")),
+            count=int(os.environ.get("BENCH_SUBMISSIONS", "6000")),
             on_phase=lambda phase: snaps.__setitem__(phase, cpu.snapshot()),
         )
     finally:
