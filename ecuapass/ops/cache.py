@@ -117,12 +117,11 @@ def set_after_commit(values: dict, timeout=None, *, cache=None) -> None:
     timeout, a ``SET … EX`` for each other) — a DAI's submission makes two (the 1.3 count
     versions and the request id of its job, ``ops.observability``), issue 16. A key written
     twice keeps the last value."""
-    from django.core.cache import cache as default_cache
     from django.db import transaction
 
     if not values:
         return
-    cache = default_cache if cache is None else cache
+    cache = _target(cache)
     connection = transaction.get_connection()
     if not connection.in_atomic_block:
         _write(cache, {key: (value, timeout) for key, value in values.items()})
@@ -146,15 +145,23 @@ def set_after_commit(values: dict, timeout=None, *, cache=None) -> None:
 def pending_after_commit(cache=None) -> dict:
     """The writes to ``cache`` (the default one) the open transaction will make at its
     commit: ``{key: (value, timeout)}``."""
-    from django.core.cache import cache as default_cache
     from django.db import transaction
 
     connection = transaction.get_connection()
     pending = _pending(connection) if connection.in_atomic_block else None
     if not pending:
         return {}
-    found = pending.get(id(default_cache if cache is None else cache))
+    found = pending.get(id(_target(cache)))
     return found[1] if found else {}
+
+
+def _target(cache):
+    """The cache itself: ``caches["default"]`` for None or for ``django.core.cache.cache`` (a
+    proxy to it), so that writes to the same cache are grouped as one."""
+    from django.core.cache import cache as default_proxy
+    from django.core.cache import caches
+
+    return caches["default"] if cache is None or cache is default_proxy else cache
 
 
 def _pending(connection) -> dict | None:

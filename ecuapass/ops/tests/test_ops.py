@@ -209,6 +209,54 @@ def test_writes_after_commit_go_out_together_once_it_commits(
     assert pending_after_commit(cache) == {}
 
 
+@pytest.mark.django_db
+def test_a_submissions_trace_and_count_versions_are_one_round_trip(
+    redis_cache, monkeypatch, django_capture_on_commit_callbacks
+):
+    """With Redis as the default cache, what a submission writes after its commit — the 1.3
+    count versions (``edocs.documents_changed``) and its job's request-id trace
+    (``observability._enqueued``, which names ``caches["default"]``) — goes in one pipeline."""
+    from types import SimpleNamespace
+
+    import redis
+    from django.core.cache import caches
+    from django.test import override_settings
+
+    from ecuapass.edocs.models import count_version_key, documents_changed
+    from ecuapass.ops import observability
+
+    round_trips = []
+    real = redis.client.Pipeline.execute
+
+    def counting(self, *args, **kwargs):  # counts, then sends as always
+        round_trips.append(sorted(command[0][0] for command in self.command_stack))
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(redis.client.Pipeline, "execute", counting)
+    redis_settings = {
+        "default": {
+            "BACKEND": "ecuapass.ops.cache.ResilientRedisCache",
+            "LOCATION": "redis://127.0.0.1:6379/0",
+            "KEY_PREFIX": redis_cache.key_prefix,
+        }
+    }
+    job = SimpleNamespace(id="job-rt", task=SimpleNamespace(name="t", queue_name="q"))
+    with override_settings(CACHES=redis_settings):
+        token = context.request_id.set("req-one-trip")
+        try:
+            with django_capture_on_commit_callbacks(execute=True):
+                documents_changed((1,), (2,))
+                observability._enqueued(None, job)
+        finally:
+            context.request_id.reset(token)
+        default = caches["default"]
+        assert round_trips == [["MSET", "SET"]]
+        assert default.get("rid:job-rt") == "req-one-trip"
+        assert default.get(count_version_key(oce_id=1)) and default.get(
+            count_version_key(operator_id=2)
+        )
+
+
 def test_first_use_versions_work_without_redis(monkeypatch):
     from ecuapass.tariff import version
 
