@@ -433,6 +433,7 @@ def process_batch(
         logger.warning(
             "edocs: document %s failed in a batch; the batch runs again document by document",
             failed.pk,
+            exc_info=failed.__cause__,  # what it raised, even if the second run does not
         )
         return _process_batch(document_id, limit, process_name, savepoints=True, linger=False)
 

@@ -147,6 +147,27 @@ def test_a_batch_runs_without_savepoints_and_again_with_them_when_a_document_rai
 
 
 @pytest.mark.django_db
+def test_a_database_gone_in_a_batch_fails_the_job_without_running_it_again(world, monkeypatch):
+    """A database error is not a document's fault: the batch is not run again document by
+    document; the job fails (``core.jobs`` retries it) and every document stays Recibido."""
+    from django.db import OperationalError
+
+    docs = [send(world, f"BD-{i}") for i in range(3)]
+    attempts = []
+    dai = registry.get("DAI")
+
+    def distrito_of(content):
+        attempts.append(content.factura_numero)
+        raise OperationalError("the server closed the connection")
+
+    monkeypatch.setattr(dai, "distrito_of", distrito_of)
+    with pytest.raises(OperationalError):
+        services.process_batch(docs[0].pk, limit=10)
+    assert attempts == ["BD-0"]
+    assert {EDocument.objects.get(pk=d.pk).estado_transmision for d in docs} == {T.RECIBIDO}
+
+
+@pytest.mark.django_db
 def test_the_jobs_own_document_failing_fails_the_job_after_committing_the_others(
     world, monkeypatch
 ):
