@@ -9,6 +9,8 @@ from django.db import DEFAULT_DB_ALIAS, router
 from django.db.models import Q
 from django.utils import timezone
 
+from ecuapass.core.process_cache import ProcessCache
+
 from .models import EDocument
 from .states import TRANSMISSION_VALUES, document_values
 
@@ -121,10 +123,23 @@ COUNT_TTL = 120  # bounds what a write behind the ORM's back could leave stale (
 REPLICA_COUNT_TTL = 15
 
 
-def documents_version(oce) -> tuple[str, str] | None:
+# The version key of each código's 1.3 scope, as this process last found it: named to the
+# access snapshot's read (accounts.context.register_prefetch, EdocsConfig.ready), which then
+# reads the version in its own round trip to the cache, with the badge. A key found stale (a
+# código whose type changed) only costs its own read (documents_version checks it).
+_scope_keys = ProcessCache(4096)
+
+
+def prefetch_keys(user_id, oce_code_id) -> list[str]:
+    key = _scope_keys.get(oce_code_id)
+    return [key] if key is not None else []
+
+
+def documents_version(oce, got: dict | None = None) -> tuple[str, str] | None:
     """(key, value) of the version of what 1.3 shows ``oce`` (``models.documents_changed``:
     bumped after the commit of any write of a document of its scope); None inside a
-    transaction that wrote documents of that scope (their commit will bump it)."""
+    transaction that wrote documents of that scope (their commit will bump it). ``got``: what
+    the request's access snapshot read already read (``accounts.context.prefetched``)."""
     import uuid
 
     from django.core.cache import cache
@@ -137,7 +152,9 @@ def documents_version(oce) -> tuple[str, str] | None:
         key = count_version_key(oce_id=oce.pk)
     if key in uncommitted_count_versions():
         return None
-    version = cache.get(key)
+    if _scope_keys.get(oce.pk) != key:
+        _scope_keys.set(oce.pk, key)
+    version = got.get(key) if got is not None and key in got else cache.get(key)
     if not version:
         # Set before anything is read under it: a bump after this write gives a newer
         # version, never an older one.

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from ecuapass.accounts.context import oce_required
+from ecuapass.accounts.context import oce_required, prefetched
 from ecuapass.ops.replica import reads_from_replica
 from ecuapass.portal import fragments
 from ecuapass.portal.menu import frame_for
@@ -82,7 +82,7 @@ def estados(request):
     # The whole page is a function of the query string, the documents of the OCE's scope (their
     # version, bumped after any write: selectors.documents_version), the day (the periods) and
     # the frame (fragments.page_key): kept under them, a steady 1.3 reads no document at all.
-    version = documents_version(oce)
+    version = documents_version(oce, prefetched(request, oce))
     frame = frame_for(request)
     key = None
     if version is not None and frame._unread is not None:

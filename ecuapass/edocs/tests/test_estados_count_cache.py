@@ -205,3 +205,36 @@ def test_a_kept_1_3_page_is_never_another_users_or_another_days(
     monkeypatch.setattr(timezone, "localdate", lambda *a, **k: date(2099, 1, 1))
     _html, reads = _edocs_reads(importer)
     assert reads  # "hoy", "semana" and "mes" mean other days now
+
+
+def test_a_steady_1_3_reads_its_version_in_the_access_snapshot_s_round_trip(
+    oce_client, world, importer_docs, monkeypatch, django_capture_on_commit_callbacks
+):
+    """The scope's version is read with the access snapshot's versions and the badge (one
+    ``get_many``), not in a read of its own (issue 16); what it reads still follows writes."""
+    from django.core.cache import caches
+
+    client = oce_client(world.importer)
+    oce = world.importer.oce
+    key = count_version_key(operator_id=oce.registration.operator_id)
+    _edocs_reads(client), _edocs_reads(client)  # this process learns the scope's key
+    backend = type(caches["default"])
+    reads = []
+    for name in ("get", "get_many"):
+        original = getattr(backend, name)
+
+        def recorded(self, keys, *args, _name=name, _original=original, **kwargs):
+            reads.append((_name, keys if _name == "get_many" else [keys]))
+            return _original(self, keys, *args, **kwargs)
+
+        monkeypatch.setattr(backend, name, recorded)
+    html, docs = _edocs_reads(client)
+    assert docs == [] and "Resultado: 3" in html
+    assert [name for name, _keys in reads] == ["get_many"], reads  # one round trip
+    assert key in reads[0][1]
+    with django_capture_on_commit_callbacks(execute=True):
+        _doc(oce, oce.registration.operator, 41)
+    reads.clear()
+    html, docs = _edocs_reads(client)
+    assert docs and "Resultado: 4" in html
+    assert sum(key in keys for _name, keys in reads) == 1  # read once, with the others
