@@ -32,9 +32,9 @@ def _observer() -> psycopg.Connection:
 
 
 def _last_statement(observer, pid: int) -> str:
-    return observer.execute(
-        "SELECT query FROM pg_stat_activity WHERE pid = %s", [pid]
-    ).fetchone()[0]
+    return observer.execute("SELECT query FROM pg_stat_activity WHERE pid = %s", [pid]).fetchone()[
+        0
+    ]
 
 
 def _new_request() -> None:
