@@ -23,6 +23,7 @@ from __future__ import annotations
 import contextvars
 import logging
 from functools import partial
+from typing import NamedTuple
 
 from django.conf import settings
 from django.contrib import auth
@@ -172,6 +173,13 @@ def _statement(connection):
     return _statements[key]
 
 
+class _SessionRow(NamedTuple):
+    """What Django's store reads of its session (``load``: the data) and this one (its user)."""
+
+    session_data: str
+    user_id: int | None
+
+
 def _read_session(db: str, session_key: str):
     """(the session, its user row or None) for an unexpired ``session_key``, or None."""
     connection = connections[db]
@@ -182,7 +190,7 @@ def _read_session(db: str, session_key: str):
         row = cursor.fetchone()
     if row is None:
         return None
-    session = UserSession(session_key=session_key, session_data=row[0], user_id=row[1])
+    session = _SessionRow(row[0], row[1])
     values = list(row[2:])
     if values[names.index(user_model._meta.pk.attname)] is None:
         return session, None

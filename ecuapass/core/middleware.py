@@ -8,11 +8,15 @@ from csp.utils import build_policy
 from django.conf import settings
 from django.contrib.messages.middleware import MessageMiddleware
 from django.contrib.messages.storage import default_storage
+from django.contrib.messages.storage.cookie import CookieStorage
+from django.contrib.messages.storage.session import SessionStorage
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
 from django.utils.functional import SimpleLazyObject, empty
+
+FALLBACK_STORAGE = "django.contrib.messages.storage.fallback.FallbackStorage"
 
 
 class ChosenLanguageMiddleware(LocaleMiddleware):
@@ -99,6 +103,27 @@ class CSPMiddleware(BaseCSPMiddleware):
         # As django-csp: a nonce asked for after the header was written is an error.
         request.csp_nonce = CheckableLazyObject(self._csp_nonce_post_response)
         return response
+
+
+def may_hold_messages(request) -> bool:
+    """Whether ``request`` may have messages to show, without building the message storage
+    when it is still unbuilt: then its messages can only come from where Django's
+    ``FallbackStorage`` reads them — the messages cookie and the session's ``_messages`` — and
+    when neither is there it holds none (the main screen's kept page, issue 16). A storage
+    built already (a message added or read) or another ``MESSAGE_STORAGE``: asked itself."""
+    storage = getattr(request, "_messages", None)
+    if storage is None:
+        return False
+    if (
+        isinstance(storage, SimpleLazyObject)
+        and storage._wrapped is empty
+        and settings.MESSAGE_STORAGE == FALLBACK_STORAGE
+    ):
+        if CookieStorage.cookie_name in request.COOKIES:
+            return True
+        session = getattr(request, "session", None)
+        return session is not None and SessionStorage.session_key in session
+    return bool(len(storage))
 
 
 class LazyMessageMiddleware(MessageMiddleware):

@@ -40,10 +40,23 @@ LATENCY = Histogram(
 )
 
 
+_METHODS = frozenset({"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD"})
+# The labelled series of each (view, method, status) seen by this process: prometheus-client's
+# ``labels()`` validates and looks them up under a lock on every call. Bounded by the views
+# (named routes and "unmatched"), the methods above and the status codes.
+_series: dict = {}
+
+
 def observe_request(view: str, method: str, status: int, seconds: float) -> None:
-    method = method if method in {"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD"} else "OTHER"
-    REQUESTS.labels(view, method, str(status)).inc()
-    LATENCY.labels(view, method).observe(seconds)
+    method = method if method in _METHODS else "OTHER"
+    series = _series.get((view, method, status))
+    if series is None:
+        series = _series[(view, method, status)] = (
+            REQUESTS.labels(view, method, str(status)),
+            LATENCY.labels(view, method),
+        )
+    series[0].inc()
+    series[1].observe(seconds)
 
 
 class DatabaseCollector(Collector):

@@ -18,7 +18,7 @@ _VALID_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 
 
 def request_id_of(request) -> str:
-    given = request.headers.get("X-Request-ID", "")
+    given = request.META.get("HTTP_X_REQUEST_ID", "")  # request.headers would be built for it
     return given if _VALID_ID.match(given) else uuid.uuid4().hex
 
 

@@ -31,6 +31,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
 from ecuapass.accounts.access_cache import TTL
+from ecuapass.core.middleware import may_hold_messages
 from ecuapass.core.process_cache import ProcessCache
 
 MAX_ENTRIES = 4096
@@ -166,8 +167,7 @@ def page_key(request, template_name: str, *vary_on, query: bool = False) -> tupl
 
     if request.method != "GET" or (request.META.get("QUERY_STRING") and not query):
         return None
-    storage = getattr(request, "_messages", None)
-    if storage is not None and len(storage):
+    if may_hold_messages(request):
         return None
     frame = frame_for(request)
     if frame.version is None or not getattr(frame.user, "is_authenticated", False):

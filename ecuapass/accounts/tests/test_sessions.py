@@ -213,3 +213,24 @@ def test_a_signed_in_session_is_still_checked_by_the_middlewares(rep_client, use
     session.save()
     response = client.get(HOME)
     assert response.status_code == 302 and "expirada=duracion" in response["Location"]
+
+
+def test_the_session_auth_hash_is_djangos_for_each_password_and_secret(settings):
+    """Kept per (password hash, secret), the HMAC is Django's own for every pair: a new
+    password or a fallback secret gives its own value, never the kept one."""
+    from django.contrib.auth.base_user import AbstractBaseUser
+
+    def django_s(user, secret=None):
+        return AbstractBaseUser._get_session_auth_hash(user, secret=secret)
+
+    user = User(password="argon2$uno")
+    first = user.get_session_auth_hash()
+    assert first == django_s(user) and user.get_session_auth_hash() == first
+    user.password = "argon2$dos"
+    assert user.get_session_auth_hash() == django_s(user) != first
+    settings.SECRET_KEY_FALLBACKS = ["una-clave-anterior-" + "x" * 40]
+    assert list(user.get_session_auth_fallback_hash()) == [
+        django_s(user, secret=settings.SECRET_KEY_FALLBACKS[0])
+    ]
+    settings.SECRET_KEY = "otra-clave-" + "y" * 50
+    assert user.get_session_auth_hash() == django_s(user) != first

@@ -89,3 +89,45 @@ def test_a_request_that_uses_no_message_builds_no_storage(monkeypatch, client, w
 def test_the_project_uses_it(settings):
     assert "ecuapass.core.middleware.LazyMessageMiddleware" in settings.MIDDLEWARE
     assert "django.contrib.messages.middleware.MessageMiddleware" not in settings.MIDDLEWARE
+
+
+@pytest.mark.parametrize("where", ["none", "cookie", "session", "added"])
+def test_may_hold_messages_answers_without_building_the_storage_when_it_can(where):
+    """``may_hold_messages``: an unbuilt storage holds messages only from the messages cookie
+    or the session's ``_messages`` (FallbackStorage's sources), so the answer needs neither to
+    be built; one built already is asked itself."""
+    from django.contrib.messages.storage.session import SessionStorage
+    from django.utils.functional import empty
+
+    from ecuapass.core.middleware import may_hold_messages
+
+    request = RequestFactory().get("/")
+    request.session = import_module(settings.SESSION_ENGINE).SessionStore()
+    if where == "cookie":
+        request.COOKIES[COOKIE] = _a_stored_message_cookie()
+    if where == "session":
+        request.session[SessionStorage.session_key] = "[]"
+    LazyMessageMiddleware(_nothing).process_request(request)
+    if where == "added":
+        messages.info(request, "Hecho.")
+    assert may_hold_messages(request) is (where != "none")
+    if where in ("none", "cookie", "session"):
+        assert request._messages._wrapped is empty  # answered without building it
+
+
+def test_a_main_screen_with_a_message_waiting_shows_it_and_is_not_the_kept_page(
+    client, django_user_model
+):
+    """Through the portal: the message a previous request left (in the cookie, as the
+    FallbackStorage keeps it) is shown on the next main screen, however steady it was."""
+    from django.urls import reverse
+
+    from ecuapass.accounts.tests.factories import company_with_codes, login
+
+    _operator, rep, codes = company_with_codes({"16": 1})
+    login(client, rep, codes[0])
+    home = reverse("portal:home")
+    client.get(home), client.get(home)  # kept
+    client.cookies[COOKIE] = _a_stored_message_cookie()
+    assert "Guardado." in client.get(home).content.decode()
+    assert "Guardado." not in client.get(home).content.decode()  # shown once

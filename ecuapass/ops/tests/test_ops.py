@@ -163,6 +163,20 @@ def test_set_many_without_a_timeout_is_one_mset_and_with_one_expires(redis_cache
     assert cache.get("c") == 3 and 0 < raw.ttl(cache.make_key("c")) <= 60
 
 
+def test_redis_keys_are_not_held_to_memcached_limits(redis_cache):
+    """Django warns about keys memcached would refuse (spaces, control characters, over 250
+    characters) by checking each character of every key; Redis takes any key, and the cache
+    neither warns nor changes them."""
+    import warnings
+
+    cache = ResilientRedisCache("redis://127.0.0.1:6379/0", {"KEY_PREFIX": redis_cache.key_prefix})
+    long_key = "buzón " + "x" * 300
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a CacheKeyWarning would raise
+        cache.set(long_key, 1)
+        assert cache.get_many([long_key, "otra clave"]) == {long_key: 1}
+
+
 def test_redis_replies_are_parsed_by_hiredis(redis_cache):
     """``redis[hiredis]`` (pyproject): the client parses replies in C — the frame's one
     ``MGET`` per request cost ~100 Python calls more with redis-py's own parser (issue 16)."""
