@@ -177,6 +177,57 @@ def test_redis_keys_are_not_held_to_memcached_limits(redis_cache):
         assert cache.get_many([long_key, "otra clave"]) == {long_key: 1}
 
 
+def test_reads_on_a_pooled_connection_answer_as_redis_py_and_survive_a_dropped_one(redis_cache):
+    """``GET``/``MGET`` sent on a connection of the pool (packed by hiredis): the same values
+    as redis-py's own commands — missing keys, integers, pickled values, text beyond ASCII —
+    and a connection the server dropped is replaced: the read still answers."""
+    cache = ResilientRedisCache("redis://127.0.0.1:6379/0", {"KEY_PREFIX": redis_cache.key_prefix})
+    values = {"n": 7, "t": "buzón ñ", "d": {"v": ["a", 1]}, "b": b"\x00\xff"}
+    cache.set_many(values, None)
+    keys = [*values, "falta"]
+    client = cache._cache.get_client(None)
+    raw = client.mget([cache.make_key(k) for k in keys])
+    loads = cache._cache._serializer.loads
+    expected = {k: loads(v) for k, v in zip(keys, raw, strict=True) if v is not None}
+    assert cache.get_many(keys) == expected == values
+    assert cache.get("t") == "buzón ñ" and cache.get("falta", "x") == "x"
+    assert cache.get_many([]) == {}
+    # The server closes this cache's pooled connections: the next reads reconnect.
+    import redis
+
+    pool = cache._cache._get_connection_pool(False)
+    ours = [
+        "{}:{}".format(*c._sock.getsockname()[:2]) for c in pool._available_connections if c._sock
+    ]
+    assert ours
+    killer = redis.Redis.from_url("redis://127.0.0.1:6379/0")
+    for addr in ours:
+        killer.client_kill(addr)
+    killer.close()
+    assert cache.get_many(keys) == values
+    assert cache.get("n") == 7
+    # A connection that breaks while the read is on it: dropped, and redis-py's own command
+    # answers on a new one.
+    import socket
+
+    real_get_connection = pool.get_connection
+    broken = []
+
+    def breaking(*args, **kwargs):
+        connection = real_get_connection(*args, **kwargs)
+        if not broken:  # the first one only: redis-py's retry then gets a sound one
+            connection._sock.shutdown(socket.SHUT_RDWR)
+            broken.append(connection._sock)
+        return connection
+
+    pool.get_connection = breaking
+    try:
+        assert cache.get_many(keys) == values
+        assert broken and broken[0].fileno() == -1  # dropped, not handed back half-read
+    finally:
+        pool.get_connection = real_get_connection
+
+
 def test_redis_replies_are_parsed_by_hiredis(redis_cache):
     """``redis[hiredis]`` (pyproject): the client parses replies in C — the frame's one
     ``MGET`` per request cost ~100 Python calls more with redis-py's own parser (issue 16)."""
