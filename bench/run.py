@@ -309,10 +309,45 @@ def main() -> None:
     print(f"[bench] results written to {DOC}")
 
 
+def mean_of(runs: list[dict]) -> dict:
+    """The plain view's figures averaged over its runs (each measure alike)."""
+    keys = ("rps", "p50_ms", "p95_ms", "p99_ms")
+    return {
+        **{k: sum(r[k] for r in runs) / len(runs) for k in keys},
+        "requests": sum(r.get("requests", 0) for r in runs),
+        "errors": sum(r["errors"] for r in runs),
+        "non2xx": sum(r["non2xx"] for r in runs),
+    }
+
+
 def run_scenario(wrk_bin: str, scenario, info: dict, when: str, autovacuum: str) -> None:
+    """Each endpoint (and the raw SQL) is compared with the plain view measured just before
+    and just after it (their mean): this shared machine's speed drifts by ±10 % within a
+    minute, and a single reference at the scenario's start put that drift into every ratio."""
     headers = info.get("env", {})
     print(f"[bench] {scenario.name}: plain view", flush=True)
-    plain = wrk(wrk_bin, "/bench/plain/")
+    plains = [wrk(wrk_bin, "/bench/plain/")]
+
+    def bracketed(url: str, extra: dict | None = None) -> tuple[dict, dict]:
+        result = wrk(wrk_bin, url, extra)
+        print(f"[bench] {scenario.name}: plain view", flush=True)
+        plains.append(wrk(wrk_bin, "/bench/plain/"))
+        return result, mean_of(plains[-2:])
+
+    rows = []
+    raw = None
+    if scenario.raw_sql:
+        print(f"[bench] {scenario.name}: raw SQL", flush=True)
+        raw, around = bracketed(f"/bench/raw/{scenario.raw_sql}/")
+        rows.append(
+            row(f"raw SQL of the same query (`/bench/raw/{scenario.raw_sql}/`)", raw, around, None)
+        )
+    measured = {}
+    for label, url, *own in info["urls"]:  # a third item: this URL's own headers
+        print(f"[bench] {scenario.name}: {url}", flush=True)
+        measured[label], around = bracketed(url, {**headers, **(own[0] if own else {})})
+        rows.append(row(f"{label} (`{url}`)", measured[label], around, raw))
+    plain = mean_of(plains)
     lines = [
         f"## {scenario.title}",
         "",
@@ -321,25 +356,9 @@ def run_scenario(wrk_bin: str, scenario, info: dict, when: str, autovacuum: str)
         scenario.description,
         "",
         HEADER,
+        row(f"plain Django view (reference; mean of its {len(plains)} runs)", plain, plain, None),
+        *rows,
     ]
-    lines.append(row("plain Django view (reference)", plain, plain, None))
-    raw = None
-    if scenario.raw_sql:
-        print(f"[bench] {scenario.name}: raw SQL", flush=True)
-        raw = wrk(wrk_bin, f"/bench/raw/{scenario.raw_sql}/")
-        lines.append(
-            row(
-                f"raw SQL of the same query (`/bench/raw/{scenario.raw_sql}/`)",
-                raw,
-                plain,
-                None,
-            )
-        )
-    measured = {}
-    for label, url, *own in info["urls"]:  # a third item: this URL's own headers
-        print(f"[bench] {scenario.name}: {url}", flush=True)
-        measured[label] = wrk(wrk_bin, url, {**headers, **(own[0] if own else {})})
-        lines.append(row(f"{label} (`{url}`)", measured[label], plain, raw))
     for small, large, what in info.get("growth", []):
         growth = measured[large]["p95_ms"] / measured[small]["p95_ms"]
         lines += ["", f"p95 growth {what}: **{growth:.2f}×** (same run)."]
