@@ -70,17 +70,17 @@ class DatabaseWrapper(base.DatabaseWrapper):
 
     def close_if_health_check_failed(self):
         if (
-            self.connection is not None
-            and self.health_check_enabled
-            and not self.health_check_done
-            and not self.pool
-            and self._recently_checked()
-            and self._quiet()
+            self.connection is None
+            or not self.health_check_enabled
+            or self.health_check_done
+            or self.pool
         ):
+            return super().close_if_health_check_failed()  # nothing to check (Django's rules)
+        if self._recently_checked() and self._quiet():
             self.health_check_done = True
             return
-        super().close_if_health_check_failed()
-        if self.connection is not None and self.health_check_done:
+        super().close_if_health_check_failed()  # Django's SELECT 1
+        if self.connection is not None:  # passed: the window starts again
             self.checked_at = time.monotonic()
 
     def _recently_checked(self) -> bool:

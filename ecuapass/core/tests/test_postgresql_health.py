@@ -9,6 +9,7 @@ connection: the check is observed on the server, not inside the code under test.
 from __future__ import annotations
 
 import select
+import time
 
 import psycopg
 import pytest
@@ -102,3 +103,21 @@ def test_a_connection_the_server_ended_is_replaced_not_used(observer):
     with connection.cursor() as cursor:  # would raise on the dead connection
         cursor.execute("SELECT pg_backend_pid()")
         assert cursor.fetchone()[0] != pid
+
+
+@override_settings(ECUAPASS_DB_HEALTH_CHECK_SECONDS=0.3)
+def test_a_busy_connection_is_still_checked_in_full_once_per_window(observer):
+    """Statements on the connection do not stretch the window: it runs from the opening (or
+    the last full check), so a connection in constant use still gets Django's SELECT 1."""
+    pid = _marked()
+    opened = connection.checked_at
+    while time.monotonic() < opened + 0.25:  # requests within the window, each with a statement
+        _new_request()
+        for _statement in range(2):  # a cursor each, as the ORM opens them
+            with connection.cursor() as cursor:
+                cursor.execute(MARK)
+        time.sleep(0.02)
+    time.sleep(max(0.0, opened + 0.32 - time.monotonic()))
+    _new_request()
+    connection.close_if_health_check_failed()
+    assert _last_statement(observer, pid) == "SELECT 1"
