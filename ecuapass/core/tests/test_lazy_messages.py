@@ -115,9 +115,7 @@ def test_may_hold_messages_answers_without_building_the_storage_when_it_can(wher
         assert request._messages._wrapped is empty  # answered without building it
 
 
-def test_a_main_screen_with_a_message_waiting_shows_it_and_is_not_the_kept_page(
-    client, db
-):
+def test_a_main_screen_with_a_message_waiting_shows_it_and_is_not_the_kept_page(client, db):
     """Through the portal: the message a previous request left (in the cookie, as the
     FallbackStorage keeps it) is shown on the next main screen, however steady it was."""
     from django.urls import reverse
