@@ -4,6 +4,7 @@ cluster's own PostgreSQL (psycopg, not Django: the suite's process is not a node
 from __future__ import annotations
 
 import copy
+import http.client
 import json
 import statistics
 import subprocess
@@ -67,7 +68,8 @@ def _lower(headers) -> dict:
 
 def request(cluster, method: str, path: str, body: bytes | None = None, headers=None, timeout=30):
     """(status, headers with lower-case names, body bytes); (0, {}, b'') when the
-    connection failed."""
+    connection failed or the answer was cut short (a node killed between its headers and its
+    body: the client cannot know what happened, so it counts as no answer and is retried)."""
     req = urllib.request.Request(  # noqa: S310 - loopback cluster
         cluster.url + path, data=body, headers=headers or {}, method=method
     )
@@ -76,7 +78,7 @@ def request(cluster, method: str, path: str, body: bytes | None = None, headers=
             return response.status, _lower(response.headers), response.read()
     except urllib.error.HTTPError as error:
         return error.code, _lower(error.headers), error.read()
-    except (OSError, urllib.error.URLError):
+    except (OSError, urllib.error.URLError, http.client.HTTPException):
         return 0, {}, b""
 
 

@@ -79,29 +79,33 @@ def test_kill_9_a_web_node_during_submissions(cluster, api_token, record):
 
     thread = threading.Thread(target=killer, daemon=True)
     thread.start()
-    subs.drive(n, threads=8)
-    thread.join(timeout=5)
-    assert killer_done.is_set()
-    # Every client retried with its key until answered 202; replaying a sample answers the same.
-    for i in range(0, n, max(1, n // 20)):
-        status, _h, body = request(
-            cluster,
-            "POST",
-            "/api/v1/edocs/",
-            subs.payload(i),
-            {
-                "Content-Type": "application/json",
-                "Authorization": f"Token {api_token}",
-                "Idempotency-Key": subs.key(i),
-            },
-        )
-        assert status == 202
-        answer = json.loads(body)
-        assert answer["reintento"] is True
-        assert answer["numero_entrega"] == subs.numeros[subs.key(i)]
-    drained = wait_drained(cluster)
-    result = outcome(cluster, [subs.key(i) for i in range(n)])
-    cluster.start_web(1)
+    try:
+        subs.drive(n, threads=8)
+        thread.join(timeout=5)
+        assert killer_done.is_set()
+        # Every client retried with its key until answered 202; replaying a sample answers the
+        # same.
+        for i in range(0, n, max(1, n // 20)):
+            status, _h, body = request(
+                cluster,
+                "POST",
+                "/api/v1/edocs/",
+                subs.payload(i),
+                {
+                    "Content-Type": "application/json",
+                    "Authorization": f"Token {api_token}",
+                    "Idempotency-Key": subs.key(i),
+                },
+            )
+            assert status == 202
+            answer = json.loads(body)
+            assert answer["reintento"] is True
+            assert answer["numero_entrega"] == subs.numeros[subs.key(i)]
+        drained = wait_drained(cluster)
+        result = outcome(cluster, [subs.key(i) for i in range(n)])
+    finally:
+        # Whatever happened above, the next scenarios find both web nodes up.
+        cluster.start_web(1)
     _assert_exactly_once(subs, result, n)
     failed_attempts = subs.attempts - n
     record(
