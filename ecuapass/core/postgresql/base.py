@@ -22,6 +22,17 @@ and that passed a full check (or was opened) less than ``ECUAPASS_DB_HEALTH_CHEC
 ``SELECT 1``, as before. What only the full check would catch — a server that vanished without a
 word (a host powered off, a link cut) and came back in under a second — cannot come back that
 fast; a connection kept idle longer is checked in full.
+
+Statement conversion: psycopg turns each statement's ``%s`` placeholders into PostgreSQL's
+``$n`` with a regular expression and keeps the result per statement text — except for a
+statement longer than 4 KiB or with more than 50 parameters, which it converts again every time
+(its authors' guard against ORM statements whose text changes with every row count). Several
+statements the DAI pipeline repeats have more than 50 parameters and a fixed text
+(``core.db.insert``: one per model and row count): a DAI's three items (78), a batch's notices
+and history rows. Converting them again was ~2.5 % of the API request's CPU and ~2 % of a
+worker's (py-spy, issue 16's tenth pass); ``CONVERTED_PARAMS_MAX`` and ``CONVERTED_LENGTH_MAX``
+raise psycopg's bounds so that they are converted once per process (psycopg keeps the last 128
+statements it converted).
 """
 
 from __future__ import annotations
@@ -33,10 +44,22 @@ import time
 import orjson
 from django.conf import settings
 from django.db.backends.postgresql import base, operations
-from psycopg import pq
+from psycopg import _queries, pq
 from psycopg.types.json import Jsonb
 
 _OPTIONS = orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS
+
+
+# psycopg's bounds (50 and 4096) on the statements whose conversion it keeps, raised: a DAI of up
+# to 38 items (26 parameters each) and core.db.insert's rows (up to INSERT_VALUES_MAX_ROWS, 50, of
+# up to 20 columns: notices 15, history rows 11) fit; a 500-item DAI's INSERT is converted each
+# time, as psycopg does.
+CONVERTED_PARAMS_MAX = 1000
+CONVERTED_LENGTH_MAX = 32 * 1024
+if getattr(_queries, "MAX_CACHED_STATEMENT_PARAMS", 0) < CONVERTED_PARAMS_MAX:
+    _queries.MAX_CACHED_STATEMENT_PARAMS = CONVERTED_PARAMS_MAX
+if getattr(_queries, "MAX_CACHED_STATEMENT_LENGTH", 0) < CONVERTED_LENGTH_MAX:
+    _queries.MAX_CACHED_STATEMENT_LENGTH = CONVERTED_LENGTH_MAX
 
 
 def _standard(value):
