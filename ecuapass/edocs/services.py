@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from ecuapass.core.db import insert, retry_on_conflict
+from ecuapass.core.db import insert, retry_on_conflict, update
 
 from . import batch as batch_memory
 from . import registry
@@ -630,7 +630,7 @@ def _process_locked(
             edoc.aceptar(process=process_name, note=edoc.document_number)
             outcome = "aceptado"
         if not once:
-            edoc.save()
+            update(edoc)
         from .notices import notify_outcome
 
         notify_outcome(edoc, errors)
@@ -638,7 +638,7 @@ def _process_locked(
             # The type's life goes on (e.g. the DAI's canal de aforo), in the same transaction.
             doc_type.after_acceptance(edoc)
     if once:
-        edoc.save()
+        update(edoc)  # save()'s UPDATE, its text built once (core.db.update)
     return outcome
 
 
