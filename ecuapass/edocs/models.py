@@ -13,12 +13,12 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, transition
 
 from ecuapass.core.models import AuditedModel
+from ecuapass.core.reversing import path_for
 
 from . import registry
 from .rules import Phase
@@ -182,7 +182,7 @@ class EDocument(AuditedModel):
         return state_label(self.estado_documento)
 
     def get_absolute_url(self) -> str:
-        return reverse("edocs:documento", args=[self.pk])
+        return path_for("edocs:documento", self.pk)  # reverse(), its template kept
 
     # --- Estado de Transmisión --------------------------------------------------
     @transition(field=estado_transmision, source=T.SIN_ENVIAR, target=T.RECIBIDO)

@@ -6,39 +6,19 @@ described in the OpenAPI schema as one of the registered types' shapes.
 
 from __future__ import annotations
 
-import re
-
-from django.conf import settings
-from django.urls import get_script_prefix, get_urlconf, reverse
-from django.utils.translation import get_language
 from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema_field
 from rest_framework import serializers
+
+from ecuapass.core.reversing import path_for
 
 from . import registry
 from .lifecycle import state_label
 
-# A value reverse() puts in a URL as it is: accepted by the route's <str:…> converter (no "/",
-# not empty) and left alone by its quoting.
-_PLAIN = re.compile(r"[A-Za-z0-9._~-]+")
-_MARK = "Zq7MARKq7Z"
-_path_templates: dict[tuple, str] = {}
-
 
 def api_detail_path(numero_entrega: str) -> str:
-    """``reverse("api:edocs_api:detail", args=[numero_entrega])``; reversed once per process,
-    script prefix, URLconf and language with a marker, the value then put in its place (a
-    reverse costs ~40 us, once per document of every API answer). A value reverse() would
-    change or refuse goes through reverse()."""
-    text = str(numero_entrega)
-    if not _PLAIN.fullmatch(text):
-        return reverse("api:edocs_api:detail", args=[numero_entrega])
-    key = (get_script_prefix(), get_urlconf(), settings.ROOT_URLCONF, get_language())
-    template = _path_templates.get(key)
-    if template is None:
-        if len(_path_templates) > 64:
-            _path_templates.clear()
-        template = _path_templates[key] = reverse("api:edocs_api:detail", args=[_MARK])
-    return template.replace(_MARK, text)
+    """``reverse("api:edocs_api:detail", args=[numero_entrega])``, reversed once per process
+    (``core.reversing``: once per document of every API answer)."""
+    return path_for("api:edocs_api:detail", numero_entrega)
 
 
 def clone_field(field):
