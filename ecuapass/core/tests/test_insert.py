@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from decimal import Decimal
 
 import pytest
@@ -37,8 +38,9 @@ def _values(instance) -> dict:
     }
 
 
-def test_signals_are_sent_as_save_sends_them_and_the_row_is_saved(world):
-    edoc = send(world, "INS-S1")
+@contextmanager
+def save_signals(model):
+    """The ``pre_save``/``post_save`` of ``model`` sent inside the block, as tuples."""
     seen = []
 
     def before(sender, instance, raw, using, update_fields, **kw):
@@ -47,16 +49,22 @@ def test_signals_are_sent_as_save_sends_them_and_the_row_is_saved(world):
     def after(sender, instance, created, raw, using, update_fields, **kw):
         seen.append(("post", instance.pk, created, raw, using, update_fields))
 
-    pre_save.connect(before, sender=StatusChange, dispatch_uid="t_ins_pre")
-    post_save.connect(after, sender=StatusChange, dispatch_uid="t_ins_post")
+    pre_save.connect(before, sender=model, dispatch_uid="t_save_signals_pre")
+    post_save.connect(after, sender=model, dispatch_uid="t_save_signals_post")
     try:
+        yield seen
+    finally:
+        pre_save.disconnect(sender=model, dispatch_uid="t_save_signals_pre")
+        post_save.disconnect(sender=model, dispatch_uid="t_save_signals_post")
+
+
+def test_signals_are_sent_as_save_sends_them_and_the_row_is_saved(world):
+    edoc = send(world, "INS-S1")
+    with save_signals(StatusChange) as seen:
         row = _row(edoc, "signals")
         db.insert([row], signals=True)
         quiet = _row(edoc, "quiet")
         db.insert([quiet])  # bulk_create's contract: no signals
-    finally:
-        pre_save.disconnect(sender=StatusChange, dispatch_uid="t_ins_pre")
-        post_save.disconnect(sender=StatusChange, dispatch_uid="t_ins_post")
     assert seen == [
         ("pre", None, False, "default", None),
         ("post", row.pk, True, False, "default", None),

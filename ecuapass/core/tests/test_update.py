@@ -8,10 +8,10 @@ import datetime as dt
 import pytest
 from django.db import DatabaseError, connection
 from django.db.models import F
-from django.db.models.signals import post_save, pre_save
 from django.test.utils import CaptureQueriesContext
 
 from ecuapass.core import db
+from ecuapass.core.tests.test_insert import save_signals
 from ecuapass.edocs.models import EDocument
 from ecuapass.edocs.tests.test_batch import send
 
@@ -30,29 +30,16 @@ def _updates(queries) -> list[str]:
 def test_the_row_is_written_as_save_writes_it_with_the_same_signals(world):
     by_update = send(world, "UPD-1")
     by_save = send(world, "UPD-2")
-    seen = []
-
-    def before(sender, instance, raw, using, update_fields, **kw):
-        seen.append(("pre", instance.pk, raw, using, update_fields))
-
-    def after(sender, instance, created, raw, using, update_fields, **kw):
-        seen.append(("post", instance.pk, created, raw, using, update_fields))
-
     stamp = dt.datetime(2020, 1, 1, tzinfo=dt.UTC)
     for edoc in (by_update, by_save):
         edoc.title = "Título cambiado — ñ"
         edoc.processing_attempts = 7
         edoc.distrito = "028"
         edoc.modified_on = stamp  # auto_now: both write the time of the save instead
-    pre_save.connect(before, sender=EDocument, dispatch_uid="t_upd_pre")
-    post_save.connect(after, sender=EDocument, dispatch_uid="t_upd_post")
-    try:
+    with save_signals(EDocument) as seen:
         with CaptureQueriesContext(connection) as queries:
             db.update(by_update)
         by_save.save()
-    finally:
-        pre_save.disconnect(sender=EDocument, dispatch_uid="t_upd_pre")
-        post_save.disconnect(sender=EDocument, dispatch_uid="t_upd_post")
     assert seen == [
         ("pre", by_update.pk, False, "default", None),
         ("post", by_update.pk, False, False, "default", None),
