@@ -25,7 +25,9 @@ _templates: dict[tuple, str] = {}
 
 
 def path_for(name: str, value) -> str:
-    """``reverse(name, args=[value])``, from a template reversed once (see the module)."""
+    """``reverse(name, args=[value])``, from a template reversed once (see the module). For
+    routes whose one argument is ``<str:…>`` or ``<int:…>``: a narrower converter (``<slug:…>``)
+    could refuse a value its template accepts."""
     text = str(value)
     if not _PLAIN.fullmatch(text):
         return reverse(name, args=[value])
