@@ -26,7 +26,11 @@ _EMAIL_FIELDS = (
     "user__email",
     "user__is_active",
     "oce_code__code",
+    "related_type",
+    "related_id",
 )
+# Between the copies of one document's notices in one e-mail (``by_document``).
+_BETWEEN = "\n* * *\n\n"
 
 
 @task(queue_name="notifications")
@@ -99,41 +103,51 @@ class _Round:
         self.connection = None
 
     def send(self) -> tuple[dict[int, int], Exception | None]:
-        """Hand the notices' e-mails to the mail server in order, up to the first failure:
-        (the notices that went out → how many addresses, the failure or None)."""
+        """Hand the round's e-mails (``by_document``) to the mail server in order, up to the
+        first failure: (the notices that went out → how many addresses, the failure or None)."""
         done: dict[int, int] = {}
         with translation.override(settings.LANGUAGE_CODE):
             self.labels = _labels()
             try:
-                for notice in self.notices:
+                for notices in by_document(self.notices):
                     try:
-                        done[notice.pk] = self.deliver(notice)
+                        sent = self.deliver(notices)
                     except Exception as exc:  # noqa: BLE001 - record what went out, then fail
                         return done, exc
+                    done.update(dict.fromkeys((n.pk for n in notices), sent))
             finally:
                 if self.connection is not None:
                     self.connection.close()
         return done, None
 
-    def deliver(self, notice) -> int:
-        """Hand the notice's e-mail to the mail server; how many addresses."""
-        to = self.recipients(notice)
+    def deliver(self, notices: list) -> int:
+        """Hand the e-mail copying ``notices`` (one mailbox's) to the mail server; how many
+        addresses."""
+        first = notices[0]
+        to = self.recipients(first)
         if not to:
             return 0
         if self.connection is None:
             connection = get_connection()
             connection.open()
             self.connection = connection
+        subject = first.subject
+        if len(notices) > 1:
+            subject = gettext("%(subject)s (%(n)s avisos)") % {
+                "subject": subject,
+                "n": len(notices),
+            }
         message = _Email(
-            subject=notice.subject,
-            body=email_body(notice, self.labels),
+            subject=subject,
+            body=email_body(notices, self.labels),
             from_email=settings.DEFAULT_FROM_EMAIL,
             bcc=to,
             connection=self.connection,
         )
-        for attachment in notice.attachments.all() if notice.has_attachments else ():
-            with attachment.file.open("rb") as fh:
-                message.attach(attachment.name, fh.read(), attachment.content_type)
+        for notice in notices:
+            for attachment in notice.attachments.all() if notice.has_attachments else ():
+                with attachment.file.open("rb") as fh:
+                    message.attach(attachment.name, fh.read(), attachment.content_type)
         message.send()
         return len(to)
 
@@ -194,9 +208,37 @@ def _labels() -> dict[str, str]:
     }
 
 
-def email_body(notice, labels: dict[str, str] | None = None) -> str:
-    """The text of a notice's e-mail, in the active language (``labels``: ``_labels()``)."""
+def by_document(notices: list) -> list[list]:
+    """A round's e-mails, in the order of their first notice: the notices about one document
+    (``related``) to one mailbox together — a DAI's acceptance, canal and cierre written by one
+    batch are one e-mail, not three (ADR 0023) — and every other notice alone."""
+    emails: list[list] = []
+    open_: dict[tuple, list] = {}
+    for notice in notices:
+        if not notice.related_id:
+            emails.append([notice])
+            continue
+        key = (notice.user_id, notice.oce_code_id, notice.related_type_id, notice.related_id)
+        same = open_.get(key)
+        if same is None:
+            same = open_[key] = []
+            emails.append(same)
+        same.append(notice)
+    return emails
+
+
+def email_body(notices, labels: dict[str, str] | None = None) -> str:
+    """The text of the e-mail copying ``notices`` (a notice, or one mailbox's notices about one
+    document, ``by_document``), in the active language (``labels``: ``_labels()``): each
+    notice's text in order, then the footer once."""
     labels = labels or _labels()
+    if not isinstance(notices, (list, tuple)):
+        notices = [notices]
+    texts = _BETWEEN.join(_notice_text(notice, labels) for notice in notices)
+    return f"{texts}\n--\n{labels['footer']}\n\n"
+
+
+def _notice_text(notice, labels: dict[str, str]) -> str:
     reference = (
         f"\n{labels['reference']}: {notice.related_label} ({notice.related_url})\n"
         if notice.related_url
@@ -210,7 +252,4 @@ def email_body(notice, labels: dict[str, str] | None = None) -> str:
         f"\n"
         f"{notice.display_body}\n"
         f"{reference}"
-        f"\n--\n"
-        f"{labels['footer']}\n"
-        f"\n"
     )

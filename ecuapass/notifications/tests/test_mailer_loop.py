@@ -307,3 +307,83 @@ def test_a_rounds_oce_mailboxes_addresses_are_read_in_one_statement(django_asser
     assert {m.subject: sorted(m.bcc) for m in mail.outbox} == {
         code.code: found[code.pk] for code in (*codes, other)
     }
+
+
+def _about(code, subject, related, **extra):
+    return notify(
+        sender="SENAE",
+        subject=subject,
+        body=f"Texto {subject}",
+        category="edoc",
+        oce_code=code,
+        related=related,
+        **extra,
+    )
+
+
+@pytest.mark.django_db
+def test_a_rounds_notices_about_one_document_to_one_mailbox_go_in_one_e_mail():
+    """A DAI's acceptance, canal and cierre, written by one batch to the filer's mailbox, are
+    one e-mail (ADR 0023): the first notice's subject with how many notices it copies, each
+    notice's text in order, one footer. Notices about no document, another document or to
+    another mailbox keep an e-mail each; every notice is marked sent."""
+    _operator, rep, codes = company_with_codes({"16": 2})
+    at = dt.datetime(2026, 3, 1, 15, 4, 5, tzinfo=dt.UTC)
+    document, other = codes  # any model instance can be what a notice is about
+    accepted = _about(codes[0], "ACEPTADA", document, created_on=at)
+    _about(codes[0], "Sin documento", None)
+    _about(codes[0], "CANAL", document, created_on=at)
+    _about(codes[0], "Otro documento", other)
+    notify(
+        sender="SENAE", subject="Personal", body="p", category="edoc", user=rep, related=document
+    )
+    _about(codes[0], "CERRADO", document, created_on=at)
+    assert send_due() == 6
+    assert [m.subject for m in mail.outbox] == [
+        "ACEPTADA (3 avisos)",
+        "Sin documento",
+        "Otro documento",
+        "Personal",
+    ]
+    grouped = mail.outbox[0]
+    assert grouped.bcc == [rep.email]
+
+    def text(subject):  # a código de OCE has no page: no "Referencia" line
+        return (
+            f"De: SENAE\nDestinatario: BUZÓN OCE {codes[0].code}\nFecha: 01/03/2026 10:04:05\n"
+            f"Asunto: {subject}\n\nTexto {subject}\n"
+        )
+
+    assert accepted.related_url == ""
+    assert grouped.body == (
+        f"{text('ACEPTADA')}\n* * *\n\n{text('CANAL')}\n* * *\n\n{text('CERRADO')}\n--\n"
+        "Este mensaje es una copia del buzón de notificaciones electrónicas de ECUAPASS. "
+        "Consulte el buzón para ver los adjuntos y el historial.\n\n"
+    )
+    assert not Notification.objects.filter(email_due=True).exists()
+    assert Notification.objects.filter(emailed_on__isnull=True).count() == 0
+    assert send_notification_email.call(accepted.pk) == 0  # sent: not again
+
+
+class FailingGroupBackend(locmem.EmailBackend):
+    def send_messages(self, messages):
+        if any("avisos" in m.subject for m in messages):
+            raise ConnectionRefusedError("mail server away")
+        return super().send_messages(messages)
+
+
+@pytest.mark.django_db
+def test_a_failed_e_mail_of_one_documents_notices_keeps_them_all_due(settings):
+    _operator, _rep, codes = company_with_codes({"16": 1})
+    _about(codes[0], "Antes", None)
+    for subject in ("ACEPTADA", "CANAL"):
+        _about(codes[0], subject, codes[0])
+    settings.EMAIL_BACKEND = f"{__name__}.FailingGroupBackend"
+    with pytest.raises(ConnectionRefusedError):
+        send_due()
+    assert [m.subject for m in mail.outbox] == ["Antes"]
+    due = Notification.objects.filter(email_due=True).values_list("subject", flat=True)
+    assert sorted(due) == ["ACEPTADA", "CANAL"]
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    assert send_due() == 2
+    assert [m.subject for m in mail.outbox] == ["Antes", "ACEPTADA (2 avisos)"]
