@@ -227,13 +227,11 @@ def by_document(notices: list) -> list[list]:
     return emails
 
 
-def email_body(notices, labels: dict[str, str] | None = None) -> str:
-    """The text of the e-mail copying ``notices`` (a notice, or one mailbox's notices about one
-    document, ``by_document``), in the active language (``labels``: ``_labels()``): each
+def email_body(notices: list, labels: dict[str, str] | None = None) -> str:
+    """The text of the e-mail copying ``notices`` (one notice, or one mailbox's notices about
+    one document, ``by_document``), in the active language (``labels``: ``_labels()``): each
     notice's text in order, then the footer once."""
     labels = labels or _labels()
-    if not isinstance(notices, (list, tuple)):
-        notices = [notices]
     texts = _BETWEEN.join(_notice_text(notice, labels) for notice in notices)
     return f"{texts}\n--\n{labels['footer']}\n\n"
 
