@@ -399,3 +399,35 @@ def test_a_batch_claimed_under_half_full_waits_once_for_the_submissions_arriving
     alone = send(world, "SOLO")
     assert services.process_batch(alone.pk) == {alone.pk: "aceptado"}
     assert naps == [0.2]
+
+
+@pytest.mark.django_db
+def test_each_dai_of_a_batch_gets_one_e_mail_copying_its_notices(world, settings):
+    """ADR 0023 through the pipeline: a batch accepts three DAIs (canal automático: accepted,
+    canal assigned, aforo closed); the filer's mailbox gets their nine notices in the buzón and
+    one e-mail per DAI copying its three, in the order they happened."""
+    from django.core import mail
+
+    from ecuapass.notifications.tasks import send_due
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    world.importer.user.email = "rep@example.com"
+    world.importer.user.save(update_fields=["email"])
+    docs = [send(world, f"MAIL-{i}") for i in range(3)]
+    outcomes = services.process_batch(docs[0].pk)
+    assert set(outcomes.values()) == {"aceptado"}
+    mail.outbox.clear()
+    assert send_due() == 9
+    assert len(mail.outbox) == 3
+    for doc, message in zip(docs, mail.outbox, strict=True):
+        doc.refresh_from_db()
+        number = doc.document_number
+        assert message.subject == f"DAI ACEPTADA - {number} (3 avisos)"
+        assert message.bcc == ["rep@example.com"]
+        order = [
+            message.body.index(f"Asunto: {subject} - {number}\n")
+            for subject in ("DAI ACEPTADA", "CANAL DE AFORO ASIGNADO", "AFORO CERRADO")
+        ]
+        assert order == sorted(order)
+        assert message.body.count("Este mensaje es una copia") == 1
+    assert Notification.objects.filter(oce_code=world.importer.oce).count() == 9
