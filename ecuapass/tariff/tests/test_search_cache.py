@@ -23,6 +23,10 @@ def _search(client, q="cafés", **headers):
 def test_the_same_search_is_answered_from_the_cache_until_the_tariff_changes(
     client, tariff, django_capture_on_commit_callbacks
 ):
+    # A version of this test's own: an answer kept under the version another test of this
+    # process or database left (the fixture's bump waits for a commit that never comes) would
+    # answer the first search (seen once in CI).
+    version._set_new()
     first, queries = _search(client)
     assert queries  # computed
     again, queries = _search(client)
