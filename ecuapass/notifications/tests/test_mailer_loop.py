@@ -387,3 +387,18 @@ def test_a_failed_e_mail_of_one_documents_notices_keeps_them_all_due(settings):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     assert send_due() == 2
     assert [m.subject for m in mail.outbox] == ["Antes", "ACEPTADA (2 avisos)"]
+
+
+@pytest.mark.django_db
+def test_a_grouped_e_mail_carries_the_attachments_of_all_its_notices():
+    _operator, _rep, codes = company_with_codes({"16": 1})
+    _about(codes[0], "ACEPTADA", codes[0], attachments=[("dai.pdf", b"%PDF-1", "application/pdf")])
+    _about(codes[0], "CANAL", codes[0])
+    _about(codes[0], "CERRADO", codes[0], attachments=[("acta.txt", b"acta")])
+    assert send_due() == 3
+    [message] = mail.outbox
+    assert message.subject == "ACEPTADA (3 avisos)"
+    assert message.attachments == [
+        ("dai.pdf", b"%PDF-1", "application/pdf"),
+        ("acta.txt", "acta", "text/plain"),
+    ]
