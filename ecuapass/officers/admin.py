@@ -6,12 +6,12 @@ Every change is kept in the history (django-simple-history: who, when, what).
 from __future__ import annotations
 
 from django import forms
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from ecuapass.accounts.models import User
+from ecuapass.api.admin import IssuedTokenAdmin
 
 from .models import Officer, OfficerToken
 from .roles import Role
@@ -80,27 +80,8 @@ class OfficerAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(OfficerToken)
-class OfficerTokenAdmin(admin.ModelAdmin):
+class OfficerTokenAdmin(IssuedTokenAdmin):
     """Issued with ``manage.py create_officer_token`` (the value shows once); revoked here."""
 
-    list_display = ("prefix", "name", "officer", "created_on", "last_used_on", "revoked_on")
-    list_filter = ("revoked_on",)
-    search_fields = ("prefix", "name", "officer__user__username")
-    list_select_related = ("officer__user",)
-    readonly_fields = ("officer", "name", "prefix", "created_on", "last_used_on", "revoked_on")
-    actions = ["revoke"]
-
-    def has_add_permission(self, request):
-        return False
-
-    @admin.action(description=_("Revocar los tokens seleccionados"))
-    def revoke(self, request, queryset):
-        tokens = list(queryset.filter(revoked_on__isnull=True))
-        for token in tokens:
-            token.revoke()
-        self.message_user(
-            request,
-            ngettext("%(n)s token revocado.", "%(n)s tokens revocados.", len(tokens))
-            % {"n": len(tokens)},
-            messages.SUCCESS,
-        )
+    owner = "officer"
+    owner_path = "officer__user"

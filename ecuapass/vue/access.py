@@ -1,6 +1,8 @@
 """Who may open the agencies' workbench: an active staff member of an agency, past the second
 factor (the same OTP step as SENAE's officers), holding one of the roles. One rule for the portal
-(``funcionario_required``) and the API (``FuncionarioGranted``)."""
+(``funcionario_required``) and the API (``FuncionarioGranted``). On the API an agency's own system
+may act with a token issued to one of its staff (``FuncionarioToken``): the token stands for the
+second factor, as SENAE's systems' tokens do (``officers.access``); the rol is still checked."""
 
 from __future__ import annotations
 
@@ -15,7 +17,8 @@ from rest_framework.permissions import BasePermission
 
 from ecuapass.officers import second_factor
 
-from .models import Funcionario
+from .authentication import FuncionarioTokenAuthentication
+from .models import Funcionario, FuncionarioToken
 
 
 def funcionario_of(user) -> Funcionario | None:
@@ -29,14 +32,18 @@ def funcionario_of(user) -> Funcionario | None:
     )
 
 
-def check(user, roles=()) -> tuple[Funcionario | None, str]:
-    """(the staff member allowed in, "") or (None, why not: anonymous / not_staff / unverified / role)."""
+def check(user, roles=(), *, auth=None) -> tuple[Funcionario | None, str]:
+    """(the staff member allowed in, "") or (None, why not: anonymous / not_staff / unverified / role).
+
+    ``auth``: the request's token (DRF's ``request.auth``); a ``FuncionarioToken`` names its staff
+    member, whom its authentication found usable, and needs no second factor."""
     if user is None or not user.is_authenticated:
         return None, "anonymous"
-    funcionario = funcionario_of(user)
+    system = isinstance(auth, FuncionarioToken)
+    funcionario = auth.funcionario if system else funcionario_of(user)
     if funcionario is None:
         return None, "not_staff"
-    if not second_factor.is_verified(user):
+    if not system and not second_factor.is_verified(user):
         return None, "unverified"
     if roles and funcionario.rol not in roles:
         return None, "role"
@@ -81,7 +88,7 @@ class FuncionarioGranted(BasePermission):
             raise exceptions.PermissionDenied(
                 _("Este método no está permitido a ningún rol en este recurso.")
             )
-        funcionario, reason = check(request.user, declared[method])
+        funcionario, reason = check(request.user, declared[method], auth=request.auth)
         if reason == "anonymous":
             raise exceptions.NotAuthenticated()
         if reason:
@@ -91,6 +98,6 @@ class FuncionarioGranted(BasePermission):
 
 
 class FuncionarioAPIMixin:
-    authentication_classes = [SessionAuthentication]
+    authentication_classes = [FuncionarioTokenAuthentication, SessionAuthentication]
     permission_classes = [FuncionarioGranted]
     vue_roles: dict[str, tuple[str, ...]] = {}

@@ -3,7 +3,9 @@ from django.core.exceptions import ValidationError
 from django.forms import ModelForm
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import DocumentoEmitido, Entidad, Funcionario, TipoDocumento
+from ecuapass.api.admin import IssuedTokenAdmin
+
+from .models import DocumentoEmitido, Entidad, Funcionario, FuncionarioToken, TipoDocumento
 from .schema import check_schema
 
 
@@ -50,3 +52,11 @@ class DocumentoEmitidoAdmin(admin.ModelAdmin):
     list_filter = ("estado", "tipo__entidad")
     search_fields = ("numero", "titular__ruc")
     readonly_fields = ("codigo_verificacion",)
+
+
+@admin.register(FuncionarioToken)
+class FuncionarioTokenAdmin(IssuedTokenAdmin):
+    """Issued with ``manage.py create_vue_token`` (the value shows once); revoked here."""
+
+    owner = "funcionario"
+    owner_path = "funcionario__user"

@@ -8,4 +8,4 @@ class VueConfig(AppConfig):
     verbose_name = _("Ventanilla Única (VUE)")
 
     def ready(self):
-        from . import edoc, signals  # noqa: F401 - registers the type, its actors and hooks
+        from . import edoc, openapi, signals  # noqa: F401 - the type, its actors, hooks, OpenAPI auth

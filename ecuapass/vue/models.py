@@ -27,6 +27,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from ecuapass.api.models import TokenBase
 from ecuapass.core.models import AuditedModel
 
 
@@ -88,6 +89,30 @@ class Funcionario(AuditedModel):
     @property
     def is_usable(self) -> bool:
         return self.active and self.user.is_active and self.user.state == "activo"
+
+
+TOKEN_PREFIX = "ecpv"  # noqa: S105 - the public part of every agency system's token
+
+
+class FuncionarioToken(TokenBase):
+    """``Authorization: Token <token>`` on ``/api/v1/interno/vue/``: an agency's own system acting
+    as one of its staff, with that staff member's entidad and rol read on every request."""
+
+    funcionario = models.ForeignKey(
+        Funcionario,
+        on_delete=models.CASCADE,
+        related_name="tokens",
+        verbose_name=_("funcionario de la entidad"),
+    )
+
+    class Meta(TokenBase.Meta):
+        verbose_name = _("token de sistema de entidad de control")
+        verbose_name_plural = _("tokens de sistemas de entidades de control")
+
+    @classmethod
+    def issue(cls, *, funcionario: Funcionario, name: str) -> tuple[FuncionarioToken, str]:
+        """Create a token; returns it and the raw value (shown once, never stored)."""
+        return cls._issue(TOKEN_PREFIX, name=name, funcionario=funcionario)
 
 
 class Operacion(models.TextChoices):
