@@ -235,7 +235,10 @@ class DaiType(registry.DocumentType):
         return number
 
     def context(self, content):
-        return {"dai": content}
+        from ecuapass.vue.descargo import of_declaration
+
+        descargos = list(of_declaration(content.edoc)) if content is not None else []
+        return {"dai": content, "descargos_vue": descargos}
 
     def distrito_of(self, content):
         return content.distrito if content is not None else ""

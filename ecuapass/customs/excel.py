@@ -34,7 +34,11 @@ COLUMNS = [
     ("fob", gettext_lazy("FOB")),
     ("flete", gettext_lazy("Flete")),
     ("seguro", gettext_lazy("Seguro")),
+    ("documento_control_numero", gettext_lazy("Documento de control (número)")),
 ]
+# Columns added to the template after files were made from it: a file without them (its row 1
+# ends before them) still imports, the items naming nothing there.
+LATER_COLUMNS = {"documento_control_numero"}
 MAX_ROWS = 999
 MAX_BYTES = 5 * 1024 * 1024
 # What reading one file may cost, empty rows and cells included: the header, the 999 item rows
@@ -69,6 +73,11 @@ def _workbook(rows, columns=None):
         ),
     ):
         info.append([line])
+    if columns is None:  # the DAI's (the DAE names its certificate with the control's type)
+        from .models import DaiItem
+
+        field = DaiItem._meta.get_field("documento_control_numero")
+        info.append([f"{dict(COLUMNS)[field.name]}: {field.help_text}"])
     return book.to_bytes()
 
 
@@ -109,7 +118,14 @@ def _accepted_headers(columns=None) -> list[list[str]]:
     accepted = []
     for code, _name in settings.LANGUAGES:
         with translation.override(code):
-            accepted.append([str(label) for _n, label in (columns or COLUMNS)])
+            labels = [str(label) for _n, label in (columns or COLUMNS)]
+        accepted.append(labels)
+        older = [
+            "" if name in LATER_COLUMNS else label
+            for (name, _l), label in zip(columns or COLUMNS, labels, strict=True)
+        ]
+        if older != labels:
+            accepted.append(older)
     return accepted
 
 

@@ -153,6 +153,16 @@ def positive(places: int):
 NOT_NEGATIVE = MinValueValidator(ZERO, message=_("No puede ser negativo."))
 
 
+class DocumentNumberField(models.CharField):
+    """A document's number as the issuer writes it: stored trimmed and in capitals whatever path
+    writes the row (the API, the editor, the Excel import, a save or a bulk insert), so that it is
+    found by an exact (indexed) lookup however the declarant typed it."""
+
+    def get_prep_value(self, value):
+        value = super().get_prep_value(value)
+        return value.strip().upper() if isinstance(value, str) else value
+
+
 class DaiItem(models.Model):
     """An item of the DAI. Its declared fields (``services.ITEM_FIELDS``) are the item's one
     shape: the editor's form and the API's serializer are built from them (lengths, digits,
@@ -183,6 +193,18 @@ class DaiItem(models.Model):
     )
     seguro = models.DecimalField(
         _("seguro"), max_digits=16, decimal_places=2, default=ZERO, validators=[NOT_NEGATIVE]
+    )
+    # The documento de control previo (a VUE document's number) the declarant names for this item;
+    # blank: the importer's valid one of the required type expiring first (vue.dai, DAI-410).
+    documento_control_numero = DocumentNumberField(
+        _("documento de control (número)"),
+        max_length=40,
+        blank=True,
+        default="",
+        help_text=_(
+            "El permiso de la Ventanilla Única que descarga el ítem, si su subpartida lo requiere; "
+            "vacío, el sistema elige el vigente que vence primero."
+        ),
     )
     # Liquidación of the item (USD), from the tariff calculator.
     seguro_aplicado = money_field(_("seguro aplicado (USD)"))

@@ -33,6 +33,7 @@ ITEM_FIELDS = [
     "fob",
     "flete",
     "seguro",
+    "documento_control_numero",
 ]
 RESULT_FIELDS = [
     "cif",
@@ -127,6 +128,8 @@ def item_rows(items: list[dict], dai=None) -> list[DaiItem]:
         for name in ("flete", "seguro"):
             if getattr(row, name) is None:
                 setattr(row, name, Decimal("0"))
+        if row.documento_control_numero is None:
+            row.documento_control_numero = ""
         rows.append(row)
     return rows
 

@@ -51,6 +51,7 @@ ITEM = (
     ("FOBValueAmount", "fob"),
     ("FreightChargeAmount", "flete"),
     ("InsuranceAmount", "seguro"),
+    ("AdditionalDocument/ID", "documento_control_numero"),
 )
 
 DAI_XML = XmlMapping(header=HEADER, item_element="GovernmentAgencyGoodsItem", item=ITEM)

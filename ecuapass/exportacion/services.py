@@ -51,8 +51,11 @@ from .models import (
 
 logger = logging.getLogger(__name__)
 
-# The DAI item's shape without freight and insurance (an export is declared FOB).
-DAE_ITEM_FIELDS = [name for name in ITEM_FIELDS if name not in ("flete", "seguro")]
+# The DAE's item: the DAI's declared fields but freight and insurance (an export is FOB) and the
+# control document, which the DAE names with its type (``documento_control_tipo`` / ``_numero``).
+DAE_ITEM_FIELDS = [
+    name for name in ITEM_FIELDS if name not in ("flete", "seguro", "documento_control_numero")
+]
 TOTAL_FIELDS = ["total_fob", "total_peso_neto", "total_peso_bruto"]
 
 __all__ = ["AmountOverflow", "ExportError"]

@@ -2,9 +2,13 @@
 control previo of the importer, of the right type, with balance for the item's quantity; the
 quantity is discharged from that balance when the DAI is accepted and given back if it is annulled.
 
-The permit an item draws from is chosen by the system among the importer's valid permits of the
-required type for that line — the one expiring first with enough balance — and recorded as a
-``Descargo`` row (the declaration's documento de acompañamiento). The allocation, the descargo and
+The permit an item draws from is the one the declarant names on the item
+(``documento_control_numero``: it must be the importer's, of the required type, in force, cover
+the subpartida and have balance) or, when none is named, the one the system chooses among the
+importer's valid permits of the required type for that line — the one expiring first with enough
+balance; either way it is recorded as a ``Descargo`` row (the declaration's documento de
+acompañamiento). A number named on an item whose line needs no permit is refused, so that no one
+believes a permit was discharged when none was. The allocation, the descargo and
 the release are ``vue.descargo``'s, shared with the DAE's export control documents. The rule (``DAI-410``) runs with
 the engine's other rules; the descargo runs in the acceptance's transaction under row locks and
 a check constraint, so two declarations cannot spend the same balance (the loser's processing
@@ -15,19 +19,57 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
+from ecuapass.customs.services import dotted_subpartida
 from ecuapass.edocs.rules import Phase, Rule
 
 from . import coverage, descargo
+from .models import DocumentoEmitido
 
 
 def needs_of(dai, on):
-    """What each item of ``dai`` on a restricted line needs (``descargo.Need``)."""
+    """What each item of ``dai`` on a restricted line needs (``descargo.Need``).
+
+    The number an item names goes with the need of its document's type; on a line that needs
+    documents of several types, the others are chosen by the system. A number of no such type
+    (or of no document) goes with the item's first need, whose check then says why it cannot
+    draw on it."""
     items = _items(dai)
     required = coverage.required_types_of({item.subpartida for item in items}, on)
+    named = _named_types(items, required)
     for item in items:
         unidades = descargo.unidades_of(item)
-        for tipo in required[item.subpartida]:
-            yield descargo.Need(item.numero, item.subpartida, tipo, unidades)
+        numero = (item.documento_control_numero or "").strip()
+        tipos = required[item.subpartida]
+        tipo_id = named.get(numero)
+        owner = next((t for t in tipos if t.pk == tipo_id), tipos[0] if tipos else None)
+        for tipo in tipos:
+            yield descargo.Need(
+                item.numero, item.subpartida, tipo, unidades, numero if tipo is owner else ""
+            )
+
+
+def _named_types(items, required) -> dict[str, int]:
+    """The document type of each number the items name where their line needs several types
+    (one query, none in the usual case)."""
+    numbers = {
+        item.documento_control_numero.strip()
+        for item in items
+        if (item.documento_control_numero or "").strip() and len(required[item.subpartida]) > 1
+    }
+    if not numbers:
+        return {}
+    return dict(
+        DocumentoEmitido.objects.filter(numero__in=numbers).values_list("numero", "tipo_id")
+    )
+
+
+def unneeded_names(dai, on) -> list:
+    """The items that name a document although their line needs none on ``on``."""
+    items = [i for i in _items(dai) if (i.documento_control_numero or "").strip()]
+    if not items:
+        return []
+    required = coverage.required_types_of({item.subpartida for item in items}, on)
+    return [item for item in items if not required[item.subpartida]]
 
 
 def _items(dai) -> list:
@@ -74,8 +116,18 @@ class PermisoDeControlPrevio(Rule):
     )
 
     def check(self, ctx):
+        if ctx.content is None:
+            return
+        for item in unneeded_names(ctx.content, ctx.on):
+            yield self.error(
+                field=f"items[{item.numero - 1}].documento_control_numero",
+                message=UNNEEDED_MESSAGE,
+                item=item.numero,
+                subpartida=dotted_subpartida(item.subpartida),
+                doc=item.documento_control_numero.strip(),
+            )
         operator_id = ctx.edoc.party_operator_id
-        if ctx.content is None or operator_id is None:
+        if operator_id is None:
             return
         if ctx.batch and f"vue.prefilled:{ctx.on}" not in ctx.shared:
             ctx.shared[f"vue.prefilled:{ctx.on}"] = True
@@ -83,13 +135,31 @@ class PermisoDeControlPrevio(Rule):
         _plan, problems = allocate(ctx.content, operator_id, ctx.on)
         for problem in problems:
             need = problem.need
-            yield self.error(
-                field=f"items[{need.item - 1}].subpartida",
-                item=need.item,
-                subpartida=need.subpartida,
-                documento=need.tipo.name,
-                entidad=need.tipo.entidad.code,
-            )
+            values = {
+                "item": need.item,
+                "subpartida": dotted_subpartida(need.subpartida),
+                "documento": need.tipo.name,
+                "entidad": need.tipo.entidad.code,
+            }
+            if problem.message:  # the document the item names cannot cover it: say why
+                yield self.error(
+                    field=f"items[{need.item - 1}].documento_control_numero",
+                    message=NAMED_MESSAGE,
+                    detalle=problem.message[:1].upper() + problem.message[1:],
+                    **values,
+                )
+            else:
+                yield self.error(field=f"items[{need.item - 1}].subpartida", **values)
+
+
+NAMED_MESSAGE = _(
+    "Ítem {item}, documento de control (número): {detalle} La subpartida {subpartida} requiere "
+    "{documento} de {entidad} vigente, del importador y con saldo para la cantidad declarada."
+)
+UNNEEDED_MESSAGE = _(
+    "Ítem {item}, documento de control (número): la subpartida {subpartida} no requiere un "
+    "documento de control previo de la Ventanilla Única; quite el número {doc} (no se descarga)."
+)
 
 
 def descargar_dai(edoc) -> None:

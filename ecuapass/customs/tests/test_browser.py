@@ -209,7 +209,7 @@ def test_999_items_from_excel_saved_computed_corrected_and_sent(
         item = ITEMS[i % 3]
         sheet.append(
             [
-                f"{item['descripcion']} #{i + 1}" if n == "descripcion" else item[n]
+                f"{item['descripcion']} #{i + 1}" if n == "descripcion" else item.get(n, "")
                 for n, _l in excel.COLUMNS
             ]
         )

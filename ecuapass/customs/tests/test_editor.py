@@ -166,8 +166,8 @@ def test_excel_round_trip(oce_client, world):
     client = oce_client(world.importer)
     template = client.get("/declaraciones/dai/plantilla-items.xlsx")
     header = next(load_workbook(io.BytesIO(template.content)).active.values)
-    assert header[0] == "Subpartida" and len(header) == 12
-    rows = [[item[name] for name, _l in excel.COLUMNS] for item in ITEMS]
+    assert header[0] == "Subpartida" and header[-1] == "Documento de control (número)"
+    rows = [[item.get(name, "") for name, _l in excel.COLUMNS] for item in ITEMS]
     data = form_data([], accion="importar", **{"items-TOTAL_FORMS": "0"})
     data["archivo"] = xlsx(rows)
     r = client.post("/declaraciones/dai/nueva/", data)
@@ -180,9 +180,40 @@ def test_excel_round_trip(oce_client, world):
     assert [str(r[9]) for r in back] == ["10000", "25000", "6000"]
 
 
+def test_excel_without_the_later_control_document_column_still_imports(oce_client, world):
+    """A file made from the template before the column «Documento de control (número)» existed."""
+    client = oce_client(world.importer)
+    older = [c for c in excel.COLUMNS if c[0] not in excel.LATER_COLUMNS]
+    rows = [[item[name] for name, _l in older] for item in ITEMS]
+    data = form_data([], accion="importar", **{"items-TOTAL_FORMS": "0"})
+    data["archivo"] = xlsx(rows, header=[str(label) for _n, label in older])
+    r = client.post("/declaraciones/dai/nueva/", data)
+    assert r.status_code == 302, r.content.decode()[:2000]
+    dai = Dai.objects.get()
+    assert [i.documento_control_numero for i in dai.items.order_by("numero")] == ["", "", ""]
+
+
+def test_excel_names_each_items_control_document(oce_client, world):
+    client = oce_client(world.importer)
+    rows = [[item.get(name, "") for name, _l in excel.COLUMNS] for item in ITEMS]
+    rows[0][-1] = "agrocalidad-pfi-2026-000001"
+    data = form_data([], accion="importar", **{"items-TOTAL_FORMS": "0"})
+    data["archivo"] = xlsx(rows)
+    assert client.post("/declaraciones/dai/nueva/", data).status_code == 302
+    dai = Dai.objects.get()
+    assert [i.documento_control_numero for i in dai.items.order_by("numero")] == [
+        "AGROCALIDAD-PFI-2026-000001",
+        "",
+        "",
+    ]
+    exported = client.get(f"/declaraciones/dai/{dai.edoc_id}/items.xlsx")
+    back = list(load_workbook(io.BytesIO(exported.content)).active.values)[1:]
+    assert back[0][-1] == "AGROCALIDAD-PFI-2026-000001"
+
+
 def test_excel_bad_rows_are_reported_and_nothing_is_imported(oce_client, world):
     client = oce_client(world.importer)
-    rows = [[item[name] for name, _l in excel.COLUMNS] for item in ITEMS]
+    rows = [[item.get(name, "") for name, _l in excel.COLUMNS] for item in ITEMS]
     rows[1][0] = "abc"
     rows[2][2] = "ZZ"
     data = form_data([], accion="importar", **{"items-TOTAL_FORMS": "0"})
@@ -222,7 +253,7 @@ def test_excel_template_downloaded_in_english_imports_in_spanish(oce_client, wor
     with translation.override("en"):
         english = [str(label) for _n, label in excel.COLUMNS]
     assert english[0] != "Subpartida" or english[1] != "Descripción comercial"
-    rows = [[item[name] for name, _l in excel.COLUMNS] for item in ITEMS]
+    rows = [[item.get(name, "") for name, _l in excel.COLUMNS] for item in ITEMS]
     data = form_data([], accion="importar", **{"items-TOTAL_FORMS": "0"})
     data["archivo"] = xlsx(rows, header=english)
     r = client.post("/declaraciones/dai/nueva/", data)

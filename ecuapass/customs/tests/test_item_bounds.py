@@ -155,7 +155,7 @@ def test_excel_import_of_items_whose_totals_overflow_is_reported_and_imports_not
     from ecuapass.customs import excel
     from ecuapass.customs.tests.test_editor import xlsx
 
-    row = [ITEMS[0][name] for name, _l in excel.COLUMNS]
+    row = [ITEMS[0].get(name, "") for name, _l in excel.COLUMNS]
     row[9] = "60000000000000"
     data = form_data([], accion="importar", **{"items-TOTAL_FORMS": "0"})
     data["archivo"] = xlsx([row, row])

@@ -23,7 +23,7 @@ pytestmark = pytest.mark.django_db
 
 NEW = "/declaraciones/dai/nueva/"
 HEADER = [str(label) for _n, label in excel.COLUMNS]
-ROWS = [[item[name] for name, _l in excel.COLUMNS] for item in ITEMS]
+ROWS = [[item.get(name, "") for name, _l in excel.COLUMNS] for item in ITEMS]
 
 
 def upload(content: bytes, name: str = "items.xlsx"):

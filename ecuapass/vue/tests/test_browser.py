@@ -185,14 +185,15 @@ def test_permit_requested_paid_corrected_issued_verified_and_used(
         public.goto(url + f"/vue/verificar/{documento.numero}/falso/")
         public.locator('#vue-situacion[data-situacion="inexistente"]').wait_for()
 
-        # The importer's software files a DAI of apples: accepted, the balance drops by 900 kg.
+        # The importer's software files a DAI of apples naming the permit on its item: accepted,
+        # the balance drops by 900 kg and the declaration's page names the permit drawn on.
         user = User.objects.get(login_ruc="0991003002001", username="demo")
         _t, raw = ApiToken.issue(
             user=user, oce_code=OceCode.objects.get(code="29000001"), name="erp"
         )
         auth = {"Authorization": f"Token {raw}"}
         body = dai_payload(invoice="F-VUE-BROWSER-1")
-        body["items"] = [APPLES_ITEM]
+        body["items"] = [dict(APPLES_ITEM, documento_control_numero=documento.numero)]
         response = importer.request.post(url + "/api/v1/edocs/", data=body, headers=auth)
         assert response.status == 202, response.text()
         dai = EDocument.objects.get(numero_entrega=response.json()["numero_entrega"])
@@ -202,6 +203,8 @@ def test_permit_requested_paid_corrected_issued_verified_and_used(
             dai.errors.values_list("message", flat=True)
         )
         assert Saldo.objects.get(documento=documento).disponible == Decimal("300")
+        importer.goto(url + dai.get_absolute_url())
+        importer.locator("#descargos-vue").filter(has_text=documento.numero).wait_for()
         importer.goto(url + "/vue/")
         importer.locator("#vue-documentos").filter(has_text="300").wait_for()
         # Another DAI of 900 kg finds only 300 left: rejected with the rule's message.

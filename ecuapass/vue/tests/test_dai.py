@@ -54,7 +54,7 @@ def test_a_restricted_item_without_permit_is_rejected_naming_it(client, vue_worl
     assert edoc.estado_documento == "rechazado"
     error = edoc.errors.get(code="DAI-410")
     assert error.field == "items[1].subpartida"
-    assert "Ítem 2" in error.message and "0808100000" in error.message
+    assert "Ítem 2" in error.message and "0808.10.00.00" in error.message
     assert (
         "Permiso fitosanitario de importación" in error.message and "AGROCALIDAD" in error.message
     )
@@ -100,3 +100,99 @@ def test_another_importers_permit_does_not_count(client, vue_world, token):
     permit.save()
     edoc = send_dai(client, token, "F-VUE-6", [APPLES_ITEM])
     assert edoc.estado_documento == "rechazado"
+
+
+def test_the_item_names_the_permit_it_draws_on(client, vue_world, token, oce_client):
+    """Two valid permits: unnamed, the one expiring first is discharged; named, the named one."""
+    from datetime import timedelta
+
+    early = issued_permit(client, token)
+    late = issued_permit(client, token)
+    late.valido_hasta = early.valido_hasta + timedelta(days=30)
+    late.save()
+    edoc = send_dai(client, token, "F-VUE-7", [APPLES_ITEM])
+    assert edoc.estado_documento != "rechazado"
+    assert Descargo.objects.get(declaracion=edoc).saldo.documento == early
+    named = dict(APPLES_ITEM, documento_control_numero=late.numero.lower())  # case-insensitive
+    edoc = send_dai(client, token, "F-VUE-8", [named])
+    assert edoc.estado_documento != "rechazado", list(edoc.errors.values_list("message", flat=True))
+    assert Descargo.objects.get(declaracion=edoc).saldo.documento == late
+    assert edoc.content.items.get().documento_control_numero == late.numero
+    assert Saldo.objects.get(documento=early).descargado == Decimal("600")
+    assert Saldo.objects.get(documento=late).descargado == Decimal("600")
+    # What was sent keeps the number: a copy to correct it names the same permit.
+    item = edoc.envio.payload["items"][0]
+    assert item["documento_control_numero"] == late.numero.lower()
+    # The declaration's page and its PDF name the permit each item drew on.
+    page = oce_client(vue_world.importer).get(edoc.get_absolute_url()).content.decode()
+    assert 'id="descargos-vue"' in page and late.numero in page and early.numero not in page
+
+
+@pytest.mark.parametrize(
+    "case, expected",
+    [
+        ("unknown", "no existe en la Ventanilla Única"),
+        ("other_holder", "no es del titular"),
+        ("expired", "no está vigente"),
+        ("spent", "ya fue descargado"),
+    ],
+)
+def test_a_named_permit_that_cannot_cover_the_item_is_refused_saying_why(
+    client, vue_world, token, case, expected
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    permit = issued_permit(client, token)
+    issued_permit(client, token)  # another valid one: the system must not fall back to it
+    numero = permit.numero
+    if case == "unknown":
+        numero = "AGROCALIDAD-PFI-1999-999999"
+    elif case == "other_holder":
+        DocumentoEmitido.objects.filter(pk=permit.pk).update(titular=vue_world.other.operator)
+    elif case == "expired":
+        yesterday = timezone.localdate() - timedelta(days=1)
+        DocumentoEmitido.objects.filter(pk=permit.pk).update(
+            valido_desde=yesterday - timedelta(days=90), valido_hasta=yesterday
+        )
+    elif case == "spent":
+        Saldo.objects.filter(documento=permit).update(descargado=Decimal("500"))
+    edoc = send_dai(
+        client, token, f"F-VUE-N-{case}", [dict(APPLES_ITEM, documento_control_numero=numero)]
+    )
+    assert edoc.estado_documento == "rechazado"
+    error = edoc.errors.get(code="DAI-410")
+    assert error.field == "items[0].documento_control_numero"
+    assert expected in error.message and numero in error.message and "Ítem 1" in error.message
+    assert not Descargo.objects.filter(declaracion=edoc).exists()
+
+
+def test_a_number_on_a_line_that_needs_no_permit_is_refused(client, vue_world, token):
+    permit = issued_permit(client, token)
+    edoc = send_dai(
+        client,
+        token,
+        "F-VUE-9",
+        [dict(COFFEE, documento_control_numero=permit.numero), APPLES_ITEM],
+    )
+    assert edoc.estado_documento == "rechazado"
+    error = edoc.errors.get(code="DAI-410", field="items[0].documento_control_numero")
+    assert "no requiere" in error.message and permit.numero in error.message
+    assert not Descargo.objects.filter(declaracion=edoc).exists()
+
+
+def test_the_xml_names_the_permit_as_the_items_additional_document(client, vue_world, token):
+    from ecuapass.edocs.xml import payload_to_xml, xml_to_payload
+
+    permit = issued_permit(client, token)
+    body = dai_payload(invoice="F-VUE-XML")
+    body["items"] = [dict(APPLES_ITEM, documento_control_numero=permit.numero)]
+    xml = payload_to_xml(body)
+    assert f"<ID>{permit.numero}</ID>" in xml.split("<AdditionalDocument>")[1]
+    assert xml_to_payload(xml)["items"][0]["documento_control_numero"] == permit.numero
+    r = client.post("/api/v1/edocs/", data=xml, content_type="application/xml", **token)
+    assert r.status_code == 202, r.content
+    edoc = EDocument.objects.get(numero_entrega=r.json()["numero_entrega"])
+    edocs.process(edoc.pk)
+    assert Descargo.objects.get(declaracion=edoc).saldo.documento == permit
