@@ -135,6 +135,8 @@ def test_the_item_names_the_permit_it_draws_on(client, vue_world, token, oce_cli
         ("other_holder", "no es del titular"),
         ("expired", "no está vigente"),
         ("spent", "ya fue descargado"),
+        ("annulled", "fue anulado"),
+        ("other_type", "no es un Permiso fitosanitario de importación de AGROCALIDAD"),
     ],
 )
 def test_a_named_permit_that_cannot_cover_the_item_is_refused_saying_why(
@@ -158,6 +160,13 @@ def test_a_named_permit_that_cannot_cover_the_item_is_refused_saying_why(
         )
     elif case == "spent":
         Saldo.objects.filter(documento=permit).update(descargado=Decimal("500"))
+    elif case == "annulled":
+        DocumentoEmitido.objects.filter(pk=permit.pk).update(estado=DocumentoEmitido.Estado.ANULADO)
+    elif case == "other_type":
+        from ecuapass.vue.models import TipoDocumento
+
+        other = TipoDocumento.objects.exclude(pk=permit.tipo_id).filter(entidad__code="ARCSA")
+        DocumentoEmitido.objects.filter(pk=permit.pk).update(tipo=other.first())
     edoc = send_dai(
         client, token, f"F-VUE-N-{case}", [dict(APPLES_ITEM, documento_control_numero=numero)]
     )
