@@ -15,8 +15,10 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions
 from rest_framework.permissions import IsAuthenticated
 
+from ecuapass.accounts.access_cache import snapshot
 from ecuapass.accounts.context import get_active_oce
 from ecuapass.portal.permissions import NOT_GRANTED, holds_any_option
+from ecuapass.registro import annual
 
 from .models import ApiToken
 
@@ -44,12 +46,21 @@ def scoped_oce(request):
 
 
 class ScopedToOce(IsAuthenticated):
-    """Login (token or session); sets ``request.oce`` (may be None: personal mailbox only)."""
+    """Login (token or session); sets ``request.oce`` (may be None: personal mailbox only).
+
+    A representative held by the annual update (``registro.annual``: past the deadline without
+    confirming) is refused here, as its portal session is by ``AnnualUpdateMiddleware``; the
+    confirmations come from the access snapshot the request already read."""
 
     def has_permission(self, request, view):
         if not super().has_permission(request, view):
             return False
         request.oce = scoped_oce(request)
+        user = request.user
+        if annual.applies_to(user):
+            latest = snapshot(user, request.oce.code if request.oce else "").get("annual")
+            if annual.overdue(user, latest=latest):
+                raise exceptions.PermissionDenied(annual.HOLD_MESSAGE, code="actualizacion_anual")
         return True
 
 

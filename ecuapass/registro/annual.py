@@ -8,8 +8,11 @@ Dated rule, dates from settings (month, day):
   once per year: ``manage.py annual_update_reminders``, run daily).
 * ``ANNUAL_UPDATE_DEADLINE`` (default 01-31): after it, a representative registered before the
   year began who has not confirmed for the year is disabled — its portal session reaches only the
-  confirmation page and 3.2.3 (``AnnualUpdateMiddleware``) — until it confirms (``confirm``) or
-  updates its registration (3.2.3 counts as confirming). API tokens are not yet covered.
+  confirmation page and 3.2.3 (``AnnualUpdateMiddleware``) and its API requests, by token or
+  session, are refused (``api.permissions.ScopedToOce``, reading ``latest_confirmed`` from the
+  user's access snapshot, section ``annual``) — until it confirms (``confirm``) or updates its
+  registration (3.2.3 counts as confirming). A confirmation made for the coming year (from the
+  reminder day on) lifts a hold of the current one too.
 """
 
 from __future__ import annotations
@@ -18,8 +21,10 @@ import datetime as dt
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from ecuapass.accounts.models import User
 
@@ -57,18 +62,34 @@ def applies_to(user) -> bool:
     return getattr(user, "kind", None) == User.Kind.REPRESENTANTE
 
 
-def confirmed(user, year: int) -> bool:
-    return ConfirmacionAnual.objects.filter(user_id=user.pk, year=year).exists()
+def latest_confirmed(user) -> int | None:
+    """The latest year the representative confirmed its registration for (0: never; None for
+    users the rule does not apply to, without a query). A section of the user's access snapshot
+    (``accounts.access_cache``), invalidated by a new confirmation (``registro.signals``)."""
+    if not applies_to(user):
+        return None
+    latest = ConfirmacionAnual.objects.filter(user_id=user.pk).aggregate(m=Max("year"))["m"]
+    return latest or 0
 
 
-def overdue(user, today: dt.date | None = None) -> bool:
-    """Disabled by the rule: past the year's deadline without confirming."""
+def overdue(user, today: dt.date | None = None, *, latest: int | None = None) -> bool:
+    """Disabled by the rule: past the year's deadline without confirming for the year (or a later
+    one). ``latest``: ``latest_confirmed(user)`` when the caller has it (else one query)."""
     today = today or timezone.localdate()
     if not applies_to(user) or today <= deadline(today.year):
         return False
     if timezone.localtime(user.date_joined).date() >= dt.date(today.year, 1, 1):
         return False  # registered this year: its registration is current
-    return not confirmed(user, today.year)
+    if latest is None:
+        latest = latest_confirmed(user)
+    return latest < today.year
+
+
+HOLD_MESSAGE = gettext_lazy(
+    "El registro de su empresa requiere la actualización anual: el representante legal debe "
+    "confirmarlo o actualizarlo en el portal (Soporte al Cliente > 3.2.3) para seguir usando "
+    "ECUAPASS."
+)
 
 
 def confirm(user, today: dt.date | None = None) -> None:
@@ -127,3 +148,24 @@ def session_mark() -> str:
     """What a session remembers once checked: valid until the year or the deadline's side changes."""
     today = timezone.localdate()
     return f"{today.year}:{int(today > deadline(today.year))}"
+
+
+def connect() -> None:
+    """The user's access snapshot carries ``latest_confirmed`` (section ``annual``); a new
+    confirmation bumps the user's access version, so the hold lifts on the next request."""
+    from django.db.models.signals import post_delete, post_save
+
+    from ecuapass.accounts.access_cache import bump_user, register_section
+
+    register_section("annual", lambda user, _code: latest_confirmed(user))
+
+    def on_confirmation(sender, instance, **kwargs):
+        bump_user(instance.user_id)
+
+    for name, signal in (("save", post_save), ("delete", post_delete)):
+        signal.connect(
+            on_confirmation,
+            sender=ConfirmacionAnual,
+            weak=False,
+            dispatch_uid=f"registro_annual_{name}",
+        )

@@ -11,9 +11,10 @@ class RegistroConfig(AppConfig):
         from ecuapass.mipagina.blocks import Block, register
         from ecuapass.officers.second_factor import register_recovery
 
-        from . import recovery
+        from . import annual, recovery
         from .blocks import security_rows
 
+        annual.connect()
         register_recovery(recovery.use)
         register(
             Block(

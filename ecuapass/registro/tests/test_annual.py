@@ -110,3 +110,33 @@ def test_a_checked_session_goes_on_until_the_deadline_passes(client, company):
         r = client.get("/edocs/estados/")
         assert r.status_code == 302 and r["Location"] == "/registro/actualizacion-anual/"
         assert client.get("/registro/actualizacion-anual/").status_code == 200
+
+
+def test_an_overdue_representatives_api_requests_are_held_until_confirming(client, company):
+    """By token and by session: the portal's hold applies to the API too (403, its own code)."""
+    from ecuapass.api.models import ApiToken
+
+    _op, rep, codes = company
+    _t, raw = ApiToken.issue(user=rep, oce_code=codes[0], name="erp")
+    token = {"HTTP_AUTHORIZATION": f"Token {raw}"}
+    with on(dt.date(2026, 1, 30)):
+        assert client.get("/api/v1/edocs/", **token).status_code == 200
+    with on(dt.date(2026, 2, 2)):
+        for path in ("/api/v1/edocs/", "/api/v1/buzon/"):
+            r = client.get(path, **token)
+            assert r.status_code == 403, (path, r.content)
+            assert "actualización anual" in r.json()["detail"]
+        login(client, rep, codes[0])
+        assert client.get("/api/v1/edocs/").status_code == 403  # a portal session on the API
+        client.logout()
+        annual.confirm(rep)
+        assert client.get("/api/v1/edocs/", **token).status_code == 200  # at once
+
+
+def test_a_confirmation_for_the_coming_year_lifts_this_years_hold(company):
+    _op, rep, _codes = company
+    assert annual.overdue(rep, dt.date(2026, 12, 5))
+    annual.confirm(rep, dt.date(2026, 12, 5))  # from the reminder day on: for 2027
+    assert ConfirmacionAnual.objects.get(user=rep).year == 2027
+    assert not annual.overdue(rep, dt.date(2026, 12, 5))
+    assert annual.latest_confirmed(rep) == 2027
