@@ -184,34 +184,36 @@ def forget(user) -> None:
 
 
 # --- invalidation: accounts' and core's models --------------------------------------------
-def connect() -> None:
-    """Connect the receivers (from ``accounts.signals``)."""
+def bump_on_change(model, user_of=None) -> None:
+    """Bump the access version when a ``model`` row is saved or deleted: the user's
+    (``user_of(row)`` → its id) or, without ``user_of``, everyone's."""
     from django.db.models.signals import post_delete, post_save
 
+    def receiver(sender, instance, **kwargs):
+        if user_of is None:
+            bump_all()
+        else:
+            bump_user(user_of(instance))
+
+    for name, signal in (("save", post_save), ("delete", post_delete)):
+        signal.connect(
+            receiver,
+            sender=model,
+            weak=False,
+            dispatch_uid=f"access_v_{model._meta.label_lower}_{name}",
+        )
+
+
+def connect() -> None:
+    """Connect the receivers (from ``accounts.signals``)."""
     from ecuapass.core.models import OceType
 
     from .models import Grant, OceCode, OceRegistration, Operator, User
 
-    def on_shared(sender, **kwargs):
-        bump_all()
-
-    def on_user(sender, instance, **kwargs):
-        bump_user(instance.pk)
-
-    def on_grant(sender, instance, **kwargs):
-        bump_user(instance.user_id)
-
     for model in (OceCode, OceRegistration, Operator, OceType):
-        for name, signal in (("save", post_save), ("delete", post_delete)):
-            signal.connect(
-                on_shared,
-                sender=model,
-                weak=False,
-                dispatch_uid=f"access_v_{model.__name__}_{name}",
-            )
-    for name, signal in (("save", post_save), ("delete", post_delete)):
-        signal.connect(on_user, sender=User, weak=False, dispatch_uid=f"access_v_user_{name}")
-        signal.connect(on_grant, sender=Grant, weak=False, dispatch_uid=f"access_v_grant_{name}")
+        bump_on_change(model)
+    bump_on_change(User, lambda user: user.pk)
+    bump_on_change(Grant, lambda grant: grant.user_id)
 
 
 def _active_oce(user, code: str):

@@ -153,19 +153,7 @@ def session_mark() -> str:
 def connect() -> None:
     """The user's access snapshot carries ``latest_confirmed`` (section ``annual``); a new
     confirmation bumps the user's access version, so the hold lifts on the next request."""
-    from django.db.models.signals import post_delete, post_save
-
-    from ecuapass.accounts.access_cache import bump_user, register_section
+    from ecuapass.accounts.access_cache import bump_on_change, register_section
 
     register_section("annual", lambda user, _code: latest_confirmed(user))
-
-    def on_confirmation(sender, instance, **kwargs):
-        bump_user(instance.user_id)
-
-    for name, signal in (("save", post_save), ("delete", post_delete)):
-        signal.connect(
-            on_confirmation,
-            sender=ConfirmacionAnual,
-            weak=False,
-            dispatch_uid=f"registro_annual_{name}",
-        )
+    bump_on_change(ConfirmacionAnual, lambda confirmation: confirmation.user_id)
