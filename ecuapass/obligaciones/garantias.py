@@ -97,6 +97,14 @@ def for_officer(officer):
     return qs
 
 
+def may_decide(garantia: Garantia, officer) -> bool:
+    """An officer decides a garantía only for every distrito it covers (a general garantía over
+    several distritos: an officer of all of them, or an administrador); it sees it from any."""
+    return officer.acts_everywhere or {d.distrito for d in garantia.distritos.all()} <= set(
+        officer.distrito_codes
+    )
+
+
 def used(garantia: Garantia) -> Decimal:
     """What efectivizaciones took from the garantía."""
     return (
@@ -155,6 +163,14 @@ def apply(garantia: Garantia) -> list:
 def decide(garantia: Garantia, *, approve: bool, note: str = "", officer=None) -> Garantia:
     with transaction.atomic():
         garantia = Garantia.objects.select_for_update().get(pk=garantia.pk)
+        if officer is not None and not may_decide(garantia, officer):
+            raise ObligacionError(
+                _(
+                    "La garantía cubre los distritos %(d)s: la decide un funcionario de todos "
+                    "ellos o el administrador."
+                )
+                % {"d": ", ".join(garantia.distrito_codes)}
+            )
         if garantia.state != Garantia.State.REGISTRADA:
             raise ObligacionError(_("La garantía ya fue decidida."))
         if not approve and not (note or "").strip():

@@ -76,7 +76,14 @@ def interno(request):
         .order_by("state", "valid_to", "pk")
     )
     page = Paginator(qs, 25).get_page(request.GET.get("page"))
-    rows = [(g, Obligation.objects.filter(garantia=g, state__in=Obligation.OPEN)) for g in page]
+    rows = [
+        (
+            g,
+            Obligation.objects.filter(garantia=g, state__in=Obligation.OPEN),
+            garantias.may_decide(g, request.officer),
+        )
+        for g in page
+    ]
     return render(request, "obligaciones/interno/garantias.html", {"page": page, "rows": rows})
 
 
@@ -89,6 +96,7 @@ def decidir(request, pk: int):
             garantia,
             approve=request.POST.get("decision") == "aprobar",
             note=request.POST.get("motivo", ""),
+            officer=request.officer,
         )
     except ObligacionError as exc:
         messages.error(request, exc.message)

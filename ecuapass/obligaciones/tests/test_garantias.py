@@ -157,3 +157,38 @@ def test_officers_see_and_decide_only_their_distritos_garantias(ledger_world, cl
     assert r.status_code == 302
     mine.refresh_from_db()
     assert mine.state == Garantia.State.APROBADA
+
+
+def test_a_garantia_over_several_distritos_is_decided_by_an_officer_of_all_of_them(
+    ledger_world, client
+):
+    from ecuapass.officers.roles import Role
+    from ecuapass.officers.tests.factories import distrito, login_officer, make_officer
+
+    distrito("019")
+    both = _register(ledger_world.importer, tipo=Garantia.Tipo.GENERAL, distritos=("019", "028"))
+    url = f"/interno/facilidades/garantias/{both.pk}/decision/"
+    # An officer of one of them sees it, without the decision, and is refused if he posts one.
+    one = make_officer([Role.SUPERVISOR], ["028"], username="supervisor28")
+    login_officer(client, one)
+    page = client.get("/interno/facilidades/garantias/").content.decode()
+    assert both.numero in page and 'data-decide="otros"' in page and "Aprobar" not in page
+    client.post(url, {"decision": "aprobar"})
+    both.refresh_from_db()
+    assert both.state == Garantia.State.REGISTRADA
+    with pytest.raises(ObligacionError):
+        garantias.decide(both, approve=False, note="no", officer=one)
+    # An officer of both distritos decides it.
+    client.logout()
+    two = make_officer([Role.SUPERVISOR], ["019", "028"], username="supervisor2")
+    login_officer(client, two)
+    assert (
+        'data-decide="otros"' not in client.get("/interno/facilidades/garantias/").content.decode()
+    )
+    assert client.post(url, {"decision": "aprobar"}).status_code == 302
+    both.refresh_from_db()
+    assert both.state == Garantia.State.APROBADA
+    # The administrador acts everywhere.
+    other = _register(ledger_world.importer, tipo=Garantia.Tipo.GENERAL, distritos=("019", "028"))
+    admin = make_officer([Role.ADMIN], distritos=(), username="admin1")
+    assert garantias.decide(other, approve=True, officer=admin).state == Garantia.State.APROBADA
