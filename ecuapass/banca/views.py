@@ -14,6 +14,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from ecuapass.core.formatting import money
+
 from . import forms, services
 from .models import BancaToken
 
@@ -101,7 +103,7 @@ def pagar(request):
             _("Pago registrado: obligación %(n)s, USD %(m)s, referencia %(r)s.")
             % {
                 "n": answer.body["numero"],
-                "m": answer.body["monto"],
+                "m": money(answer.body["monto"]),
                 "r": answer.body["referencia"],
             },
         )

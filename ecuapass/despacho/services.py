@@ -28,6 +28,7 @@ from django.utils.translation import gettext_lazy
 
 from ecuapass.core import formatting
 from ecuapass.core.db import insert
+from ecuapass.core.formatting import money
 from ecuapass.core.models import Capability
 from ecuapass.core.numbering import next_value
 from ecuapass.edocs import batch, lifecycle
@@ -683,11 +684,11 @@ def close_aforo(
         if numero:
             summary.append(
                 _("Liquidación complementaria %(numero)s por USD %(monto)s.")
-                % {"numero": numero, "monto": outcome.total().diferencia}
+                % {"numero": numero, "monto": money(outcome.total().diferencia)}
             )
         summary += [
             _("Multa %(code)s: USD %(amount)s (%(basis)s).")
-            % {"code": t.code, "amount": t.amount, "basis": t.legal_basis}
+            % {"code": t.code, "amount": money(t.amount), "basis": t.legal_basis}
             for t, _n in tarifas
         ]
 
@@ -766,9 +767,9 @@ def _save_reliquidacion(case, outcome, numero: str, *, officer, ip) -> Reliquida
     text = _(
         "Tributos liquidados USD %(orig)s, con las correcciones USD %(new)s (diferencia %(diff)s)."
     ) % {
-        "orig": total.original,
-        "new": total.corregido,
-        "diff": total.diferencia,
+        "orig": money(total.original),
+        "new": money(total.corregido),
+        "diff": money(total.diferencia),
     }
     if numero:
         text = _("Liquidación complementaria %(numero)s. ") % {"numero": numero} + text

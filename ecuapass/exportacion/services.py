@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy
 
 from ecuapass.accounts.models import Operator
 from ecuapass.core.db import retry_on_conflict
+from ecuapass.core.formatting import money
 from ecuapass.core.numbering import next_value
 from ecuapass.customs.services import (
     ITEM_FIELDS,
@@ -598,7 +599,7 @@ def regularizar(edoc, data: dict, *, user, oce, ip=None) -> Regularizacion:
                 oce=oce,
                 ip=ip,
                 note=_("FOB final USD %(f)s, %(d)s.")
-                % {"f": data["total_fob_final"], "d": documento},
+                % {"f": money(data["total_fob_final"]), "d": documento},
                 before=record,
             )
         except TransitionNotAllowed as exc:

@@ -22,6 +22,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ecuapass.core.formatting import money
 from ecuapass.core.money import cents
 from ecuapass.core.numbering import next_value
 
@@ -262,7 +263,7 @@ def _notify_cancelled(plan, saldo) -> None:
                 "impagos: el saldo es exigible de inmediato con intereses. %(nota)s"
             ),
         ),
-        note=_("Obligación %(n)s por USD %(m)s.") % {"n": saldo.numero, "m": saldo.amount},
+        note=_("Obligación %(n)s por USD %(m)s.") % {"n": saldo.numero, "m": money(saldo.amount)},
     )
 
 

@@ -14,6 +14,7 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ecuapass.core.formatting import money
 from ecuapass.core.models import CustomsDistrict
 from ecuapass.core.money import cents
 
@@ -219,7 +220,7 @@ def efectivizar(garantia: Garantia, obligation: Obligation, *, user=None) -> Pay
             _("La garantía %(n)s de %(g)s por USD %(m)s fue %(d)s. %(nota)s"),
             decision=_("efectivizada"),
             extra=_("Se aplicaron USD %(t)s a la obligación %(o)s.")
-            % {"t": due, "o": obligation.numero},
+            % {"t": money(due), "o": obligation.numero},
         )
     return payment
 

@@ -27,6 +27,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ecuapass.core.db import insert
+from ecuapass.core.formatting import money
 from ecuapass.core.money import cents
 from ecuapass.core.numbering import next_value
 from ecuapass.edocs import batch
@@ -266,13 +267,14 @@ def pay(
         if amount < due.total:
             raise ObligacionError(
                 _("No se aceptan pagos parciales: el valor a pagar hoy es USD %(t)s.")
-                % {"t": due.total},
+                % {"t": money(due.total)},
                 field="monto",
                 code="pago_parcial",
             )
         if amount != due.total:
             raise ObligacionError(
-                _("El monto no corresponde: el valor a pagar hoy es USD %(t)s.") % {"t": due.total},
+                _("El monto no corresponde: el valor a pagar hoy es USD %(t)s.")
+                % {"t": money(due.total)},
                 field="monto",
                 code="monto_incorrecto",
             )

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ecuapass.accounts.context import oce_required
+from ecuapass.core.formatting import money
 from ecuapass.edocs.access import document_for
 from ecuapass.portal.permissions import menu_option_required
 
@@ -76,7 +77,7 @@ def nota(request, numero: str):
                 messages.success(
                     request,
                     _("Se aplicaron USD %(m)s de la nota de crédito %(n)s a la obligación %(o)s.")
-                    % {"m": row.total, "n": nota.numero, "o": target.numero},
+                    % {"m": money(row.total), "n": nota.numero, "o": target.numero},
                 )
                 return redirect("obligaciones:nota", numero=nota.numero)
     return render(

@@ -285,7 +285,7 @@ def test_correction_that_raises_duties_issues_a_numbered_complementaria(world, o
     assert multa.amount == Decimal("1446.00") and "COPCI" in multa.legal_basis
     assert services.infractions_of(dai.importador_ruc, None) == 1
     notice = Notification.objects.filter(subject__startswith="LIQUIDACIÓN COMPLEMENTARIA").first()
-    assert notice is not None and rel.numero in notice.body and "778.75" in notice.body
+    assert notice is not None and rel.numero in notice.body and "778,75" in notice.body
 
     # The next complementaria of the distrito takes the next number.
     other = helpers.in_aforo(world.importer, officer=officers.tecnico)
