@@ -76,14 +76,10 @@ def interno(request):
         .order_by("state", "valid_to", "pk")
     )
     page = Paginator(qs, 25).get_page(request.GET.get("page"))
-    rows = [
-        (
-            g,
-            Obligation.objects.filter(garantia=g, state__in=Obligation.OPEN),
-            garantias.may_decide(g, request.officer),
-        )
-        for g in page
-    ]
+    covered: dict[int, list] = {g.pk: [] for g in page}
+    for o in Obligation.objects.filter(garantia__in=list(covered), state__in=Obligation.OPEN):
+        covered[o.garantia_id].append(o)  # the page's open obligations in one query
+    rows = [(g, covered[g.pk], garantias.may_decide(g, request.officer)) for g in page]
     return render(request, "obligaciones/interno/garantias.html", {"page": page, "rows": rows})
 
 

@@ -192,3 +192,29 @@ def test_a_garantia_over_several_distritos_is_decided_by_an_officer_of_all_of_th
     other = _register(ledger_world.importer, tipo=Garantia.Tipo.GENERAL, distritos=("019", "028"))
     admin = make_officer([Role.ADMIN], distritos=(), username="admin1")
     assert garantias.decide(other, approve=True, officer=admin).state == Garantia.State.APROBADA
+
+
+def test_the_officers_list_costs_the_same_queries_for_one_garantia_or_many(ledger_world, client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from ecuapass.officers.roles import Role
+    from ecuapass.officers.tests.factories import login_officer, make_officer
+
+    officer = make_officer([Role.SUPERVISOR], ["028"], username="supervisor28")
+    login_officer(client, officer)
+    edoc = accepted(ledger_world.importer)
+    first = _register(ledger_world.importer, tipo=Garantia.Tipo.GENERAL, distritos=("028",))
+    garantias.decide(first, approve=True)  # covers the DAI's obligation: listed under it
+    url = "/interno/facilidades/garantias/"
+    client.get(url)  # warm the session, menus and caches
+    with CaptureQueriesContext(connection) as one:
+        page = client.get(url).content.decode()
+    assert Obligation.objects.get(edoc=edoc).numero in page
+    for n in range(4):
+        g = _register(ledger_world.importer, tipo=Garantia.Tipo.GENERAL, distritos=("028",))
+        Garantia.objects.filter(pk=g.pk).update(numero=f"POL-MAS-{n}")
+    with CaptureQueriesContext(connection) as five:
+        page = client.get(url).content.decode()
+    assert page.count("POL-MAS-") == 4
+    assert len(five) == len(one), [q["sql"] for q in five.captured_queries]
