@@ -51,7 +51,7 @@ _OPTIONS = orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS
 
 
 # psycopg's bounds (50 and 4096) on the statements whose conversion it keeps, raised: a DAI of up
-# to 38 items (26 parameters each) and core.db.insert's rows (up to INSERT_VALUES_MAX_ROWS, 50, of
+# to 37 items (27 parameters each) and core.db.insert's rows (up to INSERT_VALUES_MAX_ROWS, 50, of
 # up to 20 columns: notices 15, history rows 11) fit; a 500-item DAI's INSERT is converted each
 # time, as psycopg does.
 CONVERTED_PARAMS_MAX = 1000
