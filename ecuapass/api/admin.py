@@ -12,6 +12,7 @@ class IssuedTokenAdmin(admin.ModelAdmin):
 
     owner = ""
     owner_path = ""
+    owner_related: tuple[str, ...] = ()  # what the owner's ``__str__`` reads besides the user
     list_filter = ("revoked_on",)
     actions = ["revoke"]
 
@@ -25,7 +26,7 @@ class IssuedTokenAdmin(admin.ModelAdmin):
         return ("prefix", "name", f"{self.owner_path}__username")
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related(self.owner_path)
+        return super().get_queryset(request).select_related(self.owner_path, *self.owner_related)
 
     def has_add_permission(self, request):
         return False

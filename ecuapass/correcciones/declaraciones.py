@@ -41,6 +41,8 @@ def _dai_target() -> Target:
         item_fk="dai",
         nested_fields=NESTED_FIELDS,
         liquidates=True,
+        # The permits its items drew on are given back and drawn on again (vue.dai).
+        after_apply=lazy_call("ecuapass.vue.dai:redescargar_dai"),
         correctable=checks.CORRECTABLE,
         sustitutiva_states=(checks.SALIDA_AUTORIZADA,),
         sustitutiva_refusal=checks.dai_sustitutiva_refusal,

@@ -120,11 +120,11 @@ def _accepted_headers(columns=None) -> list[list[str]]:
         with translation.override(code):
             labels = [str(label) for _n, label in (columns or COLUMNS)]
         accepted.append(labels)
-        older = [
-            "" if name in LATER_COLUMNS else label
-            for (name, _l), label in zip(columns or COLUMNS, labels, strict=True)
-        ]
-        if older != labels:
+        if columns in (None, COLUMNS):  # the DAI's template grew a column; the DAE's did not
+            older = [
+                "" if name in LATER_COLUMNS else label
+                for (name, _l), label in zip(COLUMNS, labels, strict=True)
+            ]
             accepted.append(older)
     return accepted
 

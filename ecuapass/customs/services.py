@@ -128,8 +128,7 @@ def item_rows(items: list[dict], dai=None) -> list[DaiItem]:
         for name in ("flete", "seguro"):
             if getattr(row, name) is None:
                 setattr(row, name, Decimal("0"))
-        if row.documento_control_numero is None:
-            row.documento_control_numero = ""
+        row.documento_control_numero = (row.documento_control_numero or "").strip().upper()
         rows.append(row)
     return rows
 

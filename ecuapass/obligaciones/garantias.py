@@ -14,7 +14,7 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ecuapass.core.formatting import money
+from ecuapass.core.formatting import fecha, money
 from ecuapass.core.models import CustomsDistrict
 from ecuapass.core.money import cents
 
@@ -239,7 +239,7 @@ def notify_expiring(on: date | None = None) -> int:
             garantia,
             _("GARANTÍA POR VENCER - %(n)s"),
             _("La garantía %(n)s de %(g)s por USD %(m)s vence el %(d)s. %(nota)s"),
-            decision=garantia.valid_to.isoformat(),
+            decision=fecha(garantia.valid_to),
         )
         n += 1
     return n
@@ -251,7 +251,7 @@ def _notify(garantia, subject, body, *, decision: str, extra: str = "") -> None:
     values = {
         "n": garantia.numero,
         "g": garantia.garante,
-        "m": garantia.amount,
+        "m": money(garantia.amount),
         "d": decision,
         "nota": (extra or garantia.note or ""),
     }

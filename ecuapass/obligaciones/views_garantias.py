@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -78,7 +79,8 @@ def interno(request):
     page = Paginator(qs, 25).get_page(request.GET.get("page"))
     covered: dict[int, list] = {g.pk: [] for g in page}
     for o in Obligation.objects.filter(garantia__in=list(covered), state__in=Obligation.OPEN):
-        covered[o.garantia_id].append(o)  # the page's open obligations in one query
+        if request.officer.covers(o.distrito):  # efectivized by an officer of its distrito
+            covered[o.garantia_id].append(o)  # the page's open obligations in one query
     rows = [(g, covered[g.pk], garantias.may_decide(g, request.officer)) for g in page]
     return render(request, "obligaciones/interno/garantias.html", {"page": page, "rows": rows})
 
@@ -106,6 +108,8 @@ def decidir(request, pk: int):
 def efectivizar(request, pk: int, obligation_pk: int):
     garantia = get_object_or_404(garantias.for_officer(request.officer), pk=pk)
     obligation = get_object_or_404(Obligation, pk=obligation_pk, garantia=garantia)
+    if not request.officer.covers(obligation.distrito):  # a garantía over several distritos
+        raise Http404
     try:
         garantias.efectivizar(garantia, obligation, user=request.user)
     except ObligacionError as exc:

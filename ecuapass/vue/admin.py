@@ -60,3 +60,4 @@ class FuncionarioTokenAdmin(IssuedTokenAdmin):
 
     owner = "funcionario"
     owner_path = "funcionario__user"
+    owner_related = ("funcionario__entidad",)

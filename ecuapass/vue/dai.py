@@ -38,7 +38,7 @@ def needs_of(dai, on):
     named = _named_types(items, required)
     for item in items:
         unidades = descargo.unidades_of(item)
-        numero = (item.documento_control_numero or "").strip()
+        numero = _number(item)
         tipos = required[item.subpartida]
         tipo_id = named.get(numero)
         owner = next((t for t in tipos if t.pk == tipo_id), tipos[0] if tipos else None)
@@ -51,11 +51,7 @@ def needs_of(dai, on):
 def _named_types(items, required) -> dict[str, int]:
     """The document type of each number the items name where their line needs several types
     (one query, none in the usual case)."""
-    numbers = {
-        item.documento_control_numero.strip()
-        for item in items
-        if (item.documento_control_numero or "").strip() and len(required[item.subpartida]) > 1
-    }
+    numbers = {_number(i) for i in items if _number(i) and len(required[i.subpartida]) > 1}
     if not numbers:
         return {}
     return dict(
@@ -63,9 +59,15 @@ def _named_types(items, required) -> dict[str, int]:
     )
 
 
+def _number(item) -> str:
+    """The number an item names, as documents are numbered (the column stores it so; an item
+    built in memory — a correction checked before it is saved — may still hold what was typed)."""
+    return (item.documento_control_numero or "").strip().upper()
+
+
 def unneeded_names(dai, on) -> list:
     """The items that name a document although their line needs none on ``on``."""
-    items = [i for i in _items(dai) if (i.documento_control_numero or "").strip()]
+    items = [i for i in _items(dai) if _number(i)]
     if not items:
         return []
     required = coverage.required_types_of({item.subpartida for item in items}, on)
@@ -99,8 +101,11 @@ def _prefill(ctx) -> None:
 
 
 def allocate(dai, operator_id, on, *, lock: bool = False):
-    """([(need, saldo, cantidad)], [Problem]) of ``dai``'s restricted items (``descargo``)."""
-    return descargo.allocate(list(needs_of(dai, on)), operator_id, on, lock=lock)
+    """([(need, saldo, cantidad)], [Problem]) of ``dai``'s restricted items (``descargo``); what
+    the declaration itself already discharged counts as available to it (a correction of an
+    accepted DAI is checked before its discharges are given back and taken again)."""
+    edoc = getattr(dai, "edoc", None)
+    return descargo.allocate(list(needs_of(dai, on)), operator_id, on, lock=lock, declaracion=edoc)
 
 
 class PermisoDeControlPrevio(Rule):
@@ -120,11 +125,11 @@ class PermisoDeControlPrevio(Rule):
             return
         for item in unneeded_names(ctx.content, ctx.on):
             yield self.error(
-                field=f"items[{item.numero - 1}].documento_control_numero",
+                field=f"items[{item.numero}].documento_control_numero",
                 message=UNNEEDED_MESSAGE,
                 item=item.numero,
                 subpartida=dotted_subpartida(item.subpartida),
-                doc=item.documento_control_numero.strip(),
+                doc=_number(item),
             )
         operator_id = ctx.edoc.party_operator_id
         if operator_id is None:
@@ -143,13 +148,13 @@ class PermisoDeControlPrevio(Rule):
             }
             if problem.message:  # the document the item names cannot cover it: say why
                 yield self.error(
-                    field=f"items[{need.item - 1}].documento_control_numero",
+                    field=f"items[{need.item}].documento_control_numero",
                     message=NAMED_MESSAGE,
                     detalle=problem.message[:1].upper() + problem.message[1:],
                     **values,
                 )
             else:
-                yield self.error(field=f"items[{need.item - 1}].subpartida", **values)
+                yield self.error(field=f"items[{need.item}].subpartida", **values)
 
 
 NAMED_MESSAGE = _(
@@ -174,3 +179,22 @@ def descargar_dai(edoc) -> None:
 def liberar_dai(edoc) -> None:
     """An annulled declaration gives its quantities back."""
     descargo.liberar(edoc)
+
+
+def redescargar_dai(dai) -> None:
+    """An approved correction changed the DAI's items (``correcciones``' ``after_apply``): what it
+    discharged is given back and its items discharged again, in the approval's transaction."""
+    from ecuapass.correcciones.changes import ChangeError
+
+    from .services import VueError
+
+    edoc = dai.edoc
+    liberar_dai(edoc)
+    if edoc.party_operator_id is None:
+        return
+    getattr(dai, "_prefetched_objects_cache", {}).pop("items", None)  # the items just written
+    on = descargo.declaration_date(edoc)
+    try:
+        descargo.descargar(edoc, needs_of(dai, on), on)
+    except VueError as exc:
+        raise ChangeError([("items", str(exc))]) from None

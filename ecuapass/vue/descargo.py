@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils.translation import gettext as _
 
 from ecuapass.core import formatting
@@ -122,13 +122,19 @@ def _why_not_named(need: Need, titular_id, on: date, taken: dict) -> str:
     }
 
 
-def allocate(needs, titular_id, on: date, *, lock: bool = False):
-    """([(need, saldo, cantidad)], [Problem]) — what each need draws from, and those that cannot."""
-    taken: dict[int, Decimal] = {}
+def allocate(needs, titular_id, on: date, *, lock: bool = False, declaracion=None):
+    """([(need, saldo, cantidad)], [Problem]) — what each need draws from, and those that cannot.
+
+    ``declaracion``: what it already discharged is available to it again (its correction is
+    checked before the discharges are given back and taken anew)."""
+    own = _own(declaracion) if needs and declaracion is not None else {}
+    # What this allocation takes from each balance; the declaration's own discharges start it
+    # below zero.
+    taken: dict[int, Decimal] = {pk: -cantidad for pk, cantidad in own.items()}
     plan, problems = [], []
     for need in needs:
         saldos = _usable(Saldo.objects.all(), titular_id, need.tipo, on).filter(
-            subpartida=need.subpartida, descargado__lt=F("autorizado")
+            Q(descargado__lt=F("autorizado")) | Q(pk__in=list(own)), subpartida=need.subpartida
         )
         if need.numero:
             saldos = saldos.filter(documento__numero=need.numero.strip())
@@ -150,6 +156,18 @@ def allocate(needs, titular_id, on: date, *, lock: bool = False):
         taken[chosen[1].pk] = taken.get(chosen[1].pk, Decimal(0)) + chosen[2]
         plan.append(chosen)
     return plan, problems
+
+
+def _own(declaracion) -> dict[int, Decimal]:
+    """The balances ``declaracion`` discharged, with how much (none before its acceptance)."""
+    if declaracion.pk is None:
+        return {}
+    own: dict[int, Decimal] = {}
+    for saldo_id, cantidad in Descargo.objects.filter(declaracion=declaracion).values_list(
+        "saldo_id", "cantidad"
+    ):
+        own[saldo_id] = own.get(saldo_id, Decimal(0)) + cantidad
+    return own
 
 
 def declaration_date(edoc) -> date:

@@ -272,3 +272,17 @@ def test_item_rows_share_catalog_choices_no_query_per_row(django_assert_max_num_
         [str(form["pais_origen"]) for form in forms[:2]]
     assert len(forms) == 40
     assert forms[0].fields["unidad_fisica"].codes is forms[39].fields["unidad_fisica"].codes
+
+
+def test_the_older_dai_header_allowance_does_not_reach_the_dae_template():
+    from ecuapass.exportacion.views import dae_columns
+
+    columns = dae_columns()
+    assert "documento_control_numero" in dict(columns)
+    labels = [str(label) for _n, label in columns]
+    blank = [
+        "" if name in excel.LATER_COLUMNS else label
+        for (name, _l), label in zip(columns, labels, strict=True)
+    ]
+    assert labels in excel._accepted_headers(columns)
+    assert blank not in excel._accepted_headers(columns)  # a DAE file must name its certificate

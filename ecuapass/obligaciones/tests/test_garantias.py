@@ -218,3 +218,25 @@ def test_the_officers_list_costs_the_same_queries_for_one_garantia_or_many(ledge
         page = client.get(url).content.decode()
     assert page.count("POL-MAS-") == 4
     assert len(five) == len(one), [q["sql"] for q in five.captured_queries]
+
+
+def test_an_obligation_is_efectivized_only_by_an_officer_of_its_distrito(ledger_world, client):
+    from ecuapass.notifications.models import Notification
+    from ecuapass.officers.roles import Role
+    from ecuapass.officers.tests.factories import distrito, login_officer, make_officer
+
+    distrito("019")
+    edoc = accepted(ledger_world.importer)  # distrito 028
+    both = _register(ledger_world.importer, tipo=Garantia.Tipo.GENERAL, distritos=("019", "028"))
+    garantias.decide(both, approve=True)
+    obligation = Obligation.objects.get(edoc=edoc)
+    assert obligation.garantia_id == both.pk
+    notice = Notification.objects.filter(subject__startswith="GARANTÍA APROBADA").first()
+    assert "USD 100.000,00" in notice.body  # as an Ecuadorian reads it
+    foreign = make_officer([Role.SUPERVISOR], ["019"], username="supervisor19")
+    login_officer(client, foreign)
+    page = client.get("/interno/facilidades/garantias/").content.decode()
+    assert both.numero in page and obligation.numero not in page
+    url = f"/interno/facilidades/garantias/{both.pk}/efectivizar/{obligation.pk}/"
+    assert client.post(url).status_code == 404
+    assert not obligation.payments.exists()

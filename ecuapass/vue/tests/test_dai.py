@@ -53,7 +53,7 @@ def test_a_restricted_item_without_permit_is_rejected_naming_it(client, vue_worl
     edoc = send_dai(client, token, "F-VUE-1", [dict(COFFEE), APPLES_ITEM])
     assert edoc.estado_documento == "rechazado"
     error = edoc.errors.get(code="DAI-410")
-    assert error.field == "items[1].subpartida"
+    assert error.field == "items[2].subpartida"
     assert "Ítem 2" in error.message and "0808.10.00.00" in error.message
     assert (
         "Permiso fitosanitario de importación" in error.message and "AGROCALIDAD" in error.message
@@ -172,7 +172,7 @@ def test_a_named_permit_that_cannot_cover_the_item_is_refused_saying_why(
     )
     assert edoc.estado_documento == "rechazado"
     error = edoc.errors.get(code="DAI-410")
-    assert error.field == "items[0].documento_control_numero"
+    assert error.field == "items[1].documento_control_numero"
     assert expected in error.message and numero in error.message and "Ítem 1" in error.message
     assert not Descargo.objects.filter(declaracion=edoc).exists()
 
@@ -186,7 +186,7 @@ def test_a_number_on_a_line_that_needs_no_permit_is_refused(client, vue_world, t
         [dict(COFFEE, documento_control_numero=permit.numero), APPLES_ITEM],
     )
     assert edoc.estado_documento == "rechazado"
-    error = edoc.errors.get(code="DAI-410", field="items[0].documento_control_numero")
+    error = edoc.errors.get(code="DAI-410", field="items[1].documento_control_numero")
     assert "no requiere" in error.message and permit.numero in error.message
     assert not Descargo.objects.filter(declaracion=edoc).exists()
 
@@ -205,3 +205,54 @@ def test_the_xml_names_the_permit_as_the_items_additional_document(client, vue_w
     edoc = EDocument.objects.get(numero_entrega=r.json()["numero_entrega"])
     edocs.process(edoc.pk)
     assert Descargo.objects.get(declaracion=edoc).saldo.documento == permit
+
+
+def test_a_correction_names_another_permit_and_the_dai_is_discharged_again(
+    client, vue_world, token
+):
+    """An approved correction re-discharges: the first permit gets its quantity back, the one now
+    named (typed in lower case) is drawn on; keeping a permit it already spends counts its own
+    discharge as available (1000 authorised, 600 drawn, the corrected item still 600)."""
+    from ecuapass.correcciones import services as correcciones
+    from ecuapass.correcciones.tests.helpers import file as file_request
+    from ecuapass.correcciones.tests.helpers import put_in_state, request_payload
+    from ecuapass.officers.roles import Role
+    from ecuapass.officers.tests.factories import make_officer
+
+    first = issued_permit(client, token)
+    second = issued_permit(client, token)
+    small = issued_permit(client, token, cantidad="500")
+    edoc = send_dai(
+        client, token, "F-VUE-COR", [dict(APPLES_ITEM, documento_control_numero=first.numero)]
+    )
+    assert edoc.estado_documento != "rechazado", list(edoc.errors.values_list("message", flat=True))
+    assert Saldo.objects.get(documento=first).descargado == Decimal("600")
+    put_in_state(edoc, "canal_asignado")  # before the aforo's close: correctable
+    supervisor = make_officer([Role.SUPERVISOR], ["028"], username="supervisor-vue")
+
+    def correct(numero, invoice, refused=""):
+        request = file_request(
+            vue_world.importer,
+            request_payload(
+                "DAI-COR",
+                edoc,
+                cabecera={"factura": {"numero": invoice}},
+                items=[dict(APPLES_ITEM, documento_control_numero=numero)],
+            ),
+        )
+        if refused:  # the request itself is rejected by the DAI's rule, nothing to approve
+            assert request.estado_documento == "rechazado"
+            assert refused in " ".join(request.errors.values_list("message", flat=True))
+            return
+        assert request.estado_documento != "rechazado", list(
+            request.errors.values_list("message", flat=True)
+        )
+        correcciones.decide(request, approve=True, officer=supervisor, note="Conforme.")
+
+    correct(first.numero, "F-VUE-COR-1")  # the same permit: its own 600 are available to it
+    correct(small.numero, "F-VUE-COR-X", refused="ya fue descargado")  # 500 for 600
+    assert Saldo.objects.get(documento=first).descargado == Decimal("600")
+    correct(second.numero.lower(), "F-VUE-COR-2")
+    assert Saldo.objects.get(documento=first).descargado == Decimal("0")
+    assert Saldo.objects.get(documento=second).descargado == Decimal("600")
+    assert Descargo.objects.get(declaracion=edoc).saldo.documento == second
