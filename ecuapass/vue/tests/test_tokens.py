@@ -143,3 +143,23 @@ def test_the_back_office_lists_searches_and_revokes_them(assigned):
     token.refresh_from_db()
     assert token.revoked_on is not None
     assert FuncionarioToken.objects.filter(revoked_on__isnull=True).count() == 1
+
+
+def test_the_back_office_list_costs_the_same_queries_for_one_token_or_many(vue_world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    admin = get_user_model().objects.create_superuser(f"{SENAE_RUC}:jefe", "Jefe.Sistemas.2026")
+    admin_client = login_verified(Client(), admin)
+    staff = list(vue_world.staff.values())
+    FuncionarioToken.issue(funcionario=staff[0], name="uno")
+    url = "/backoffice/vue/funcionariotoken/"
+    admin_client.get(url)
+    with CaptureQueriesContext(connection) as one:
+        assert admin_client.get(url).status_code == 200
+    for member in staff[1:5]:
+        FuncionarioToken.issue(funcionario=member, name="otro")
+    with CaptureQueriesContext(connection) as five:
+        page = admin_client.get(url).content.decode()
+    assert page.count("ecpv_") >= 5
+    assert len(five) == len(one), [q["sql"] for q in five.captured_queries]
