@@ -105,10 +105,17 @@ def _why_not_named(need: Need, titular_id, on: date, taken: dict) -> str:
         if cantidad is None:
             continue
         left = saldo.disponible - taken.get(saldo.pk, Decimal(0))
-        return _(
-            "el documento %(doc)s ya fue descargado: su saldo es %(q)s %(u)s y el ítem declara "
-            "%(c)s %(u)s."
-        ) % {
+        if left == saldo.autorizado:  # nothing drawn yet: it authorises less than declared
+            text = _(
+                "el documento %(doc)s no alcanza: autoriza %(q)s %(u)s y el ítem declara "
+                "%(c)s %(u)s."
+            )
+        else:
+            text = _(
+                "el documento %(doc)s ya fue descargado: su saldo es %(q)s %(u)s y el ítem "
+                "declara %(c)s %(u)s."
+            )
+        return text % {
             **values,
             "q": formatting.number(left),
             "u": saldo.unidad,

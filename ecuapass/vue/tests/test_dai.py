@@ -250,7 +250,7 @@ def test_a_correction_names_another_permit_and_the_dai_is_discharged_again(
         correcciones.decide(request, approve=True, officer=supervisor, note="Conforme.")
 
     correct(first.numero, "F-VUE-COR-1")  # the same permit: its own 600 are available to it
-    correct(small.numero, "F-VUE-COR-X", refused="ya fue descargado")  # 500 for 600
+    correct(small.numero, "F-VUE-COR-X", refused="no alcanza: autoriza 500")  # for 600
     assert Saldo.objects.get(documento=first).descargado == Decimal("600")
     correct(second.numero.lower(), "F-VUE-COR-2")
     assert Saldo.objects.get(documento=first).descargado == Decimal("0")
