@@ -65,7 +65,7 @@ def applies_to(user) -> bool:
 def latest_confirmed(user) -> int | None:
     """The latest year the representative confirmed its registration for (0: never; None for
     users the rule does not apply to, without a query). A section of the user's access snapshot
-    (``accounts.access_cache``), invalidated by a new confirmation (``registro.signals``)."""
+    (``accounts.access_cache``), invalidated by a new confirmation (``connect``)."""
     if not applies_to(user):
         return None
     latest = ConfirmacionAnual.objects.filter(user_id=user.pk).aggregate(m=Max("year"))["m"]

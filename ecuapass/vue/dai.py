@@ -104,8 +104,9 @@ def allocate(dai, operator_id, on, *, lock: bool = False):
     """([(need, saldo, cantidad)], [Problem]) of ``dai``'s restricted items (``descargo``); what
     the declaration itself already discharged counts as available to it (a correction of an
     accepted DAI is checked before its discharges are given back and taken again)."""
-    edoc = getattr(dai, "edoc", None)
-    return descargo.allocate(list(needs_of(dai, on)), operator_id, on, lock=lock, declaracion=edoc)
+    needs = list(needs_of(dai, on))
+    edoc = getattr(dai, "edoc", None) if needs else None  # read only when something is needed
+    return descargo.allocate(needs, operator_id, on, lock=lock, declaracion=edoc)
 
 
 class PermisoDeControlPrevio(Rule):
